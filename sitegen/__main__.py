@@ -1,0 +1,5 @@
+"""`python -m sitegen`: the same as the root build.py."""
+
+from sitegen.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,162 @@
+"""Site settings (site.yaml, validated and frozen) and the options of one build."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from sitegen.yamldoc import parse_yaml_mapping
+from sitegen.errors import ContentError, UsageError
+from sitegen.validation import fail, translate_errors
+
+SITE_FILE = "site.yaml"
+
+
+def _check_base_url(value: str) -> str:
+    if not re.fullmatch(r"https?://[^/\s]+(/[^\s?#]*)?", value):
+        raise fail(f"{value!r} is not a web address; write e.g. https://www.example.cz/")
+    return value if value.endswith("/") else value + "/"
+
+
+def _check_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise fail(f"{value!r} is not a timezone; write e.g. Europe/Prague") from None
+    return value
+
+
+def _check_authority(value: str) -> str:
+    if not re.fullmatch(r"[a-z0-9]+([.-][a-z0-9]+)*\.[a-z]{2,}", value):
+        raise fail(f"{value!r} is not a domain name; write e.g. socialni-zaclenovani.cz")
+    return value
+
+
+BaseUrl = Annotated[str, AfterValidator(_check_base_url)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class _Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Paging(_Settings):
+    """How many items lists and feeds show."""
+
+    news_per_page: int = Field(10, ge=1)
+    """News items on one page of /aktuality/ and the other news lists."""
+    feed_items: int = Field(20, ge=1)
+    """Newest items in each feed."""
+    home_news: int = Field(5, ge=1)
+    """Newest items on the home page."""
+    related_news: int = Field(4, ge=0)
+    """Related items under a news item."""
+
+
+class MenuLink(_Settings):
+    """An entry of the main menu that is not a plain page (pages use `menu:`)."""
+
+    title: Text
+    url: Text
+    position: int
+
+
+class Contact(_Settings):
+    """The agency's contacts, shown in the footer and on the contacts page."""
+
+    address: Text
+    phone: Text
+    email: Text
+
+
+class SiteConfig(_Settings):
+    """The validated site.yaml."""
+
+    title: Text
+    """Site name, used in every <title> and in the feeds."""
+    publisher: Text
+    """The organisation behind the site, as it should be named."""
+    description: Text
+    """Meta description of the home page and of the feeds."""
+    base_url: BaseUrl
+    """Public address of the site; links inside the site keep its path."""
+    language: Text = "cs"
+    timezone: Annotated[str, AfterValidator(_check_timezone)] = "Europe/Prague"
+    feed_id_authority: Annotated[str, AfterValidator(_check_authority)]
+    """Domain used in the feeds' tag: ids; never change it once feeds are out."""
+    paging: Paging = Paging()
+    menu: tuple[MenuLink, ...] = ()
+    contact: Contact | None = None
+    social: dict[str, str] = {}
+    """Links to the agency's profiles: name → URL (e.g. Facebook, YouTube)."""
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """Return the site's timezone."""
+        return ZoneInfo(self.timezone)
+
+
+def load_config(site_path: Path, base_url: str | None) -> SiteConfig:
+    """Read and validate site.yaml; base_url (from the command line) wins when given.
+
+    Raises:
+        UsageError: when there is no site.yaml.
+        ContentError: when site.yaml is not valid.
+    """
+    path = site_path / SITE_FILE
+    if not path.is_file():
+        raise UsageError(f"{path}: not found; --source must be a site folder with {SITE_FILE}")
+    data, lines = parse_yaml_mapping(path.read_text("utf-8"), SITE_FILE, first_line=1)
+    if base_url is not None:
+        data["base_url"] = base_url
+    try:
+        return SiteConfig.model_validate(data)
+    except ValidationError as error:
+        def line_of(loc: tuple[str | int, ...]) -> int:
+            return next((lines[loc[:n]] for n in range(len(loc), 0, -1) if loc[:n] in lines), 1)
+        raise ContentError(translate_errors(error, SiteConfig, SITE_FILE, line_of)) from None
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """Everything one build needs to know besides the content itself."""
+
+    site_path: Path
+    content_path: Path
+    output_path: Path
+    base_url: str | None
+    """Overrides site.yaml's base_url when set."""
+    include_drafts: bool
+    now: datetime
+    """The moment that decides what is published (aware, UTC)."""
+
+    @property
+    def templates_path(self) -> Path:
+        """Return the folder of the Jinja templates."""
+        return self.site_path / "templates"
+
+    @property
+    def static_path(self) -> Path:
+        """Return the folder copied as it is into the output."""
+        return self.site_path / "static"
+
+
+def build_time(environ: dict[str, str] | os._Environ[str]) -> datetime:
+    """Return "now": SOURCE_DATE_EPOCH when set (reproducible builds), else the clock.
+
+    Raises:
+        UsageError: when SOURCE_DATE_EPOCH is not a whole number of seconds.
+    """
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None:
+        return datetime.now(UTC)
+    if not epoch.strip().isdigit():
+        raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r}: expected whole seconds since 1970")
+    return datetime.fromtimestamp(int(epoch), UTC)

@@ -1,0 +1,1 @@
+"""Content stages: read sources, split front matter, validate, derive models."""

@@ -1,0 +1,183 @@
+"""Stages 2–3 for all files: front matter, schema, slugs, URLs and referenced files.
+
+Input: SourceFiles. Output: Entries (each file's validated front matter with its slug,
+URL and files), or one ContentError with the problems of every file at once.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sitegen.content.frontmatter import FrontMatter, split_front_matter
+from sitegen.content.models import Asset
+from sitegen.content.schema import SLUG_PATTERN, DocumentRef, validate_front_matter
+from sitegen.content.sources import SourceFile
+from sitegen.errors import ContentError, Problem, did_you_mean
+from sitegen.regions import regions_by_id
+from sitegen.typography import ascii_slug
+from sitegen.urls import RESERVED_ROOT_NAMES, Urls
+
+_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One content file with validated front matter, its slug, URL and files."""
+
+    source: SourceFile
+    front: FrontMatter
+    meta: Any
+    """The validated front matter (a model of content/schema.py)."""
+    slug: str
+    url: str
+    assets: tuple[Asset, ...]
+    """The bundle's files, copied beside the item's page."""
+
+    @property
+    def kind(self) -> str:
+        """Return the kind of the entry (news, locality, ...)."""
+        return self.source.kind
+
+    def problem(self, loc: tuple[str | int, ...], field: str, message: str) -> Problem:
+        """Return a Problem of this entry at the line of loc."""
+        return Problem(self.source.rel_path, self.front.line_of(loc), field, message)
+
+
+def load_entries(sources: Iterable[SourceFile], urls: Urls, static_path: Path,
+                 tz: ZoneInfo) -> tuple[Entry, ...]:
+    """Parse and validate every source; derive slugs and URLs; check slugs are unique.
+
+    Raises:
+        ContentError: with the problems of every file.
+    """
+    entries: list[Entry] = []
+    problems: list[Problem] = []
+    for source in sources:
+        try:
+            entries.append(_load_entry(source, urls, tz))
+        except ContentError as error:
+            problems.extend(error.problems)
+    problems.extend(_duplicate_slugs(entries))
+    for entry in entries:
+        problems.extend(_missing_files(entry, static_path))
+    if problems:
+        raise ContentError(problems)
+    return tuple(entries)
+
+
+def _load_entry(source: SourceFile, urls: Urls, tz: ZoneInfo) -> Entry:
+    front = split_front_matter(source.text, source.rel_path)
+    meta = validate_front_matter(source.kind, front, source.rel_path, tz)
+    slug = _slug(source, front, meta)
+    url = _url(source.kind, slug, urls)
+    assets = tuple(_bundle_asset(source, url, name) for name in source.bundle_files)
+    return Entry(source, front, meta, slug, url, assets)
+
+
+def _slug(source: SourceFile, front: FrontMatter, meta: Any) -> str:
+    if source.kind == "region":
+        if source.name not in regions_by_id():
+            hint = did_you_mean(source.name, regions_by_id())
+            raise ContentError([Problem(source.rel_path, 0, "", f"'{source.name}' is not a "
+                                        f"region id{hint}; name the file <region id>.md")])
+        return source.name
+    if meta.slug:
+        slug: str = meta.slug
+    else:
+        slug = _DATE_PREFIX.sub("", source.name) if source.kind == "news" else source.name
+    if not SLUG_PATTERN.fullmatch(slug):
+        better = ascii_slug(slug) or "nazev"
+        raise ContentError([Problem(source.rel_path, front.first_line, "slug", f"the file "
+                                    f"name gives {slug!r}, which is not a slug; rename the file "
+                                    f"to use {better!r} or add 'slug: {better}'")])
+    if source.kind == "page" and slug in RESERVED_ROOT_NAMES:
+        raise ContentError([Problem(source.rel_path, front.line_of(("slug",)), "slug",
+                                    f"'{slug}' is the address of a section of the site; "
+                                    "choose another slug for this page")])
+    return slug
+
+
+def _url(kind: str, slug: str, urls: Urls) -> str:
+    pattern = {
+        "news": urls.news_item,
+        "locality": urls.locality,
+        "partnership": urls.partnership,
+        "page": urls.page,
+        "region": urls.region,
+    }[kind]
+    return pattern(slug)
+
+
+def _bundle_asset(source: SourceFile, url: str, name: str) -> Asset:
+    assert source.bundle_path is not None  # only bundles have files
+    path = source.bundle_path / name
+    return Asset(path, url + name, path.stat().st_size)
+
+
+def _duplicate_slugs(entries: list[Entry]) -> list[Problem]:
+    problems = []
+    first_by_url: dict[str, Entry] = {}
+    for entry in entries:
+        first = first_by_url.setdefault(entry.url, entry)
+        if first is not entry:
+            problems.append(entry.problem(("slug",), "slug", f"'{entry.slug}' gives the "
+                                          f"address {entry.url}, already used by "
+                                          f"{first.source.rel_path}; set another slug"))
+    return problems
+
+
+def _missing_files(entry: Entry, static_path: Path) -> list[Problem]:
+    refs: list[tuple[tuple[str | int, ...], str]] = []
+    image = getattr(entry.meta, "image", None)
+    if image:
+        refs.append((("image",), image))
+    documents: tuple[DocumentRef, ...] = getattr(entry.meta, "documents", ())
+    refs.extend((("documents", i, "file"), doc.file) for i, doc in enumerate(documents))
+    problems = []
+    for loc, ref in refs:
+        message = file_problem(entry.source, ref, static_path)
+        if message:
+            problems.append(entry.problem(loc, _field(loc), message))
+    return problems
+
+
+def _field(loc: tuple[str | int, ...]) -> str:
+    return "image" if loc == ("image",) else f"documents[{loc[1]}].file"
+
+
+def file_problem(source: SourceFile, ref: str, static_path: Path) -> str | None:
+    """Return why ref (as written in front matter) names no file, or None when it does."""
+    if "://" in ref:
+        return (f"'{ref}' is a web address; put the file into the item's bundle folder "
+                "and write its name")
+    if ref.startswith("/"):
+        path = (static_path / ref.lstrip("/")).resolve()
+        if path.is_relative_to(static_path.resolve()) and path.is_file():
+            return None
+        return f"'{ref}' not found: a path starting with '/' means a file in static/"
+    normal = posixpath.normpath(ref)
+    if normal.startswith("../") or normal == "..":
+        return f"'{ref}' points outside the item's folder; keep the file in the bundle"
+    if source.bundle_path is None:
+        return (f"'{ref}' not found: a single-file item has no folder for files; make it a "
+                "bundle (a folder with index.md and the file beside it) or put the file in "
+                "static/ and write '/…'")
+    if normal in source.bundle_files:
+        return None
+    hint = did_you_mean(normal, source.bundle_files)
+    return f"'{ref}' not found in the bundle folder{hint}"
+
+
+def asset_for(entry: Entry, ref: str, static_path: Path, urls: Urls) -> Asset:
+    """Return the Asset that ref (already checked by file_problem) names."""
+    if ref.startswith("/"):
+        path = static_path / ref.lstrip("/")
+        return Asset(path, urls.file(ref.lstrip("/")), path.stat().st_size)
+    normal = posixpath.normpath(ref)
+    return next(asset for asset in entry.assets if asset.url == entry.url + normal)

@@ -1,0 +1,189 @@
+"""The content model: what the author wrote plus what sitegen derives from it.
+
+Front matter lives in content/schema.py; these frozen values add slugs, URLs, rendered
+HTML, resolved files and cross-references, and are what templates receive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from sitegen.regions import Region
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    """A file copied into the output: a bundle file, an image or a document."""
+
+    source_path: Path
+    url: str
+    size: int
+    """Size in bytes."""
+
+    @property
+    def file_type(self) -> str:
+        """Return the file type as readers know it, e.g. "PDF"."""
+        suffix = self.source_path.suffix.lstrip(".")
+        return suffix.upper() if suffix else "soubor"
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """An attached document."""
+
+    title: str
+    asset: Asset
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    """A lead photo."""
+
+    asset: Asset
+    alt: str
+    caption: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A topic (tag) of news items."""
+
+    slug: str
+    name: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """A rendered Markdown body."""
+
+    html: str
+    """Sanitised HTML."""
+    first_paragraph: str
+    """Plain text of the first paragraph ("" when none)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A contact person."""
+
+    name: str
+    email: str | None
+    phone: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A member organisation of a partnership."""
+
+    name: str
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NewsItem:
+    """A news item."""
+
+    source: str
+    """Source file relative to the site root."""
+    slug: str
+    url: str
+    feed_id: str
+    """Stable id for feeds: a tag: URI from the date and slug, not from the base URL."""
+    title: str
+    date: datetime
+    updated: datetime | None
+    summary: str
+    has_lead: bool
+    """True when the author wrote a summary (shown as the lead paragraph)."""
+    place: str | None
+    topics: tuple[Topic, ...]
+    regions: tuple[Region, ...]
+    locality_slugs: tuple[str, ...]
+    partnership_slugs: tuple[str, ...]
+    image: Image | None
+    documents: tuple[Document, ...]
+    attribution: str | None
+    """The "Zdroj: …" line (front matter key `source`)."""
+    author: str | None
+    is_draft: bool
+    is_scheduled: bool
+    """True when the date is after the build's "now"."""
+    body: Body
+    assets: tuple[Asset, ...]
+
+    @property
+    def last_modified(self) -> datetime:
+        """Return the date of the last substantive change."""
+        return self.updated or self.date
+
+    @property
+    def is_published(self) -> bool:
+        """Return True when readers may see the item."""
+        return not (self.is_draft or self.is_scheduled)
+
+
+@dataclass(frozen=True, slots=True)
+class Locality:
+    """A town, municipality, microregion or city district the agency works with."""
+
+    source: str
+    slug: str
+    url: str
+    title: str
+    kind: str
+    region: Region
+    population: int | None
+    cooperation_since: date | None
+    cooperation_until: date | None
+    status: str | None
+    """planned, active or ended on the build date; None when no cooperation is dated."""
+    partnership_slug: str | None
+    coordinates: tuple[float, float] | None
+    body: Body
+    assets: tuple[Asset, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Partnership:
+    """A local partnership."""
+
+    source: str
+    slug: str
+    url: str
+    title: str
+    locality_slugs: tuple[str, ...]
+    founded: date | None
+    convener: str | None
+    contact: Contact | None
+    members: tuple[Member, ...]
+    documents: tuple[Document, ...]
+    body: Body
+    assets: tuple[Asset, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A plain page."""
+
+    source: str
+    slug: str
+    url: str
+    title: str
+    menu: int | None
+    summary: str
+    body: Body
+    assets: tuple[Asset, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RegionText:
+    """The editorial text of a region's page."""
+
+    source: str
+    region_id: str
+    summary: str | None
+    body: Body
+    assets: tuple[Asset, ...] = field(default=())

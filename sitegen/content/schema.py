@@ -1,0 +1,232 @@
+"""Stage 3: one front-matter schema per kind, with exactly the keys of DESIGN.md.
+
+Input: FrontMatter data. Output: a frozen pydantic model, or Problems with file, line
+and field. Unknown keys are errors; cross-field rules are checked after the schema.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+)
+
+from sitegen.content.frontmatter import FrontMatter
+from sitegen.errors import ContentError, Problem, did_you_mean
+from sitegen.regions import regions_by_id
+from sitegen.validation import fail, field_name, translate_errors
+
+SLUG_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
+
+# The Czech Republic's extreme points, rounded outwards.
+CZ_LATITUDE = (48.55, 51.06)
+CZ_LONGITUDE = (12.09, 18.86)
+
+
+def _check_slug(value: str) -> str:
+    if not SLUG_PATTERN.fullmatch(value):
+        raise fail(f"{value!r} is not a slug: use lowercase letters without diacritics, "
+                   "digits and single hyphens, e.g. 'memorandum-stredocesky-kraj'")
+    return value
+
+
+def _parse_date(value: object) -> date:
+    text = value if isinstance(value, str) else repr(value)
+    if isinstance(value, str) and _DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise fail(f"'{text}' is not a date (write YYYY-MM-DD, e.g. 2017-10-20)")
+
+
+def _parse_datetime(value: object, info: ValidationInfo) -> datetime:
+    """Parse a date or an ISO 8601 date-time; without an offset it is in the site's zone."""
+    tz: ZoneInfo = info.context["tz"]
+    if isinstance(value, str) and _DATE.fullmatch(value):
+        return datetime.combine(_parse_date(value), time(), tz)
+    if isinstance(value, str) and _DATETIME.fullmatch(value):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+    text = value if isinstance(value, str) else repr(value)
+    raise fail(f"'{text}' is not a date (write YYYY-MM-DD, e.g. 2017-10-20, "
+               "or YYYY-MM-DDTHH:MM, e.g. 2017-10-20T14:30)")
+
+
+def _check_region(value: str) -> str:
+    if value not in regions_by_id():
+        hint = did_you_mean(value, regions_by_id())
+        listed = "" if hint else "; region ids are " + ", ".join(regions_by_id())
+        raise fail(f"unknown region {value!r}{hint}{listed}")
+    return value
+
+
+def _check_coordinates(value: tuple[float, float]) -> tuple[float, float]:
+    latitude, longitude = value
+    if not (CZ_LATITUDE[0] <= latitude <= CZ_LATITUDE[1]
+            and CZ_LONGITUDE[0] <= longitude <= CZ_LONGITUDE[1]):
+        raise fail(f"[{latitude}, {longitude}] is outside the Czech Republic; write "
+                   "[latitude, longitude], e.g. [50.0843, 13.0101] (latitude first)")
+    return value
+
+
+Slug = Annotated[str, AfterValidator(_check_slug)]
+Text = Annotated[str, Field(min_length=1)]
+Day = Annotated[date, BeforeValidator(_parse_date)]
+Moment = Annotated[datetime, BeforeValidator(_parse_datetime)]
+RegionId = Annotated[str, AfterValidator(_check_region)]
+Coordinates = Annotated[tuple[float, float], AfterValidator(_check_coordinates)]
+
+
+class _FrontMatter(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class DocumentRef(_FrontMatter):
+    """An attachment: its title and its file (in the bundle, or /… in static/)."""
+
+    title: Text
+    file: Text
+
+
+class ContactRef(_FrontMatter):
+    """A person to contact."""
+
+    name: Text
+    email: Text | None = None
+    phone: Text | None = None
+
+
+class Member(_FrontMatter):
+    """A member organisation of a partnership and the roles of its representatives."""
+
+    name: Text
+    roles: tuple[Text, ...] = ()
+
+
+class NewsFrontMatter(_FrontMatter):
+    """Front matter of a news item (content/news/)."""
+
+    title: Text
+    date: Moment
+    updated: Moment | None = None
+    summary: Text | None = None
+    place: Text | None = None
+    tags: tuple[Text, ...] = ()
+    regions: tuple[RegionId, ...] = ()
+    localities: tuple[Slug, ...] = ()
+    partnerships: tuple[Slug, ...] = ()
+    image: Text | None = None
+    image_alt: Text | None = None
+    image_caption: Text | None = None
+    documents: tuple[DocumentRef, ...] = ()
+    source: Text | None = None
+    author: Text | None = None
+    draft: bool = False
+    slug: Slug | None = None
+
+
+class LocalityFrontMatter(_FrontMatter):
+    """Front matter of a locality profile (content/localities/)."""
+
+    title: Text
+    kind: Literal["město", "obec", "mikroregion", "městská část"] = "obec"
+    region: RegionId
+    population: int | None = Field(None, ge=0)
+    cooperation_since: Day | None = None
+    cooperation_until: Day | None = None
+    partnership: Slug | None = None
+    coordinates: Coordinates | None = None
+    slug: Slug | None = None
+
+
+class PartnershipFrontMatter(_FrontMatter):
+    """Front matter of a local partnership (content/partnerships/)."""
+
+    title: Text
+    localities: tuple[Slug, ...] = Field(min_length=1)
+    founded: Day | None = None
+    convener: Text | None = None
+    contact: ContactRef | None = None
+    members: tuple[Member, ...] = ()
+    documents: tuple[DocumentRef, ...] = ()
+    slug: Slug | None = None
+
+
+class PageFrontMatter(_FrontMatter):
+    """Front matter of a plain page (content/pages/)."""
+
+    title: Text
+    menu: int | None = None
+    summary: Text | None = None
+    slug: Slug | None = None
+
+
+class RegionFrontMatter(_FrontMatter):
+    """Front matter of a region's editorial text (content/regions/<id>.md)."""
+
+    summary: Text | None = None
+
+
+AnyFrontMatter = (NewsFrontMatter | LocalityFrontMatter | PartnershipFrontMatter
+                  | PageFrontMatter | RegionFrontMatter)
+
+SCHEMAS: dict[str, type[_FrontMatter]] = {
+    "news": NewsFrontMatter,
+    "locality": LocalityFrontMatter,
+    "partnership": PartnershipFrontMatter,
+    "page": PageFrontMatter,
+    "region": RegionFrontMatter,
+}
+
+
+def validate_front_matter(kind: str, front: FrontMatter, rel_path: str,
+                          tz: ZoneInfo) -> Any:
+    """Validate front against the schema of kind and its cross-field rules.
+
+    Raises:
+        ContentError: with one Problem per wrong key.
+    """
+    schema = SCHEMAS[kind]
+    try:
+        model = schema.model_validate(front.data, context={"tz": tz})
+    except ValidationError as error:
+        raise ContentError(translate_errors(error, schema, rel_path, front.line_of)) from None
+    problems = [Problem(rel_path, front.line_of(loc), field_name(loc), message)
+                for loc, message in _cross_field_problems(model)]
+    if problems:
+        raise ContentError(problems)
+    return model
+
+
+def _cross_field_problems(model: Any) -> list[tuple[tuple[str | int, ...], str]]:
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    if isinstance(model, NewsFrontMatter):
+        if model.image and not model.image_alt:
+            found.append((("image",), "image_alt is required when image is set: describe "
+                          "what the photo shows for readers who cannot see it"))
+        if (model.image_alt or model.image_caption) and not model.image:
+            found.append((("image_alt" if model.image_alt else "image_caption",),
+                          "there is no image: add image, or remove this key"))
+        if model.updated and model.updated < model.date:
+            found.append((("updated",), "is before date; updated is the date of a later change"))
+    if isinstance(model, LocalityFrontMatter) and model.cooperation_since and \
+            model.cooperation_until and model.cooperation_until < model.cooperation_since:
+        found.append((("cooperation_until",), "is before cooperation_since"))
+    return found

@@ -1,0 +1,412 @@
+"""Link stage: resolve references, render bodies, and index the site both ways.
+
+Input: Entries (validated front matter). Output: Site, the graph that routes and
+templates read: published items, sorted, with every cross-reference resolved.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from sitegen.config import SiteConfig
+from sitegen.content.load import Entry, asset_for
+from sitegen.content.models import (
+    Body,
+    Contact,
+    Document,
+    Image,
+    Locality,
+    Member,
+    NewsItem,
+    Page,
+    Partnership,
+    RegionText,
+    Topic,
+)
+from sitegen.content.schema import DocumentRef
+from sitegen.errors import ContentError, Problem, did_you_mean
+from sitegen.markup import LinkError, Renderer
+from sitegen.regions import Region, all_regions, regions_by_id
+from sitegen.typography import ascii_slug, czech_key, sorted_czech
+from sitegen.urls import NEWS, Urls
+
+T = TypeVar("T")
+
+RELATED_WINDOW = 12
+"""Items nearest in time taken from each shared locality, region or topic."""
+RELATED_WEIGHTS = {"locality": 3, "partnership": 3, "topic": 2, "region": 1}
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Everything that is published, sorted and cross-referenced."""
+
+    config: SiteConfig
+    urls: Urls
+    now: datetime
+    news: tuple[NewsItem, ...]
+    """Visible news, newest first."""
+    localities: tuple[Locality, ...]
+    """In Czech alphabetical order."""
+    partnerships: tuple[Partnership, ...]
+    pages: tuple[Page, ...]
+    regions: tuple[Region, ...]
+    region_texts: dict[str, RegionText]
+    topics: tuple[Topic, ...]
+    news_by_topic: dict[str, tuple[NewsItem, ...]]
+    news_by_region: dict[str, tuple[NewsItem, ...]]
+    news_by_locality: dict[str, tuple[NewsItem, ...]]
+    news_by_partnership: dict[str, tuple[NewsItem, ...]]
+    localities_by_region: dict[str, tuple[Locality, ...]]
+    localities_by_partnership: dict[str, tuple[Locality, ...]]
+    partnerships_by_locality: dict[str, tuple[Partnership, ...]]
+    locality_by_slug: dict[str, Locality]
+    partnership_by_slug: dict[str, Partnership]
+    related: dict[str, tuple[NewsItem, ...]]
+
+    def news_years(self) -> list[int]:
+        """Return the years that have news, newest first."""
+        return sorted({item.date.year for item in self.news}, reverse=True)
+
+
+def link_site(entries: Sequence[Entry], config: SiteConfig, urls: Urls, now: datetime,
+              static_path: Path, include_drafts: bool) -> Site:
+    """Resolve references and render bodies; keep what is published (or all, with drafts).
+
+    Raises:
+        ContentError: for unknown references and broken links in bodies.
+    """
+    by_kind: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        by_kind[entry.kind].append(entry)
+    problems = check_references(by_kind)
+    visible = {entry.source.content_key: entry.url for entry in entries
+               if include_drafts or _is_published(entry, now)}
+    bodies, link_problems = _render_bodies(entries, visible, urls)
+    problems.extend(link_problems)
+    if problems:
+        raise ContentError(problems)
+    builder = _ModelBuilder(urls, now, static_path, bodies, _topics(by_kind["news"], urls),
+                            config.feed_id_authority, config.tz)
+    news = [builder.news_item(entry, by_kind["locality"]) for entry in by_kind["news"]]
+    shown = [item for item in news if include_drafts or item.is_published]
+    return _index(config, urls, now, shown, builder, by_kind)
+
+
+# References -------------------------------------------------------------------------
+
+def check_references(by_kind: dict[str, list[Entry]]) -> list[Problem]:
+    """Return a Problem for each locality or partnership slug that names nothing."""
+    localities = {entry.slug for entry in by_kind["locality"]}
+    partnerships = {entry.slug for entry in by_kind["partnership"]}
+    problems = []
+    for entry in by_kind["news"] + by_kind["partnership"]:
+        for i, slug in enumerate(entry.meta.localities):
+            problems.extend(_unknown(entry, ("localities", i), slug, "locality", localities))
+    for entry in by_kind["news"]:
+        for i, slug in enumerate(entry.meta.partnerships):
+            problems.extend(_unknown(entry, ("partnerships", i), slug, "partnership",
+                                     partnerships))
+    for entry in by_kind["locality"]:
+        if entry.meta.partnership:
+            problems.extend(_unknown(entry, ("partnership",), entry.meta.partnership,
+                                     "partnership", partnerships))
+    return problems
+
+
+def _unknown(entry: Entry, loc: tuple[str | int, ...], slug: str, kind: str,
+             known: set[str]) -> list[Problem]:
+    if slug in known:
+        return []
+    field = loc[0] if len(loc) == 1 else f"{loc[0]}[{loc[1]}]"
+    folder = {"locality": "content/localities/", "partnership": "content/partnerships/"}[kind]
+    return [entry.problem(loc, str(field), f"unknown {kind} '{slug}'{did_you_mean(slug, known)}"
+                          f"; the slugs are the file names in {folder}")]
+
+
+def _is_published(entry: Entry, now: datetime) -> bool:
+    if entry.kind != "news":
+        return True
+    return not entry.meta.draft and entry.meta.date <= now
+
+
+# Bodies -----------------------------------------------------------------------------
+
+def _render_bodies(entries: Sequence[Entry], visible: dict[str, str],
+                   urls: Urls) -> tuple[dict[str, Body], list[Problem]]:
+    renderer = Renderer()
+    known = {entry.source.content_key for entry in entries}
+    bodies: dict[str, Body] = {}
+    problems: list[Problem] = []
+    for entry in entries:
+        resolver = _LinkResolver(entry, visible, known)
+        body, broken = renderer.render(entry.front.body, resolver)
+        bodies[entry.source.content_key] = body
+        for link in broken:
+            line = _line_of_text(entry, link.target)
+            problems.append(Problem(entry.source.rel_path, line, "", f"link '{link.target}': "
+                                    f"{link.message}"))
+    return bodies, problems
+
+
+def _line_of_text(entry: Entry, target: str) -> int:
+    offset = entry.front.body.find(target)
+    return entry.front.body_line + (entry.front.body.count("\n", 0, offset) if offset >= 0 else 0)
+
+
+@dataclass(frozen=True, slots=True)
+class _LinkResolver:
+    """Turns relative links of one body into site URLs."""
+
+    entry: Entry
+    visible: dict[str, str]
+    """content_key → URL of every item readers will see."""
+    known: set[str]
+    """content_key of every item, visible or not."""
+
+    def __call__(self, target: str) -> str:
+        split = urlsplit(target)
+        if split.scheme or split.netloc or not split.path or target.startswith("/"):
+            return target
+        folder = posixpath.dirname(self.entry.source.content_key)
+        key = posixpath.normpath(posixpath.join(folder, split.path))
+        fragment = f"#{split.fragment}" if split.fragment else ""
+        if key.startswith("../") or key == "..":
+            raise LinkError("points outside the content folder; link to another item's .md "
+                            "file, or to a file in static/ with '/…'")
+        if key.endswith(".md"):
+            return self._item_url(key) + fragment
+        return self._bundle_url(key) + fragment
+
+    def _item_url(self, key: str) -> str:
+        if key in self.visible:
+            return self.visible[key]
+        if key in self.known and _is_published_entry(self.entry, self.visible):
+            raise LinkError("that item is a draft or dated in the future, so the link would "
+                            "be broken; link to it once it is published")
+        if key in self.known:
+            return key
+        return self._missing(key, self.known)
+
+    def _bundle_url(self, key: str) -> str:
+        folder = posixpath.dirname(self.entry.source.content_key)
+        names = {f"{folder}/{name}": asset.url
+                 for name, asset in zip(self.entry.source.bundle_files, self.entry.assets,
+                                        strict=True)}
+        if self.entry.source.bundle_path is not None and key in names:
+            return names[key]
+        return self._missing(key, set(names))
+
+    @staticmethod
+    def _missing(key: str, choices: set[str]) -> str:
+        raise LinkError(f"content/{key} does not exist{did_you_mean(key, choices)}")
+
+
+def _is_published_entry(entry: Entry, visible: dict[str, str]) -> bool:
+    return entry.source.content_key in visible
+
+
+# Models -----------------------------------------------------------------------------
+
+def _topics(news: list[Entry], urls: Urls) -> dict[str, Topic]:
+    """Return tag as written → Topic; spellings of one slug share the commonest name."""
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for entry in news:
+        for tag in entry.meta.tags:
+            spellings[ascii_slug(tag)][tag] += 1
+    topics = {}
+    for slug, counts in spellings.items():
+        name = min(counts, key=lambda tag: (-counts[tag], czech_key(tag), tag))
+        for tag in counts:
+            topics[tag] = Topic(slug, name, urls.topic(slug))
+    return topics
+
+
+@dataclass(frozen=True, slots=True)
+class _ModelBuilder:
+    urls: Urls
+    now: datetime
+    static_path: Path
+    bodies: dict[str, Body]
+    topics: dict[str, Topic]
+    feed_authority: str
+    tz: ZoneInfo
+
+    def body(self, entry: Entry) -> Body:
+        return self.bodies[entry.source.content_key]
+
+    def documents(self, entry: Entry, refs: tuple[DocumentRef, ...]) -> tuple[Document, ...]:
+        return tuple(Document(ref.title, asset_for(entry, ref.file, self.static_path,
+                                                   self.urls)) for ref in refs)
+
+    def news_item(self, entry: Entry, locality_entries: list[Entry]) -> NewsItem:
+        meta = entry.meta
+        body = self.body(entry)
+        locality_regions = {e.meta.region for e in locality_entries if e.slug in meta.localities}
+        region_ids = set(meta.regions) | locality_regions
+        image = None
+        if meta.image:
+            image = Image(asset_for(entry, meta.image, self.static_path, self.urls),
+                          meta.image_alt, meta.image_caption)
+        topics = {self.topics[tag].slug: self.topics[tag] for tag in meta.tags}
+        return NewsItem(
+            source=entry.source.rel_path, slug=entry.slug, url=entry.url,
+            feed_id=self._feed_id(entry), title=meta.title, date=meta.date.astimezone(self.tz),
+            updated=meta.updated.astimezone(self.tz) if meta.updated else None, summary=meta.summary or body.first_paragraph,
+            has_lead=meta.summary is not None, place=meta.place,
+            topics=tuple(sorted_czech(topics.values(), lambda topic: topic.name)),
+            regions=tuple(r for r in all_regions() if r.id in region_ids),
+            locality_slugs=tuple(dict.fromkeys(meta.localities)),
+            partnership_slugs=tuple(dict.fromkeys(meta.partnerships)),
+            image=image, documents=self.documents(entry, meta.documents),
+            attribution=meta.source, author=meta.author, is_draft=meta.draft,
+            is_scheduled=meta.date > self.now, body=body, assets=entry.assets,
+        )
+
+    def _feed_id(self, entry: Entry) -> str:
+        """Return a tag: URI (RFC 4151) from the publication date and slug."""
+        day = entry.meta.date.astimezone(self.tz).date().isoformat()
+        return f"tag:{self.feed_authority},{day}:{NEWS}/{entry.slug}"
+
+    def locality(self, entry: Entry) -> Locality:
+        meta = entry.meta
+        return Locality(
+            source=entry.source.rel_path, slug=entry.slug, url=entry.url, title=meta.title,
+            kind=meta.kind, region=regions_by_id()[meta.region], population=meta.population,
+            cooperation_since=meta.cooperation_since, cooperation_until=meta.cooperation_until,
+            status=cooperation_status(meta.cooperation_since, meta.cooperation_until,
+                                      self.now.date()),
+            partnership_slug=meta.partnership, coordinates=meta.coordinates,
+            body=self.body(entry), assets=entry.assets,
+        )
+
+    def partnership(self, entry: Entry) -> Partnership:
+        meta = entry.meta
+        contact = meta.contact
+        return Partnership(
+            source=entry.source.rel_path, slug=entry.slug, url=entry.url, title=meta.title,
+            locality_slugs=tuple(dict.fromkeys(meta.localities)), founded=meta.founded,
+            convener=meta.convener,
+            contact=Contact(contact.name, contact.email, contact.phone) if contact else None,
+            members=tuple(Member(member.name, member.roles) for member in meta.members),
+            documents=self.documents(entry, meta.documents), body=self.body(entry),
+            assets=entry.assets,
+        )
+
+    def page(self, entry: Entry) -> Page:
+        meta = entry.meta
+        body = self.body(entry)
+        return Page(entry.source.rel_path, entry.slug, entry.url, meta.title, meta.menu,
+                    meta.summary or body.first_paragraph, body, entry.assets)
+
+    def region_text(self, entry: Entry) -> RegionText:
+        return RegionText(entry.source.rel_path, entry.slug, entry.meta.summary,
+                          self.body(entry), entry.assets)
+
+
+def cooperation_status(since: date | None, until: date | None, today: date) -> str | None:
+    """Return planned, active or ended on today; None when the cooperation has no start."""
+    if since is None:
+        return None
+    if today < since:
+        return "planned"
+    if until is not None and until < today:
+        return "ended"
+    return "active"
+
+
+# Indexes ----------------------------------------------------------------------------
+
+def _index(config: SiteConfig, urls: Urls, now: datetime, shown: list[NewsItem],
+           builder: _ModelBuilder, by_kind: dict[str, list[Entry]]) -> Site:
+    news = sorted(shown, key=lambda item: (item.date, item.slug), reverse=True)
+    localities = sorted_czech(map(builder.locality, by_kind["locality"]), lambda x: x.title)
+    partnerships = sorted_czech(map(builder.partnership, by_kind["partnership"]),
+                                lambda x: x.title)
+    pages = sorted_czech(map(builder.page, by_kind["page"]), lambda page: page.title)
+    topics = {topic.slug: topic for item in news for topic in item.topics}
+    localities_by_partnership, partnerships_by_locality = _membership(localities, partnerships)
+    return Site(
+        config=config, urls=urls, now=now, news=tuple(news), localities=tuple(localities),
+        partnerships=tuple(partnerships), pages=tuple(pages), regions=all_regions(),
+        region_texts={e.slug: builder.region_text(e) for e in by_kind["region"]},
+        topics=tuple(sorted_czech(topics.values(), lambda topic: topic.name)),
+        news_by_topic=_group(news, lambda item: [t.slug for t in item.topics]),
+        news_by_region=_group(news, lambda item: [r.id for r in item.regions]),
+        news_by_locality=_group(news, lambda item: item.locality_slugs),
+        news_by_partnership=_group(news, lambda item: item.partnership_slugs),
+        localities_by_region=_group(localities, lambda loc: [loc.region.id]),
+        localities_by_partnership=localities_by_partnership,
+        partnerships_by_locality=partnerships_by_locality,
+        locality_by_slug={loc.slug: loc for loc in localities},
+        partnership_by_slug={p.slug: p for p in partnerships},
+        related=find_related(news, config.paging.related_news),
+    )
+
+
+def _group(items: Iterable[T], keys: Callable[[T], Iterable[str]]) -> dict[str, tuple[T, ...]]:
+    groups: dict[str, list[T]] = defaultdict(list)
+    for item in items:
+        for key in keys(item):
+            groups[key].append(item)
+    return {key: tuple(group) for key, group in sorted(groups.items())}
+
+
+def _membership(localities: list[Locality], partnerships: list[Partnership]) -> tuple[
+        dict[str, tuple[Locality, ...]], dict[str, tuple[Partnership, ...]]]:
+    """Join both directions: a partnership's list and a locality's `partnership` key."""
+    pairs = {(p.slug, slug) for p in partnerships for slug in p.locality_slugs}
+    pairs |= {(loc.partnership_slug, loc.slug) for loc in localities if loc.partnership_slug}
+    by_partnership = {p.slug: tuple(loc for loc in localities if (p.slug, loc.slug) in pairs)
+                      for p in partnerships}
+    by_locality = {loc.slug: tuple(p for p in partnerships if (p.slug, loc.slug) in pairs)
+                   for loc in localities}
+    return by_partnership, by_locality
+
+
+def find_related(news: Sequence[NewsItem], limit: int) -> dict[str, tuple[NewsItem, ...]]:
+    """Return, per news slug, the items sharing most localities, topics and regions.
+
+    Each shared key contributes its items nearest in time (not all of them), so the
+    cost stays linear in the number of items; ties go to the item nearest in time.
+    """
+    if limit == 0:
+        return {}
+    groups: dict[tuple[str, str], list[NewsItem]] = defaultdict(list)
+    for item in reversed(news):  # oldest first
+        for key in _related_keys(item):
+            groups[key].append(item)
+    position = {key: {item.slug: i for i, item in enumerate(group)}
+                for key, group in groups.items()}
+    return {item.slug: _related_to(item, groups, position, limit) for item in news}
+
+
+def _related_keys(item: NewsItem) -> list[tuple[str, str]]:
+    return ([("locality", slug) for slug in item.locality_slugs]
+            + [("partnership", slug) for slug in item.partnership_slugs]
+            + [("topic", topic.slug) for topic in item.topics]
+            + [("region", region.id) for region in item.regions])
+
+
+def _related_to(item: NewsItem, groups: dict[tuple[str, str], list[NewsItem]],
+                position: dict[tuple[str, str], dict[str, int]],
+                limit: int) -> tuple[NewsItem, ...]:
+    scores: Counter[str] = Counter()
+    by_slug: dict[str, NewsItem] = {}
+    for key in _related_keys(item):
+        group, at = groups[key], position[key][item.slug]
+        for other in group[max(0, at - RELATED_WINDOW): at + RELATED_WINDOW + 1]:
+            if other.slug != item.slug:
+                scores[other.slug] += RELATED_WEIGHTS[key[0]]
+                by_slug[other.slug] = other
+    ranked = sorted(scores, key=lambda slug: (
+        -scores[slug], abs((by_slug[slug].date - item.date).total_seconds()), slug))
+    return tuple(by_slug[slug] for slug in ranked[:limit])

@@ -1,0 +1,105 @@
+"""Render stage for pages: Routes → HTML through the site's Jinja templates.
+
+Templates receive typed objects (routes, models, the Site) and fail loudly: an
+undefined name is an error, and every error points at the template's file and line.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from sitegen.errors import ContentError, Problem
+from sitegen.routes import Route
+from sitegen.site import Site
+from sitegen.typography import date_long, date_short, file_size, month_heading, number
+
+STATUS_LABELS = {"planned": "plánovaná spolupráce", "active": "probíhající spolupráce",
+                 "ended": "ukončená spolupráce"}
+
+
+@dataclass(frozen=True, slots=True)
+class MenuEntry:
+    """An entry of the main menu."""
+
+    title: str
+    url: str
+    position: int
+
+
+def make_environment(templates_path: Path, site: Site) -> jinja2.Environment:
+    """Return the Jinja environment of one build, with sitegen's filters and globals."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_path),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(date_long=date_long, date_short=date_short, month=month_heading,
+                       filesize=file_size, number=number, status=STATUS_LABELS.__getitem__)
+    env.globals.update(site=site, config=site.config, urls=site.urls, menu=main_menu(site))
+    return env
+
+
+def main_menu(site: Site) -> tuple[MenuEntry, ...]:
+    """Return the menu: site.yaml's links and the pages with `menu`, by position."""
+    entries = [MenuEntry(link.title, site.urls.base_path + link.url.lstrip("/"), link.position)
+               for link in site.config.menu]
+    entries += [MenuEntry(page.title, page.url, page.menu) for page in site.pages
+                if page.menu is not None]
+    return tuple(sorted(entries, key=lambda entry: (entry.position, entry.title)))
+
+
+def render_pages(env: jinja2.Environment, routes: Iterable[Route],
+                 templates_path: Path) -> dict[str, str]:
+    """Render every route; return URL → HTML.
+
+    Raises:
+        ContentError: for template errors, each with the template's file and line.
+    """
+    pages: dict[str, str] = {}
+    problems: set[Problem] = set()
+    for route in routes:
+        try:
+            pages[route.url] = render_page(env, route)
+        except jinja2.TemplateError as error:
+            problems.add(template_problem(error, templates_path))
+        if len(problems) >= 20:  # the same template mistake repeats on every page
+            break
+    if problems:
+        raise ContentError(problems)
+    return pages
+
+
+def render_page(env: jinja2.Environment, route: Route) -> str:
+    """Render one route with its template."""
+    template = env.get_template(route.template)
+    return template.render(route=route, **route.context)
+
+
+def template_problem(error: jinja2.TemplateError, templates_path: Path) -> Problem:
+    """Return the template error as a Problem at the template's file and line."""
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        name = error.name or error.filename or "?"
+        return Problem(f"templates/{name}", error.lineno, "", error.message or str(error))
+    if isinstance(error, jinja2.TemplateNotFound):
+        return Problem(f"templates/{error.name}", 0, "", "template not found")
+    return Problem(*_template_frame(error, templates_path), "", str(error))
+
+
+def _template_frame(error: BaseException, templates_path: Path) -> tuple[str, int]:
+    root = str(templates_path.resolve())
+    frames: list[Any] = traceback.extract_tb(error.__traceback__)
+    for frame in reversed(frames):
+        filename = str(Path(frame.filename).resolve()) if frame.filename else ""
+        if filename.startswith(root):
+            rel = Path(filename).relative_to(root).as_posix()
+            return f"templates/{rel}", frame.lineno or 0
+    return "templates", 0
