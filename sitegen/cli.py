@@ -29,18 +29,23 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     build_parser = commands.add_parser("build", help="build the site (the default command)")
-    build_parser.add_argument("--source", type=Path, default=Path(),
-                              help="site root with site.yaml, content/, templates/, static/ "
-                              "(default: .)")
-    build_parser.add_argument("--content", type=Path,
-                              help="content folder (default: SOURCE/content)")
-    build_parser.add_argument("--output", type=Path,
-                              help="output folder (default: SOURCE/public)")
+    build_parser.add_argument(
+        "--source",
+        type=Path,
+        default=Path(),
+        help="site root with site.yaml, content/, templates/, static/ (default: .)",
+    )
+    build_parser.add_argument(
+        "--content", type=Path, help="content folder (default: SOURCE/content)"
+    )
+    build_parser.add_argument("--output", type=Path, help="output folder (default: SOURCE/public)")
     build_parser.add_argument("--base-url", help="public address, overrides site.yaml")
-    build_parser.add_argument("--drafts", action="store_true",
-                              help="include drafts and items dated in the future")
-    build_parser.add_argument("--debug", action="store_true",
-                              help="show a traceback when the build fails")
+    build_parser.add_argument(
+        "--drafts", action="store_true", help="include drafts and items dated in the future"
+    )
+    build_parser.add_argument(
+        "--debug", action="store_true", help="show a traceback when the build fails"
+    )
     return parser
 
 
@@ -56,8 +61,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in error.problems:
             print(problem, file=sys.stderr)
         count = len(error.problems)
-        print(f"Build failed: {count} problem{'s' if count != 1 else ''}; nothing was written.",
-              file=sys.stderr)
+        print(
+            f"Build failed: {count} problem{'s' if count != 1 else ''}; nothing was written.",
+            file=sys.stderr,
+        )
         return _debug(args, error)
     except SitegenError as error:
         print(f"sitegen: {error}", file=sys.stderr)
@@ -76,8 +83,10 @@ def run_build(args: argparse.Namespace) -> int:
         now=build_time(os.environ),
     )
     report = build(options, lambda message: print(message, file=sys.stderr))
-    print(f"Built {report.pages} pages ({report.files} files) into {options.output_path} "
-          f"in {report.seconds:.2f} s")
+    print(
+        f"Built {report.pages} pages ({report.files} files) into {options.output_path} "
+        f"in {report.seconds:.2f} s"
+    )
     return 0
 
 

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from sitegen.yamldoc import parse_yaml_mapping
 from sitegen.errors import ContentError, UsageError
 from sitegen.validation import fail, translate_errors
+from sitegen.yamldoc import parse_yaml_mapping
 
 SITE_FILE = "site.yaml"
 
@@ -119,8 +119,10 @@ def load_config(site_path: Path, base_url: str | None) -> SiteConfig:
     try:
         return SiteConfig.model_validate(data)
     except ValidationError as error:
+
         def line_of(loc: tuple[str | int, ...]) -> int:
             return next((lines[loc[:n]] for n in range(len(loc), 0, -1) if loc[:n] in lines), 1)
+
         raise ContentError(translate_errors(error, SiteConfig, SITE_FILE, line_of)) from None
 
 

@@ -23,8 +23,9 @@ FEED_ID_DATE = "2008-01-23"
 _ROOT_RELATIVE = re.compile(r'(\s(?:href|src)=")(/[^"]*)"')
 
 
-def render_feed(spec: FeedSpec, config: SiteConfig, urls: Urls,
-                fallback_date: datetime | None) -> bytes:
+def render_feed(
+    spec: FeedSpec, config: SiteConfig, urls: Urls, fallback_date: datetime | None
+) -> bytes:
     """Return the feed of spec as RSS 2.0 or Atom bytes.
 
     fallback_date dates a feed without items (the site's newest item, not the clock).

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sitegen.config import BuildOptions, load_config
 from sitegen.content.load import load_entries
+from sitegen.content.models import Asset
 from sitegen.content.sources import read_sources
 from sitegen.errors import ContentError, Problem, UsageError
 from sitegen.feeds import render_feed
@@ -46,8 +47,10 @@ def build(options: BuildOptions, report: Reporter = lambda message: None) -> Bui
     """
     started = time.perf_counter()
     site = load_site(options)
-    report(f"Loaded {len(site.news)} news items, {len(site.localities)} localities, "
-           f"{len(site.partnerships)} partnerships, {len(site.pages)} pages")
+    report(
+        f"Loaded {len(site.news)} news items, {len(site.localities)} localities, "
+        f"{len(site.partnerships)} partnerships, {len(site.pages)} pages"
+    )
     routes = plan_routes(site)
     output = render_site(site, routes, options)
     write_site(output, options.output_path)
@@ -67,8 +70,9 @@ def load_site(options: BuildOptions) -> Site:
     urls = Urls(config.base_url)
     sources = read_sources(options.content_path, options.site_path)
     entries = load_entries(sources, urls, options.static_path, config.tz)
-    return link_site(entries, config, urls, options.now, options.static_path,
-                     options.include_drafts)
+    return link_site(
+        entries, config, urls, options.now, options.static_path, options.include_drafts
+    )
 
 
 def render_site(site: Site, routes: list[Route], options: BuildOptions) -> Output:
@@ -83,8 +87,11 @@ def render_site(site: Site, routes: list[Route], options: BuildOptions) -> Outpu
         output.add_file(site.urls.output_path(url), html.encode(), url)
     newest = site.news[0].last_modified if site.news else None
     for spec in plan_feeds(site):
-        output.add_file(site.urls.output_path(spec.url),
-                        render_feed(spec, site.config, site.urls, newest), spec.url)
+        output.add_file(
+            site.urls.output_path(spec.url),
+            render_feed(spec, site.config, site.urls, newest),
+            spec.url,
+        )
     output.add_file("sitemap.xml", render_sitemap(routes, site.urls), "sitemap")
     output.add_file("robots.txt", render_robots(site.urls), "robots")
     _add_assets(output, site)
@@ -97,18 +104,28 @@ def _check_folders(options: BuildOptions) -> None:
         if not path.is_dir():
             raise UsageError(f"{name} {path}: no such folder")
     if not options.templates_path.is_dir():
-        raise UsageError(f"{options.templates_path}: no such folder; the site needs its "
-                         "Jinja templates in templates/")
-    check_output_path(options.output_path, options.site_path, options.content_path,
-                      (options.templates_path, options.static_path))
+        raise UsageError(
+            f"{options.templates_path}: no such folder; the site needs its "
+            "Jinja templates in templates/"
+        )
+    check_output_path(
+        options.output_path,
+        options.site_path,
+        options.content_path,
+        (options.templates_path, options.static_path),
+    )
 
 
 def _add_assets(output: Output, site: Site) -> None:
-    holders = [*site.news, *site.localities, *site.partnerships, *site.pages,
-               *site.region_texts.values()]
-    for holder in holders:
-        for asset in holder.assets:
-            output.add_copy(site.urls.output_path(asset.url), asset.source_path, holder.source)
+    holders: list[tuple[str, tuple[Asset, ...]]] = []
+    holders += [(item.source, item.assets) for item in site.news]
+    holders += [(item.source, item.assets) for item in site.localities]
+    holders += [(item.source, item.assets) for item in site.partnerships]
+    holders += [(item.source, item.assets) for item in site.pages]
+    holders += [(item.source, item.assets) for item in site.region_texts.values()]
+    for source, assets in holders:
+        for asset in assets:
+            output.add_copy(site.urls.output_path(asset.url), asset.source_path, source)
 
 
 def _add_static(output: Output, static_path: Path) -> None:
@@ -121,8 +138,14 @@ def _add_static(output: Output, static_path: Path) -> None:
         if not path.is_file() or any(part.startswith(".") for part in rel.parts):
             continue
         if not path.resolve().is_relative_to(root):
-            problems.append(Problem(f"static/{rel.as_posix()}", 0, "", "links to a place "
-                                    "outside static/; copy the file in instead"))
+            problems.append(
+                Problem(
+                    f"static/{rel.as_posix()}",
+                    0,
+                    "",
+                    "links to a place outside static/; copy the file in instead",
+                )
+            )
             continue
         output.add_copy(rel.as_posix(), path, f"static/{rel.as_posix()}")
     if problems:

@@ -98,10 +98,17 @@ def plan_routes(site: Site) -> list[Route]:
         *_regions(site),
         *_localities(site),
         *_partnerships(site),
-        *(Route(page.url, "page.html", page.title, page.summary, {"page": page})
-          for page in site.pages),
-        Route(site.urls.file("404.html"), "404.html", "Stránka nenalezena",
-              "Stránka na této adrese neexistuje.", in_sitemap=False),
+        *(
+            Route(page.url, "page.html", page.title, page.summary, {"page": page})
+            for page in site.pages
+        ),
+        Route(
+            site.urls.file("404.html"),
+            "404.html",
+            "Stránka nenalezena",
+            "Stránka na této adrese neexistuje.",
+            in_sitemap=False,
+        ),
     ]
     return _unique_titles(routes)
 
@@ -112,20 +119,33 @@ def plan_feeds(site: Site) -> list[FeedSpec]:
     latest = site.news[:limit]
     title = f"{site.config.title}: aktuality"
     feeds = [
-        FeedSpec(urls.file("feed.xml"), title, site.config.description, urls.news_list(),
-                 latest),
-        FeedSpec(urls.file("atom.xml"), title, site.config.description, urls.news_list(),
-                 latest, "atom"),
+        FeedSpec(urls.file("feed.xml"), title, site.config.description, urls.news_list(), latest),
+        FeedSpec(
+            urls.file("atom.xml"), title, site.config.description, urls.news_list(), latest, "atom"
+        ),
     ]
     for region in site.regions:
         items = site.news_by_region.get(region.id, ())[:limit]
-        feeds.append(FeedSpec(feed_of(urls.region(region.id)),
-                              f"{site.config.title}: {region.name}",
-                              f"Aktuality z regionu {region.name}", urls.region(region.id), items))
+        feeds.append(
+            FeedSpec(
+                feed_of(urls.region(region.id)),
+                f"{site.config.title}: {region.name}",
+                f"Aktuality z regionu {region.name}",
+                urls.region(region.id),
+                items,
+            )
+        )
     for topic in site.topics:
         items = site.news_by_topic[topic.slug][:limit]
-        feeds.append(FeedSpec(feed_of(topic.url), f"{site.config.title}: téma {topic.name}",
-                              f"Aktuality na téma {topic.name}", topic.url, items))
+        feeds.append(
+            FeedSpec(
+                feed_of(topic.url),
+                f"{site.config.title}: téma {topic.name}",
+                f"Aktuality na téma {topic.name}",
+                topic.url,
+                items,
+            )
+        )
     return feeds
 
 
@@ -140,56 +160,95 @@ def shorten(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
 def _home(site: Site) -> Route:
     context = {
         "latest": site.news[: site.config.paging.home_news],
-        "regions_with_localities": [(region, site.localities_by_region[region.id])
-                                    for region in site.regions
-                                    if region.id in site.localities_by_region],
+        "regions_with_localities": [
+            (region, site.localities_by_region[region.id])
+            for region in site.regions
+            if region.id in site.localities_by_region
+        ],
         "partnerships": site.partnerships,
     }
-    return Route(site.urls.home(), "home.html", site.config.title, site.config.description,
-                 context)
+    return Route(site.urls.home(), "home.html", site.config.title, site.config.description, context)
 
 
-def _paginate(site: Site, first_url: str, items: Sequence[NewsItem], title: str,
-              description: str, template: str, extra: dict[str, Any],
-              feeds: tuple[FeedLink, ...] = ()) -> list[Route]:
+def _paginate(
+    site: Site,
+    first_url: str,
+    items: Sequence[NewsItem],
+    title: str,
+    description: str,
+    template: str,
+    extra: dict[str, Any],
+    feeds: tuple[FeedLink, ...] = (),
+) -> list[Route]:
     size = site.config.paging.news_per_page
-    chunks = [items[i: i + size] for i in range(0, len(items), size)] or [()]
+    chunks = [items[i : i + size] for i in range(0, len(items), size)] or [()]
     urls = tuple(paged(first_url, n) for n in range(1, len(chunks) + 1))
     routes = []
     for number, chunk in enumerate(chunks, start=1):
         suffix = f" – strana {number}" if number > 1 else ""
-        context = {"items": tuple(chunk), "pager": Pager(number, urls), "heading": title,
-                   **extra}
-        routes.append(Route(urls[number - 1], template, title + suffix,
-                            description + (f" Strana {number}." if number > 1 else ""),
-                            context, feeds=feeds))
+        context = {"items": tuple(chunk), "pager": Pager(number, urls), "heading": title, **extra}
+        routes.append(
+            Route(
+                urls[number - 1],
+                template,
+                title + suffix,
+                description + (f" Strana {number}." if number > 1 else ""),
+                context,
+                feeds=feeds,
+            )
+        )
     return routes
 
 
 def _news_lists(site: Site) -> list[Route]:
-    return _paginate(site, site.urls.news_list(), site.news, "Aktuality",
-                     f"Zprávy a tiskové zprávy: {site.config.publisher}.", "news_list.html",
-                     {"years": site.news_years()})
+    return _paginate(
+        site,
+        site.urls.news_list(),
+        site.news,
+        "Aktuality",
+        f"Zprávy a tiskové zprávy: {site.config.publisher}.",
+        "news_list.html",
+        {"years": site.news_years()},
+    )
 
 
 def _archives(site: Site) -> list[Route]:
     years = site.news_years()
     counts = Counter(item.date.year for item in site.news)
-    routes = [Route(site.urls.archive_index(), "archive_index.html", "Archiv aktualit",
-                    "Aktuality podle roku vydání.",
-                    {"years": [(year, counts[year]) for year in years]})]
+    routes = [
+        Route(
+            site.urls.archive_index(),
+            "archive_index.html",
+            "Archiv aktualit",
+            "Aktuality podle roku vydání.",
+            {"years": [(year, counts[year]) for year in years]},
+        )
+    ]
     for year in years:
         items = [item for item in site.news if item.date.year == year]
-        routes += _paginate(site, site.urls.archive_year(year), items,
-                            f"Aktuality z roku {year}", f"Aktuality vydané v roce {year}.",
-                            "news_list.html", {"years": years, "year": year})
+        routes += _paginate(
+            site,
+            site.urls.archive_year(year),
+            items,
+            f"Aktuality z roku {year}",
+            f"Aktuality vydané v roce {year}.",
+            "news_list.html",
+            {"years": years, "year": year},
+        )
     return routes
 
 
 def _topics(site: Site) -> list[Route]:
     counted = [(topic, len(site.news_by_topic[topic.slug])) for topic in site.topics]
-    routes = [Route(site.urls.topic_index(), "topics.html", "Témata",
-                    "Aktuality podle témat.", {"topics": counted})]
+    routes = [
+        Route(
+            site.urls.topic_index(),
+            "topics.html",
+            "Témata",
+            "Aktuality podle témat.",
+            {"topics": counted},
+        )
+    ]
     for topic in site.topics:
         routes += _topic_pages(site, topic)
     return routes
@@ -197,17 +256,31 @@ def _topics(site: Site) -> list[Route]:
 
 def _topic_pages(site: Site, topic: Topic) -> list[Route]:
     feed = FeedLink(f"Téma {topic.name} (RSS)", feed_of(topic.url))
-    return _paginate(site, topic.url, site.news_by_topic[topic.slug], f"Téma: {topic.name}",
-                     f"Aktuality na téma {topic.name}.", "news_list.html",
-                     {"topic": topic, "feed_url": feed.url}, (feed,))
+    return _paginate(
+        site,
+        topic.url,
+        site.news_by_topic[topic.slug],
+        f"Téma: {topic.name}",
+        f"Aktuality na téma {topic.name}.",
+        "news_list.html",
+        {"topic": topic, "feed_url": feed.url},
+        (feed,),
+    )
 
 
 def _regions(site: Site) -> list[Route]:
-    listing = [(region, len(site.localities_by_region.get(region.id, ())))
-               for region in site.regions]
-    routes = [Route(site.urls.region_index(), "regions.html", "Kraje",
-                    "Kraje, ve kterých agentura spolupracuje s obcemi a městy.",
-                    {"regions": listing})]
+    listing = [
+        (region, len(site.localities_by_region.get(region.id, ()))) for region in site.regions
+    ]
+    routes = [
+        Route(
+            site.urls.region_index(),
+            "regions.html",
+            "Kraje",
+            "Kraje, ve kterých agentura spolupracuje s obcemi a městy.",
+            {"regions": listing},
+        )
+    ]
     for region in site.regions:
         routes += _region_pages(site, region)
     return routes
@@ -217,20 +290,44 @@ def _region_pages(site: Site, region: Region) -> list[Route]:
     url = site.urls.region(region.id)
     text = site.region_texts.get(region.id)
     feed = FeedLink(f"{region.name} (RSS)", feed_of(url))
-    description = (text.summary if text and text.summary else
-                   f"Lokality a aktuality agentury v regionu {region.name}.")
-    extra = {"region": region, "region_text": text, "feed_url": feed.url,
-             "localities": site.localities_by_region.get(region.id, ())}
-    return _paginate(site, url, site.news_by_region.get(region.id, ()), region.name,
-                     description, "region.html", extra, (feed,))
+    description = (
+        text.summary
+        if text and text.summary
+        else f"Lokality a aktuality agentury v regionu {region.name}."
+    )
+    extra = {
+        "region": region,
+        "region_text": text,
+        "feed_url": feed.url,
+        "localities": site.localities_by_region.get(region.id, ()),
+    }
+    return _paginate(
+        site,
+        url,
+        site.news_by_region.get(region.id, ()),
+        region.name,
+        description,
+        "region.html",
+        extra,
+        (feed,),
+    )
 
 
 def _localities(site: Site) -> list[Route]:
-    groups = [(region, site.localities_by_region[region.id]) for region in site.regions
-              if region.id in site.localities_by_region]
-    routes = [Route(site.urls.locality_index(), "localities.html", "Kde působíme",
-                    "Obce, města a mikroregiony, se kterými agentura spolupracuje, podle krajů.",
-                    {"groups": groups})]
+    groups = [
+        (region, site.localities_by_region[region.id])
+        for region in site.regions
+        if region.id in site.localities_by_region
+    ]
+    routes = [
+        Route(
+            site.urls.locality_index(),
+            "localities.html",
+            "Kde působíme",
+            "Obce, města a mikroregiony, se kterými agentura spolupracuje, podle krajů.",
+            {"groups": groups},
+        )
+    ]
     routes += [_locality(site, locality) for locality in site.localities]
     return routes
 
@@ -242,15 +339,28 @@ def _locality(site: Site, locality: Locality) -> Route:
         "items": site.news_by_locality.get(locality.slug, ()),
     }
     description = locality.body.first_paragraph or (
-        f"{locality.title}: {locality.kind}, {locality.region.name}.")
-    return Route(locality.url, "locality.html", locality.title, shorten(description), context,
-                 title_detail="lokalita")
+        f"{locality.title}: {locality.kind}, {locality.region.name}."
+    )
+    return Route(
+        locality.url,
+        "locality.html",
+        locality.title,
+        shorten(description),
+        context,
+        title_detail="lokalita",
+    )
 
 
 def _partnerships(site: Site) -> list[Route]:
-    routes = [Route(site.urls.partnership_index(), "partnerships.html", "Lokální partnerství",
-                    "Lokální partnerství, která agentura vede s obcemi a místními aktéry.",
-                    {"partnerships": site.partnerships})]
+    routes = [
+        Route(
+            site.urls.partnership_index(),
+            "partnerships.html",
+            "Lokální partnerství",
+            "Lokální partnerství, která agentura vede s obcemi a místními aktéry.",
+            {"partnerships": site.partnerships},
+        )
+    ]
     routes += [_partnership(site, partnership) for partnership in site.partnerships]
     return routes
 
@@ -262,8 +372,14 @@ def _partnership(site: Site, partnership: Partnership) -> Route:
         "items": site.news_by_partnership.get(partnership.slug, ()),
     }
     description = partnership.body.first_paragraph or f"Lokální partnerství {partnership.title}."
-    return Route(partnership.url, "partnership.html", partnership.title, shorten(description),
-                 context, title_detail="lokální partnerství")
+    return Route(
+        partnership.url,
+        "partnership.html",
+        partnership.title,
+        shorten(description),
+        context,
+        title_detail="lokální partnerství",
+    )
 
 
 def _news_items(site: Site) -> list[Route]:
@@ -278,12 +394,24 @@ def _news_item(site: Site, item: NewsItem) -> Route:
         "partnerships": [site.partnership_by_slug[slug] for slug in item.partnership_slugs],
     }
     image_url = site.urls.absolute(item.image.asset.url) if item.image else None
-    return Route(item.url, "news_item.html", item.title, shorten(item.summary), context,
-                 og_type="article", image_url=image_url, lastmod=item.last_modified,
-                 title_detail=date_short(item.date))
+    return Route(
+        item.url,
+        "news_item.html",
+        item.title,
+        shorten(item.summary),
+        context,
+        og_type="article",
+        image_url=image_url,
+        lastmod=item.last_modified,
+        title_detail=date_short(item.date),
+    )
 
 
 def _unique_titles(routes: list[Route]) -> list[Route]:
     counts = Counter(route.title for route in routes)
-    return [replace(route, title=f"{route.title} ({route.title_detail})")
-            if counts[route.title] > 1 and route.title_detail else route for route in routes]
+    return [
+        replace(route, title=f"{route.title} ({route.title_detail})")
+        if counts[route.title] > 1 and route.title_detail
+        else route
+        for route in routes
+    ]

@@ -77,8 +77,14 @@ class Site:
         return sorted({item.date.year for item in self.news}, reverse=True)
 
 
-def link_site(entries: Sequence[Entry], config: SiteConfig, urls: Urls, now: datetime,
-              static_path: Path, include_drafts: bool) -> Site:
+def link_site(
+    entries: Sequence[Entry],
+    config: SiteConfig,
+    urls: Urls,
+    now: datetime,
+    static_path: Path,
+    include_drafts: bool,
+) -> Site:
     """Resolve references and render bodies; keep what is published (or all, with drafts).
 
     Raises:
@@ -88,20 +94,31 @@ def link_site(entries: Sequence[Entry], config: SiteConfig, urls: Urls, now: dat
     for entry in entries:
         by_kind[entry.kind].append(entry)
     problems = check_references(by_kind)
-    visible = {entry.source.content_key: entry.url for entry in entries
-               if include_drafts or _is_published(entry, now)}
+    visible = {
+        entry.source.content_key: entry.url
+        for entry in entries
+        if include_drafts or _is_published(entry, now)
+    }
     bodies, link_problems = _render_bodies(entries, visible, urls)
     problems.extend(link_problems)
     if problems:
         raise ContentError(problems)
-    builder = _ModelBuilder(urls, now, static_path, bodies, _topics(by_kind["news"], urls),
-                            config.feed_id_authority, config.tz)
+    builder = _ModelBuilder(
+        urls,
+        now,
+        static_path,
+        bodies,
+        _topics(by_kind["news"], urls),
+        config.feed_id_authority,
+        config.tz,
+    )
     news = [builder.news_item(entry, by_kind["locality"]) for entry in by_kind["news"]]
     shown = [item for item in news if include_drafts or item.is_published]
     return _index(config, urls, now, shown, builder, by_kind)
 
 
 # References -------------------------------------------------------------------------
+
 
 def check_references(by_kind: dict[str, list[Entry]]) -> list[Problem]:
     """Return a Problem for each locality or partnership slug that names nothing."""
@@ -113,23 +130,32 @@ def check_references(by_kind: dict[str, list[Entry]]) -> list[Problem]:
             problems.extend(_unknown(entry, ("localities", i), slug, "locality", localities))
     for entry in by_kind["news"]:
         for i, slug in enumerate(entry.meta.partnerships):
-            problems.extend(_unknown(entry, ("partnerships", i), slug, "partnership",
-                                     partnerships))
+            problems.extend(_unknown(entry, ("partnerships", i), slug, "partnership", partnerships))
     for entry in by_kind["locality"]:
         if entry.meta.partnership:
-            problems.extend(_unknown(entry, ("partnership",), entry.meta.partnership,
-                                     "partnership", partnerships))
+            problems.extend(
+                _unknown(
+                    entry, ("partnership",), entry.meta.partnership, "partnership", partnerships
+                )
+            )
     return problems
 
 
-def _unknown(entry: Entry, loc: tuple[str | int, ...], slug: str, kind: str,
-             known: set[str]) -> list[Problem]:
+def _unknown(
+    entry: Entry, loc: tuple[str | int, ...], slug: str, kind: str, known: set[str]
+) -> list[Problem]:
     if slug in known:
         return []
     field = loc[0] if len(loc) == 1 else f"{loc[0]}[{loc[1]}]"
     folder = {"locality": "content/localities/", "partnership": "content/partnerships/"}[kind]
-    return [entry.problem(loc, str(field), f"unknown {kind} '{slug}'{did_you_mean(slug, known)}"
-                          f"; the slugs are the file names in {folder}")]
+    return [
+        entry.problem(
+            loc,
+            str(field),
+            f"unknown {kind} '{slug}'{did_you_mean(slug, known)}"
+            f"; the slugs are the file names in {folder}",
+        )
+    ]
 
 
 def _is_published(entry: Entry, now: datetime) -> bool:
@@ -140,8 +166,10 @@ def _is_published(entry: Entry, now: datetime) -> bool:
 
 # Bodies -----------------------------------------------------------------------------
 
-def _render_bodies(entries: Sequence[Entry], visible: dict[str, str],
-                   urls: Urls) -> tuple[dict[str, Body], list[Problem]]:
+
+def _render_bodies(
+    entries: Sequence[Entry], visible: dict[str, str], urls: Urls
+) -> tuple[dict[str, Body], list[Problem]]:
     renderer = Renderer()
     known = {entry.source.content_key for entry in entries}
     bodies: dict[str, Body] = {}
@@ -152,8 +180,9 @@ def _render_bodies(entries: Sequence[Entry], visible: dict[str, str],
         bodies[entry.source.content_key] = body
         for link in broken:
             line = _line_of_text(entry, link.target)
-            problems.append(Problem(entry.source.rel_path, line, "", f"link '{link.target}': "
-                                    f"{link.message}"))
+            problems.append(
+                Problem(entry.source.rel_path, line, "", f"link '{link.target}': {link.message}")
+            )
     return bodies, problems
 
 
@@ -180,8 +209,10 @@ class _LinkResolver:
         key = posixpath.normpath(posixpath.join(folder, split.path))
         fragment = f"#{split.fragment}" if split.fragment else ""
         if key.startswith("../") or key == "..":
-            raise LinkError("points outside the content folder; link to another item's .md "
-                            "file, or to a file in static/ with '/…'")
+            raise LinkError(
+                "points outside the content folder; link to another item's .md "
+                "file, or to a file in static/ with '/…'"
+            )
         if key.endswith(".md"):
             return self._item_url(key) + fragment
         return self._bundle_url(key) + fragment
@@ -190,17 +221,20 @@ class _LinkResolver:
         if key in self.visible:
             return self.visible[key]
         if key in self.known and _is_published_entry(self.entry, self.visible):
-            raise LinkError("that item is a draft or dated in the future, so the link would "
-                            "be broken; link to it once it is published")
+            raise LinkError(
+                "that item is a draft or dated in the future, so the link would "
+                "be broken; link to it once it is published"
+            )
         if key in self.known:
             return key
         return self._missing(key, self.known)
 
     def _bundle_url(self, key: str) -> str:
         folder = posixpath.dirname(self.entry.source.content_key)
-        names = {f"{folder}/{name}": asset.url
-                 for name, asset in zip(self.entry.source.bundle_files, self.entry.assets,
-                                        strict=True)}
+        names = {
+            f"{folder}/{name}": asset.url
+            for name, asset in zip(self.entry.source.bundle_files, self.entry.assets, strict=True)
+        }
         if self.entry.source.bundle_path is not None and key in names:
             return names[key]
         return self._missing(key, set(names))
@@ -215,6 +249,7 @@ def _is_published_entry(entry: Entry, visible: dict[str, str]) -> bool:
 
 
 # Models -----------------------------------------------------------------------------
+
 
 def _topics(news: list[Entry], urls: Urls) -> dict[str, Topic]:
     """Return tag as written → Topic; spellings of one slug share the commonest name."""
@@ -244,8 +279,10 @@ class _ModelBuilder:
         return self.bodies[entry.source.content_key]
 
     def documents(self, entry: Entry, refs: tuple[DocumentRef, ...]) -> tuple[Document, ...]:
-        return tuple(Document(ref.title, asset_for(entry, ref.file, self.static_path,
-                                                   self.urls)) for ref in refs)
+        return tuple(
+            Document(ref.title, asset_for(entry, ref.file, self.static_path, self.urls))
+            for ref in refs
+        )
 
     def news_item(self, entry: Entry, locality_entries: list[Entry]) -> NewsItem:
         meta = entry.meta
@@ -254,21 +291,35 @@ class _ModelBuilder:
         region_ids = set(meta.regions) | locality_regions
         image = None
         if meta.image:
-            image = Image(asset_for(entry, meta.image, self.static_path, self.urls),
-                          meta.image_alt, meta.image_caption)
+            image = Image(
+                asset_for(entry, meta.image, self.static_path, self.urls),
+                meta.image_alt,
+                meta.image_caption,
+            )
         topics = {self.topics[tag].slug: self.topics[tag] for tag in meta.tags}
         return NewsItem(
-            source=entry.source.rel_path, slug=entry.slug, url=entry.url,
-            feed_id=self._feed_id(entry), title=meta.title, date=meta.date.astimezone(self.tz),
-            updated=meta.updated.astimezone(self.tz) if meta.updated else None, summary=meta.summary or body.first_paragraph,
-            has_lead=meta.summary is not None, place=meta.place,
+            source=entry.source.rel_path,
+            slug=entry.slug,
+            url=entry.url,
+            feed_id=self._feed_id(entry),
+            title=meta.title,
+            date=meta.date.astimezone(self.tz),
+            updated=meta.updated.astimezone(self.tz) if meta.updated else None,
+            summary=meta.summary or body.first_paragraph,
+            has_lead=meta.summary is not None,
+            place=meta.place,
             topics=tuple(sorted_czech(topics.values(), lambda topic: topic.name)),
             regions=tuple(r for r in all_regions() if r.id in region_ids),
             locality_slugs=tuple(dict.fromkeys(meta.localities)),
             partnership_slugs=tuple(dict.fromkeys(meta.partnerships)),
-            image=image, documents=self.documents(entry, meta.documents),
-            attribution=meta.source, author=meta.author, is_draft=meta.draft,
-            is_scheduled=meta.date > self.now, body=body, assets=entry.assets,
+            image=image,
+            documents=self.documents(entry, meta.documents),
+            attribution=meta.source,
+            author=meta.author,
+            is_draft=meta.draft,
+            is_scheduled=meta.date > self.now,
+            body=body,
+            assets=entry.assets,
         )
 
     def _feed_id(self, entry: Entry) -> str:
@@ -279,37 +330,60 @@ class _ModelBuilder:
     def locality(self, entry: Entry) -> Locality:
         meta = entry.meta
         return Locality(
-            source=entry.source.rel_path, slug=entry.slug, url=entry.url, title=meta.title,
-            kind=meta.kind, region=regions_by_id()[meta.region], population=meta.population,
-            cooperation_since=meta.cooperation_since, cooperation_until=meta.cooperation_until,
-            status=cooperation_status(meta.cooperation_since, meta.cooperation_until,
-                                      self.now.date()),
-            partnership_slug=meta.partnership, coordinates=meta.coordinates,
-            body=self.body(entry), assets=entry.assets,
+            source=entry.source.rel_path,
+            slug=entry.slug,
+            url=entry.url,
+            title=meta.title,
+            kind=meta.kind,
+            region=regions_by_id()[meta.region],
+            population=meta.population,
+            cooperation_since=meta.cooperation_since,
+            cooperation_until=meta.cooperation_until,
+            status=cooperation_status(
+                meta.cooperation_since, meta.cooperation_until, self.now.date()
+            ),
+            partnership_slug=meta.partnership,
+            coordinates=meta.coordinates,
+            body=self.body(entry),
+            assets=entry.assets,
         )
 
     def partnership(self, entry: Entry) -> Partnership:
         meta = entry.meta
         contact = meta.contact
         return Partnership(
-            source=entry.source.rel_path, slug=entry.slug, url=entry.url, title=meta.title,
-            locality_slugs=tuple(dict.fromkeys(meta.localities)), founded=meta.founded,
+            source=entry.source.rel_path,
+            slug=entry.slug,
+            url=entry.url,
+            title=meta.title,
+            locality_slugs=tuple(dict.fromkeys(meta.localities)),
+            founded=meta.founded,
             convener=meta.convener,
             contact=Contact(contact.name, contact.email, contact.phone) if contact else None,
             members=tuple(Member(member.name, member.roles) for member in meta.members),
-            documents=self.documents(entry, meta.documents), body=self.body(entry),
+            documents=self.documents(entry, meta.documents),
+            body=self.body(entry),
             assets=entry.assets,
         )
 
     def page(self, entry: Entry) -> Page:
         meta = entry.meta
         body = self.body(entry)
-        return Page(entry.source.rel_path, entry.slug, entry.url, meta.title, meta.menu,
-                    meta.summary or body.first_paragraph, body, entry.assets)
+        return Page(
+            entry.source.rel_path,
+            entry.slug,
+            entry.url,
+            meta.title,
+            meta.menu,
+            meta.summary or body.first_paragraph,
+            body,
+            entry.assets,
+        )
 
     def region_text(self, entry: Entry) -> RegionText:
-        return RegionText(entry.source.rel_path, entry.slug, entry.meta.summary,
-                          self.body(entry), entry.assets)
+        return RegionText(
+            entry.source.rel_path, entry.slug, entry.meta.summary, self.body(entry), entry.assets
+        )
 
 
 def cooperation_status(since: date | None, until: date | None, today: date) -> str | None:
@@ -325,18 +399,30 @@ def cooperation_status(since: date | None, until: date | None, today: date) -> s
 
 # Indexes ----------------------------------------------------------------------------
 
-def _index(config: SiteConfig, urls: Urls, now: datetime, shown: list[NewsItem],
-           builder: _ModelBuilder, by_kind: dict[str, list[Entry]]) -> Site:
+
+def _index(
+    config: SiteConfig,
+    urls: Urls,
+    now: datetime,
+    shown: list[NewsItem],
+    builder: _ModelBuilder,
+    by_kind: dict[str, list[Entry]],
+) -> Site:
     news = sorted(shown, key=lambda item: (item.date, item.slug), reverse=True)
     localities = sorted_czech(map(builder.locality, by_kind["locality"]), lambda x: x.title)
-    partnerships = sorted_czech(map(builder.partnership, by_kind["partnership"]),
-                                lambda x: x.title)
+    partnerships = sorted_czech(map(builder.partnership, by_kind["partnership"]), lambda x: x.title)
     pages = sorted_czech(map(builder.page, by_kind["page"]), lambda page: page.title)
     topics = {topic.slug: topic for item in news for topic in item.topics}
     localities_by_partnership, partnerships_by_locality = _membership(localities, partnerships)
     return Site(
-        config=config, urls=urls, now=now, news=tuple(news), localities=tuple(localities),
-        partnerships=tuple(partnerships), pages=tuple(pages), regions=all_regions(),
+        config=config,
+        urls=urls,
+        now=now,
+        news=tuple(news),
+        localities=tuple(localities),
+        partnerships=tuple(partnerships),
+        pages=tuple(pages),
+        regions=all_regions(),
         region_texts={e.slug: builder.region_text(e) for e in by_kind["region"]},
         topics=tuple(sorted_czech(topics.values(), lambda topic: topic.name)),
         news_by_topic=_group(news, lambda item: [t.slug for t in item.topics]),
@@ -360,15 +446,20 @@ def _group(items: Iterable[T], keys: Callable[[T], Iterable[str]]) -> dict[str, 
     return {key: tuple(group) for key, group in sorted(groups.items())}
 
 
-def _membership(localities: list[Locality], partnerships: list[Partnership]) -> tuple[
-        dict[str, tuple[Locality, ...]], dict[str, tuple[Partnership, ...]]]:
+def _membership(
+    localities: list[Locality], partnerships: list[Partnership]
+) -> tuple[dict[str, tuple[Locality, ...]], dict[str, tuple[Partnership, ...]]]:
     """Join both directions: a partnership's list and a locality's `partnership` key."""
     pairs = {(p.slug, slug) for p in partnerships for slug in p.locality_slugs}
     pairs |= {(loc.partnership_slug, loc.slug) for loc in localities if loc.partnership_slug}
-    by_partnership = {p.slug: tuple(loc for loc in localities if (p.slug, loc.slug) in pairs)
-                      for p in partnerships}
-    by_locality = {loc.slug: tuple(p for p in partnerships if (p.slug, loc.slug) in pairs)
-                   for loc in localities}
+    by_partnership = {
+        p.slug: tuple(loc for loc in localities if (p.slug, loc.slug) in pairs)
+        for p in partnerships
+    }
+    by_locality = {
+        loc.slug: tuple(p for p in partnerships if (p.slug, loc.slug) in pairs)
+        for loc in localities
+    }
     return by_partnership, by_locality
 
 
@@ -384,29 +475,41 @@ def find_related(news: Sequence[NewsItem], limit: int) -> dict[str, tuple[NewsIt
     for item in reversed(news):  # oldest first
         for key in _related_keys(item):
             groups[key].append(item)
-    position = {key: {item.slug: i for i, item in enumerate(group)}
-                for key, group in groups.items()}
+    position = {
+        key: {item.slug: i for i, item in enumerate(group)} for key, group in groups.items()
+    }
     return {item.slug: _related_to(item, groups, position, limit) for item in news}
 
 
 def _related_keys(item: NewsItem) -> list[tuple[str, str]]:
-    return ([("locality", slug) for slug in item.locality_slugs]
-            + [("partnership", slug) for slug in item.partnership_slugs]
-            + [("topic", topic.slug) for topic in item.topics]
-            + [("region", region.id) for region in item.regions])
+    return (
+        [("locality", slug) for slug in item.locality_slugs]
+        + [("partnership", slug) for slug in item.partnership_slugs]
+        + [("topic", topic.slug) for topic in item.topics]
+        + [("region", region.id) for region in item.regions]
+    )
 
 
-def _related_to(item: NewsItem, groups: dict[tuple[str, str], list[NewsItem]],
-                position: dict[tuple[str, str], dict[str, int]],
-                limit: int) -> tuple[NewsItem, ...]:
+def _related_to(
+    item: NewsItem,
+    groups: dict[tuple[str, str], list[NewsItem]],
+    position: dict[tuple[str, str], dict[str, int]],
+    limit: int,
+) -> tuple[NewsItem, ...]:
     scores: Counter[str] = Counter()
     by_slug: dict[str, NewsItem] = {}
     for key in _related_keys(item):
         group, at = groups[key], position[key][item.slug]
-        for other in group[max(0, at - RELATED_WINDOW): at + RELATED_WINDOW + 1]:
+        for other in group[max(0, at - RELATED_WINDOW) : at + RELATED_WINDOW + 1]:
             if other.slug != item.slug:
                 scores[other.slug] += RELATED_WEIGHTS[key[0]]
                 by_slug[other.slug] = other
-    ranked = sorted(scores, key=lambda slug: (
-        -scores[slug], abs((by_slug[slug].date - item.date).total_seconds()), slug))
+    ranked = sorted(
+        scores,
+        key=lambda slug: (
+            -scores[slug],
+            abs((by_slug[slug].date - item.date).total_seconds()),
+            slug,
+        ),
+    )
     return tuple(by_slug[slug] for slug in ranked[:limit])

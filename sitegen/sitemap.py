@@ -11,12 +11,16 @@ from sitegen.urls import Urls
 
 def render_sitemap(routes: Iterable[Route], urls: Urls) -> bytes:
     """Return sitemap.xml listing every page meant for search engines, sorted by URL."""
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
     for route in sorted((r for r in routes if r.in_sitemap), key=lambda r: r.url):
-        lines.append(f"  <url><loc>{escape(urls.absolute(route.url))}</loc>"
-                     + (f"<lastmod>{route.lastmod.isoformat()}</lastmod>" if route.lastmod
-                        else "") + "</url>")
+        lines.append(
+            f"  <url><loc>{escape(urls.absolute(route.url))}</loc>"
+            + (f"<lastmod>{route.lastmod.isoformat()}</lastmod>" if route.lastmod else "")
+            + "</url>"
+        )
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode()
 

@@ -19,8 +19,11 @@ from sitegen.routes import Route
 from sitegen.site import Site
 from sitegen.typography import date_long, date_short, file_size, month_heading, number
 
-STATUS_LABELS = {"planned": "plánovaná spolupráce", "active": "probíhající spolupráce",
-                 "ended": "ukončená spolupráce"}
+STATUS_LABELS = {
+    "planned": "plánovaná spolupráce",
+    "active": "probíhající spolupráce",
+    "ended": "ukončená spolupráce",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,23 +45,33 @@ def make_environment(templates_path: Path, site: Site) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(date_long=date_long, date_short=date_short, month=month_heading,
-                       filesize=file_size, number=number, status=STATUS_LABELS.__getitem__)
+    env.filters.update(
+        date_long=date_long,
+        date_short=date_short,
+        month=month_heading,
+        filesize=file_size,
+        number=number,
+        status=STATUS_LABELS.__getitem__,
+    )
     env.globals.update(site=site, config=site.config, urls=site.urls, menu=main_menu(site))
     return env
 
 
 def main_menu(site: Site) -> tuple[MenuEntry, ...]:
     """Return the menu: site.yaml's links and the pages with `menu`, by position."""
-    entries = [MenuEntry(link.title, site.urls.base_path + link.url.lstrip("/"), link.position)
-               for link in site.config.menu]
-    entries += [MenuEntry(page.title, page.url, page.menu) for page in site.pages
-                if page.menu is not None]
+    entries = [
+        MenuEntry(link.title, site.urls.base_path + link.url.lstrip("/"), link.position)
+        for link in site.config.menu
+    ]
+    entries += [
+        MenuEntry(page.title, page.url, page.menu) for page in site.pages if page.menu is not None
+    ]
     return tuple(sorted(entries, key=lambda entry: (entry.position, entry.title)))
 
 
-def render_pages(env: jinja2.Environment, routes: Iterable[Route],
-                 templates_path: Path) -> dict[str, str]:
+def render_pages(
+    env: jinja2.Environment, routes: Iterable[Route], templates_path: Path
+) -> dict[str, str]:
     """Render every route; return URL → HTML.
 
     Raises:

@@ -17,10 +17,23 @@ PARTNERSHIPS = "partnerstvi"
 PAGE_SEGMENT = "strana"
 ARCHIVE_SEGMENT = "archiv"
 
-RESERVED_ROOT_NAMES = frozenset({
-    NEWS, TOPICS, REGIONS, LOCALITIES, PARTNERSHIPS, "hledat", "static",
-    "feed.xml", "atom.xml", "sitemap.xml", "robots.txt", "404.html", "index.html",
-})
+RESERVED_ROOT_NAMES = frozenset(
+    {
+        NEWS,
+        TOPICS,
+        REGIONS,
+        LOCALITIES,
+        PARTNERSHIPS,
+        "hledat",
+        "static",
+        "feed.xml",
+        "atom.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "404.html",
+        "index.html",
+    }
+)
 """First URL segments that belong to generated sections: no page slug may take them."""
 
 

@@ -52,8 +52,9 @@ def field_name(loc: Loc) -> str:
     return name
 
 
-def translate_errors(error: ValidationError, model: type[BaseModel], rel_path: str,
-                     line_of: Callable[[Loc], int]) -> list[Problem]:
+def translate_errors(
+    error: ValidationError, model: type[BaseModel], rel_path: str, line_of: Callable[[Loc], int]
+) -> list[Problem]:
     """Return one Problem per pydantic error, with the line of the offending key."""
     problems = []
     for detail in error.errors():

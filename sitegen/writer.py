@@ -40,12 +40,22 @@ class Output:
     def _claim(self, path: str, origin: str) -> None:
         first = self.origins.setdefault(path, origin)
         if first != origin:
-            raise ContentError([Problem(origin, 0, "", f"would be written to /{path}, which "
-                                        f"{first} already produces; rename one of them")])
+            raise ContentError(
+                [
+                    Problem(
+                        origin,
+                        0,
+                        "",
+                        f"would be written to /{path}, which "
+                        f"{first} already produces; rename one of them",
+                    )
+                ]
+            )
 
 
-def check_output_path(output_path: Path, site_path: Path, content_path: Path,
-                      protected: tuple[Path, ...]) -> None:
+def check_output_path(
+    output_path: Path, site_path: Path, content_path: Path, protected: tuple[Path, ...]
+) -> None:
     """Refuse output folders that would overwrite or swallow the sources.
 
     Raises:
@@ -55,15 +65,21 @@ def check_output_path(output_path: Path, site_path: Path, content_path: Path,
     output = output_path.resolve()
     for source in (site_path.resolve(), content_path.resolve()):
         if output == source or source.is_relative_to(output):
-            raise UsageError(f"--output {output_path}: would replace {source}; choose a "
-                             "folder of its own, e.g. public/")
+            raise UsageError(
+                f"--output {output_path}: would replace {source}; choose a "
+                "folder of its own, e.g. public/"
+            )
     for folder in (content_path, *protected):
         if output.is_relative_to(folder.resolve()):
-            raise UsageError(f"--output {output_path}: is inside {folder}; choose a folder "
-                             "outside the sources, e.g. public/")
+            raise UsageError(
+                f"--output {output_path}: is inside {folder}; choose a folder "
+                "outside the sources, e.g. public/"
+            )
     if output.is_dir() and any(output.iterdir()) and not (output / MARKER).is_file():
-        raise UsageError(f"--output {output_path}: this folder was not made by sitegen (it "
-                         f"has no {MARKER}); empty it or choose another folder")
+        raise UsageError(
+            f"--output {output_path}: this folder was not made by sitegen (it "
+            f"has no {MARKER}); empty it or choose another folder"
+        )
 
 
 def write_site(output: Output, output_path: Path) -> None:

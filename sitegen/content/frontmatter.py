@@ -12,6 +12,7 @@ from typing import Any
 from sitegen.errors import ContentError, Problem
 from sitegen.yamldoc import Loc, parse_yaml_mapping
 
+
 @dataclass(frozen=True, slots=True)
 class FrontMatter:
     """The parsed front matter of one file."""
@@ -41,15 +42,30 @@ def split_front_matter(text: str, rel_path: str) -> FrontMatter:
     """
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
-        raise ContentError([Problem(rel_path, 1, "", "missing front matter: start the file "
-                                    "with a line '---', then the keys, then another '---'")])
+        raise ContentError(
+            [
+                Problem(
+                    rel_path,
+                    1,
+                    "",
+                    "missing front matter: start the file "
+                    "with a line '---', then the keys, then another '---'",
+                )
+            ]
+        )
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if end is None:
-        raise ContentError([Problem(rel_path, 1, "", "the front matter is never closed: add a "
-                                    "line '---' after its last key")])
+        raise ContentError(
+            [
+                Problem(
+                    rel_path,
+                    1,
+                    "",
+                    "the front matter is never closed: add a line '---' after its last key",
+                )
+            ]
+        )
     yaml_text = "\n".join(lines[1:end])
     body = "\n".join(lines[end + 1 :])
     data, key_lines = parse_yaml_mapping(yaml_text, rel_path, first_line=2)
     return FrontMatter(data, key_lines, body, body_line=end + 2)
-
-

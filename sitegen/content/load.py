@@ -49,8 +49,9 @@ class Entry:
         return Problem(self.source.rel_path, self.front.line_of(loc), field, message)
 
 
-def load_entries(sources: Iterable[SourceFile], urls: Urls, static_path: Path,
-                 tz: ZoneInfo) -> tuple[Entry, ...]:
+def load_entries(
+    sources: Iterable[SourceFile], urls: Urls, static_path: Path, tz: ZoneInfo
+) -> tuple[Entry, ...]:
     """Parse and validate every source; derive slugs and URLs; check slugs are unique.
 
     Raises:
@@ -84,8 +85,16 @@ def _slug(source: SourceFile, front: FrontMatter, meta: Any) -> str:
     if source.kind == "region":
         if source.name not in regions_by_id():
             hint = did_you_mean(source.name, regions_by_id())
-            raise ContentError([Problem(source.rel_path, 0, "", f"'{source.name}' is not a "
-                                        f"region id{hint}; name the file <region id>.md")])
+            raise ContentError(
+                [
+                    Problem(
+                        source.rel_path,
+                        0,
+                        "",
+                        f"'{source.name}' is not a region id{hint}; name the file <region id>.md",
+                    )
+                ]
+            )
         return source.name
     if meta.slug:
         slug: str = meta.slug
@@ -93,13 +102,30 @@ def _slug(source: SourceFile, front: FrontMatter, meta: Any) -> str:
         slug = _DATE_PREFIX.sub("", source.name) if source.kind == "news" else source.name
     if not SLUG_PATTERN.fullmatch(slug):
         better = ascii_slug(slug) or "nazev"
-        raise ContentError([Problem(source.rel_path, front.first_line, "slug", f"the file "
-                                    f"name gives {slug!r}, which is not a slug; rename the file "
-                                    f"to use {better!r} or add 'slug: {better}'")])
+        raise ContentError(
+            [
+                Problem(
+                    source.rel_path,
+                    front.first_line,
+                    "slug",
+                    f"the file "
+                    f"name gives {slug!r}, which is not a slug; rename the file "
+                    f"to use {better!r} or add 'slug: {better}'",
+                )
+            ]
+        )
     if source.kind == "page" and slug in RESERVED_ROOT_NAMES:
-        raise ContentError([Problem(source.rel_path, front.line_of(("slug",)), "slug",
-                                    f"'{slug}' is the address of a section of the site; "
-                                    "choose another slug for this page")])
+        raise ContentError(
+            [
+                Problem(
+                    source.rel_path,
+                    front.line_of(("slug",)),
+                    "slug",
+                    f"'{slug}' is the address of a section of the site; "
+                    "choose another slug for this page",
+                )
+            ]
+        )
     return slug
 
 
@@ -126,9 +152,15 @@ def _duplicate_slugs(entries: list[Entry]) -> list[Problem]:
     for entry in entries:
         first = first_by_url.setdefault(entry.url, entry)
         if first is not entry:
-            problems.append(entry.problem(("slug",), "slug", f"'{entry.slug}' gives the "
-                                          f"address {entry.url}, already used by "
-                                          f"{first.source.rel_path}; set another slug"))
+            problems.append(
+                entry.problem(
+                    ("slug",),
+                    "slug",
+                    f"'{entry.slug}' gives the "
+                    f"address {entry.url}, already used by "
+                    f"{first.source.rel_path}; set another slug",
+                )
+            )
     return problems
 
 
@@ -154,8 +186,10 @@ def _field(loc: tuple[str | int, ...]) -> str:
 def file_problem(source: SourceFile, ref: str, static_path: Path) -> str | None:
     """Return why ref (as written in front matter) names no file, or None when it does."""
     if "://" in ref:
-        return (f"'{ref}' is a web address; put the file into the item's bundle folder "
-                "and write its name")
+        return (
+            f"'{ref}' is a web address; put the file into the item's bundle folder "
+            "and write its name"
+        )
     if ref.startswith("/"):
         path = (static_path / ref.lstrip("/")).resolve()
         if path.is_relative_to(static_path.resolve()) and path.is_file():
@@ -165,9 +199,11 @@ def file_problem(source: SourceFile, ref: str, static_path: Path) -> str | None:
     if normal.startswith("../") or normal == "..":
         return f"'{ref}' points outside the item's folder; keep the file in the bundle"
     if source.bundle_path is None:
-        return (f"'{ref}' not found: a single-file item has no folder for files; make it a "
-                "bundle (a folder with index.md and the file beside it) or put the file in "
-                "static/ and write '/…'")
+        return (
+            f"'{ref}' not found: a single-file item has no folder for files; make it a "
+            "bundle (a folder with index.md and the file beside it) or put the file in "
+            "static/ and write '/…'"
+        )
     if normal in source.bundle_files:
         return None
     hint = did_you_mean(normal, source.bundle_files)

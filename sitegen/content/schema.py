@@ -37,8 +37,10 @@ CZ_LONGITUDE = (12.09, 18.86)
 
 def _check_slug(value: str) -> str:
     if not SLUG_PATTERN.fullmatch(value):
-        raise fail(f"{value!r} is not a slug: use lowercase letters without diacritics, "
-                   "digits and single hyphens, e.g. 'memorandum-stredocesky-kraj'")
+        raise fail(
+            f"{value!r} is not a slug: use lowercase letters without diacritics, "
+            "digits and single hyphens, e.g. 'memorandum-stredocesky-kraj'"
+        )
     return value
 
 
@@ -54,7 +56,7 @@ def _parse_date(value: object) -> date:
 
 def _parse_datetime(value: object, info: ValidationInfo) -> datetime:
     """Parse a date or an ISO 8601 date-time; without an offset it is in the site's zone."""
-    tz: ZoneInfo = info.context["tz"]
+    tz: ZoneInfo = (info.context or {})["tz"]
     if isinstance(value, str) and _DATE.fullmatch(value):
         return datetime.combine(_parse_date(value), time(), tz)
     if isinstance(value, str) and _DATETIME.fullmatch(value):
@@ -65,8 +67,10 @@ def _parse_datetime(value: object, info: ValidationInfo) -> datetime:
         else:
             return moment if moment.tzinfo else moment.replace(tzinfo=tz)
     text = value if isinstance(value, str) else repr(value)
-    raise fail(f"'{text}' is not a date (write YYYY-MM-DD, e.g. 2017-10-20, "
-               "or YYYY-MM-DDTHH:MM, e.g. 2017-10-20T14:30)")
+    raise fail(
+        f"'{text}' is not a date (write YYYY-MM-DD, e.g. 2017-10-20, "
+        "or YYYY-MM-DDTHH:MM, e.g. 2017-10-20T14:30)"
+    )
 
 
 def _check_region(value: str) -> str:
@@ -79,10 +83,14 @@ def _check_region(value: str) -> str:
 
 def _check_coordinates(value: tuple[float, float]) -> tuple[float, float]:
     latitude, longitude = value
-    if not (CZ_LATITUDE[0] <= latitude <= CZ_LATITUDE[1]
-            and CZ_LONGITUDE[0] <= longitude <= CZ_LONGITUDE[1]):
-        raise fail(f"[{latitude}, {longitude}] is outside the Czech Republic; write "
-                   "[latitude, longitude], e.g. [50.0843, 13.0101] (latitude first)")
+    if not (
+        CZ_LATITUDE[0] <= latitude <= CZ_LATITUDE[1]
+        and CZ_LONGITUDE[0] <= longitude <= CZ_LONGITUDE[1]
+    ):
+        raise fail(
+            f"[{latitude}, {longitude}] is outside the Czech Republic; write "
+            "[latitude, longitude], e.g. [50.0843, 13.0101] (latitude first)"
+        )
     return value
 
 
@@ -184,8 +192,13 @@ class RegionFrontMatter(_FrontMatter):
     summary: Text | None = None
 
 
-AnyFrontMatter = (NewsFrontMatter | LocalityFrontMatter | PartnershipFrontMatter
-                  | PageFrontMatter | RegionFrontMatter)
+AnyFrontMatter = (
+    NewsFrontMatter
+    | LocalityFrontMatter
+    | PartnershipFrontMatter
+    | PageFrontMatter
+    | RegionFrontMatter
+)
 
 SCHEMAS: dict[str, type[_FrontMatter]] = {
     "news": NewsFrontMatter,
@@ -196,8 +209,7 @@ SCHEMAS: dict[str, type[_FrontMatter]] = {
 }
 
 
-def validate_front_matter(kind: str, front: FrontMatter, rel_path: str,
-                          tz: ZoneInfo) -> Any:
+def validate_front_matter(kind: str, front: FrontMatter, rel_path: str, tz: ZoneInfo) -> Any:
     """Validate front against the schema of kind and its cross-field rules.
 
     Raises:
@@ -208,8 +220,10 @@ def validate_front_matter(kind: str, front: FrontMatter, rel_path: str,
         model = schema.model_validate(front.data, context={"tz": tz})
     except ValidationError as error:
         raise ContentError(translate_errors(error, schema, rel_path, front.line_of)) from None
-    problems = [Problem(rel_path, front.line_of(loc), field_name(loc), message)
-                for loc, message in _cross_field_problems(model)]
+    problems = [
+        Problem(rel_path, front.line_of(loc), field_name(loc), message)
+        for loc, message in _cross_field_problems(model)
+    ]
     if problems:
         raise ContentError(problems)
     return model
@@ -219,14 +233,27 @@ def _cross_field_problems(model: Any) -> list[tuple[tuple[str | int, ...], str]]
     found: list[tuple[tuple[str | int, ...], str]] = []
     if isinstance(model, NewsFrontMatter):
         if model.image and not model.image_alt:
-            found.append((("image",), "image_alt is required when image is set: describe "
-                          "what the photo shows for readers who cannot see it"))
+            found.append(
+                (
+                    ("image",),
+                    "image_alt is required when image is set: describe "
+                    "what the photo shows for readers who cannot see it",
+                )
+            )
         if (model.image_alt or model.image_caption) and not model.image:
-            found.append((("image_alt" if model.image_alt else "image_caption",),
-                          "there is no image: add image, or remove this key"))
+            found.append(
+                (
+                    ("image_alt" if model.image_alt else "image_caption",),
+                    "there is no image: add image, or remove this key",
+                )
+            )
         if model.updated and model.updated < model.date:
             found.append((("updated",), "is before date; updated is the date of a later change"))
-    if isinstance(model, LocalityFrontMatter) and model.cooperation_since and \
-            model.cooperation_until and model.cooperation_until < model.cooperation_since:
+    if (
+        isinstance(model, LocalityFrontMatter)
+        and model.cooperation_since
+        and model.cooperation_until
+        and model.cooperation_until < model.cooperation_since
+    ):
         found.append((("cooperation_until",), "is before cooperation_since"))
     return found

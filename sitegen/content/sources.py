@@ -92,8 +92,12 @@ class _Reader:
             folders = ", ".join(f"{name}/" for name in KIND_FOLDERS)
             self.report(child, 0, f"unknown content folder{hint}; use one of {folders}")
         else:
-            self.report(child, 0, "file outside the content folders; move it into news/, "
-                        "localities/, partnerships/, pages/ or regions/")
+            self.report(
+                child,
+                0,
+                "file outside the content folders; move it into news/, "
+                "localities/, partnerships/, pages/ or regions/",
+            )
 
     def read_entry(self, entry: Path, kind: str) -> None:
         if not self.is_inside(entry):
@@ -103,32 +107,49 @@ class _Reader:
         elif entry.suffix == ".md":
             self.add(entry, kind, entry.stem, None, ())
         else:
-            self.report(entry, 0, "not a Markdown file: content files end in .md; files that "
-                        "belong to an item go into its bundle folder beside index.md")
+            self.report(
+                entry,
+                0,
+                "not a Markdown file: content files end in .md; files that "
+                "belong to an item go into its bundle folder beside index.md",
+            )
 
     def read_bundle(self, folder: Path, kind: str) -> None:
         index = folder / BUNDLE_INDEX
         if not index.is_file():
-            self.report(folder, 0, f"bundle folder without {BUNDLE_INDEX}: add {BUNDLE_INDEX} "
-                        "with the item's front matter and text")
+            self.report(
+                folder,
+                0,
+                f"bundle folder without {BUNDLE_INDEX}: add {BUNDLE_INDEX} "
+                "with the item's front matter and text",
+            )
             return
-        files = tuple(sorted(
-            path.relative_to(folder).as_posix()
-            for path in folder.rglob("*")
-            if path.is_file() and path != index and self.is_inside(path)
-            and not any(part.startswith(".") for part in path.relative_to(folder).parts)
-        ))
+        files = tuple(
+            sorted(
+                path.relative_to(folder).as_posix()
+                for path in folder.rglob("*")
+                if path.is_file()
+                and path != index
+                and self.is_inside(path)
+                and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+            )
+        )
         self.add(index, kind, folder.name, folder, files)
 
     def is_inside(self, path: Path) -> bool:
         if path.resolve().is_relative_to(self.content_root):
             return True
-        self.report(path, 0, "links to a place outside the content folder; copy the file in "
-                    "instead of linking to it")
+        self.report(
+            path,
+            0,
+            "links to a place outside the content folder; copy the file in "
+            "instead of linking to it",
+        )
         return False
 
-    def add(self, path: Path, kind: str, name: str, bundle: Path | None,
-            files: tuple[str, ...]) -> None:
+    def add(
+        self, path: Path, kind: str, name: str, bundle: Path | None, files: tuple[str, ...]
+    ) -> None:
         text = self.decode(path)
         if text is None:
             return
@@ -143,7 +164,10 @@ class _Reader:
         except UnicodeDecodeError as error:
             line = raw[: error.start].count(b"\n") + 1
             byte = raw[error.start]
-            self.report(path, line, f"the file is not UTF-8 text (byte 0x{byte:02X}); "
-                        "save it with the UTF-8 encoding")
+            self.report(
+                path,
+                line,
+                f"the file is not UTF-8 text (byte 0x{byte:02X}); save it with the UTF-8 encoding",
+            )
             return None
         return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -1,0 +1,119 @@
+"""Shared fixtures: mini-sites written from a dict, and the sample site built once."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from sitegen.cli import main
+from sitegen.config import BuildOptions
+from sitegen.pipeline import build
+
+REPO = Path(__file__).resolve().parent.parent
+NOW_EPOCH = 1795000000
+"""2026-11-18 09:46:40 UTC: the "now" of every test build."""
+NOW = datetime.fromtimestamp(NOW_EPOCH, UTC)
+
+SITE_YAML = """\
+title: Testovací web
+publisher: Testovací odbor
+description: Web pro testy.
+base_url: https://example.cz/
+feed_id_authority: example.cz
+paging:
+  news_per_page: 2
+"""
+
+LOCALITY = """\
+---
+title: Žlutice
+kind: město
+region: karlovarsky
+---
+Malé město.
+"""
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/sites/*/expected from the current build",
+    )
+
+
+def make_site(root: Path, files: dict[str, str | bytes], *, templates: bool = True) -> Path:
+    """Write a site under root from {relative path: text or bytes}; return root.
+
+    site.yaml and the default theme's templates are added; files may replace them.
+    """
+    files = {"site.yaml": SITE_YAML, **files}
+    if templates:
+        shutil.copytree(REPO / "templates", root / "templates")
+    for rel, data in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+    (root / "content").mkdir(exist_ok=True)
+    return root
+
+
+def options_for(site: Path, output: Path | None = None, *, drafts: bool = False) -> BuildOptions:
+    """Return build options for site with the tests' fixed "now"."""
+    return BuildOptions(
+        site_path=site,
+        content_path=site / "content",
+        output_path=output or site / "public",
+        base_url=None,
+        include_drafts=drafts,
+        now=NOW,
+    )
+
+
+@dataclass(frozen=True)
+class Run:
+    """The result of one command line run."""
+
+    status: int
+    out: str
+    err: str
+
+    @property
+    def problems(self) -> list[str]:
+        """Return the problem lines of stderr (without the summary line)."""
+        return [
+            line
+            for line in self.err.splitlines()
+            if line and not line.startswith(("Build failed", "Loaded"))
+        ]
+
+
+@pytest.fixture
+def run_cli(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Run]:
+    """Return a function that runs the command line in-process and captures its output."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(NOW_EPOCH))
+
+    def run(*args: str | Path) -> Run:
+        status = main([str(arg) for arg in args])
+        captured = capsys.readouterr()
+        return Run(status, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Build the repository's sample site once; return its output folder."""
+    output = tmp_path_factory.mktemp("sample") / "public"
+    build(options_for(REPO, output))
+    yield output

@@ -1,0 +1,180 @@
+"""The sample site in content/: every URL of DESIGN.md, valid heads, links that resolve."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import feedparser
+import pytest
+
+from tests.htmlpages import Page, html_pages
+
+BASE = "https://www.socialni-zaclenovani.cz"
+
+CONTRACT_URLS = [
+    "/", "/aktuality/", "/aktuality/strana/1/", "/aktuality/archiv/", "/aktuality/archiv/2017/",
+    "/aktuality/memorandum-stredocesky-kraj/", "/temata/", "/temata/bydleni/", "/kraje/",
+    "/kraje/stredocesky/", "/kraje/praha/", "/lokality/", "/lokality/zlutice/",
+    "/partnerstvi/", "/partnerstvi/zluticko/", "/o-agenture/", "/kontakty/",
+    "/prohlaseni-o-pristupnosti/", "/feed.xml", "/atom.xml", "/kraje/liberecky/feed.xml",
+    "/temata/bydleni/feed.xml", "/sitemap.xml", "/robots.txt", "/404.html",
+]
+
+
+@pytest.fixture(scope="module")
+def pages(sample_site: Path) -> dict[str, Page]:
+    return html_pages(sample_site)
+
+
+def served(root: Path, url: str) -> Path:
+    """Return the file a static server sends for url."""
+    path = root / urlsplit(url).path.lstrip("/")
+    return path / "index.html" if url.endswith("/") else path
+
+
+@pytest.mark.parametrize("url", CONTRACT_URLS)
+def test_every_url_of_the_contract_exists(sample_site: Path, url: str) -> None:
+    if url == "/aktuality/strana/1/":  # page 1 of a list is the list itself
+        assert not served(sample_site, url).exists()
+        return
+    assert served(sample_site, url).is_file()
+
+
+def test_news_list_is_paginated(sample_site: Path, pages: dict[str, Page]) -> None:
+    # 10 published items, 10 per page in site.yaml: one page, no pager.
+    assert "/aktuality/strana/2/" not in pages
+    assert pages["/aktuality/"].text.count("Zobrazit") == 0
+
+
+def test_every_page_has_the_head_of_the_contract(pages: dict[str, Page]) -> None:
+    for url, page in pages.items():
+        assert page.lang == "cs", url
+        assert len(page.titles) == 1 and page.titles[0].strip(), url
+        assert page.link("canonical") == [BASE + url], url
+        assert page.metas.get("description"), url
+        for key in ("og:title", "og:description", "og:type", "og:site_name"):
+            assert page.metas.get(key), (url, key)
+        assert page.metas["og:url"] == BASE + url
+        assert page.link("alternate", "application/rss+xml")[0] == "/feed.xml", url
+        assert page.link("alternate", "application/atom+xml") == ["/atom.xml"], url
+        assert page.unclosed == [], url
+
+
+def test_titles_are_unique(pages: dict[str, Page]) -> None:
+    titles = [page.titles[0] for page in pages.values()]
+    assert len(titles) == len(set(titles))
+
+
+def test_one_h1_and_headings_in_order(pages: dict[str, Page]) -> None:
+    for url, page in pages.items():
+        assert page.headings.count(1) == 1, url
+        for previous, current in zip(page.headings, page.headings[1:], strict=False):
+            assert current <= previous + 1, (url, page.headings)
+
+
+def test_every_internal_link_and_image_resolves(sample_site: Path,
+                                                pages: dict[str, Page]) -> None:
+    broken = []
+    for url, page in pages.items():
+        for target in page.hrefs + page.srcs + [link["href"] for link in page.links]:
+            split = urlsplit(target)
+            if split.scheme in ("mailto", "tel") or (split.netloc and split.netloc != "www."
+                                                     "socialni-zaclenovani.cz"):
+                continue
+            path = split.path if split.path.startswith("/") else url + split.path
+            if split.path and not served(sample_site, path).is_file():
+                broken.append((url, target))
+            if split.fragment:
+                anchor_page = pages.get(path if split.path else url)
+                if anchor_page is None or split.fragment not in anchor_page.ids:
+                    broken.append((url, target))
+    assert broken == []
+
+
+def test_drafts_and_scheduled_items_appear_nowhere(sample_site: Path) -> None:
+    for path in sample_site.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".xml"):
+            text = path.read_text("utf-8")
+            assert "Pracovní verze" not in text, path
+            assert "spoluprace-hodonin" not in text, path
+            assert "Spolupráce s Hodonínem začíná" not in text, path
+    assert not (sample_site / "aktuality" / "koncept").exists()
+
+
+def test_sitemap_lists_every_page_but_404(sample_site: Path, pages: dict[str, Page]) -> None:
+    text = (sample_site / "sitemap.xml").read_text("utf-8")
+    listed = {loc.split("</loc>")[0].removeprefix(BASE) for loc in text.split("<loc>")[1:]}
+    assert listed == set(pages) - {"/404.html"}
+
+
+def test_main_feeds_parse_and_carry_the_published_news(sample_site: Path) -> None:
+    rss = feedparser.parse((sample_site / "feed.xml").read_bytes())
+    atom = feedparser.parse((sample_site / "atom.xml").read_bytes())
+    for feed in (rss, atom):
+        assert not feed.bozo, feed.get("bozo_exception")
+        assert len(feed.entries) == 10
+        assert feed.entries[0].title == "Agentura je nově součástí Ministerstva pro místní rozvoj"
+        assert all(entry.id.startswith("tag:socialni-zaclenovani.cz,") for entry in feed.entries)
+    assert rss.feed.updated == "Thu, 02 Jan 2020 08:00:00 +0100"
+    assert atom.feed.updated == "2020-01-02T08:00:00+01:00"
+    assert rss.version == "rss20" and atom.version == "atom10"
+
+
+def test_region_and_topic_feeds_hold_their_news(sample_site: Path) -> None:
+    region = feedparser.parse((sample_site / "kraje/liberecky/feed.xml").read_bytes())
+    titles = [entry.title for entry in region.entries]
+    assert titles == ["Lokální partnerství Frýdlantsko se poprvé sešlo",
+                      "Liberecký kraj a agentura podepsaly memorandum o spolupráci"]
+    topic = feedparser.parse((sample_site / "temata/memorandum/feed.xml").read_bytes())
+    assert len(topic.entries) == 2 and not topic.bozo
+
+
+def test_news_item_page_shows_everything_it_has(pages: dict[str, Page]) -> None:
+    page = pages["/aktuality/memorandum-stredocesky-kraj/"]
+    assert "Praha, 20. října 2017" in page.text
+    assert "Připojené dokumenty" in page.text
+    assert "Memorandum o spolupráci se Středočeským krajem (PDF, 105,5 kB)" in page.text
+    assert "/aktuality/memorandum-stredocesky-kraj/podpis-memoranda.jpg" in page.srcs
+    assert page.metas["og:image"] == (BASE + "/aktuality/memorandum-stredocesky-kraj/"
+                                      "podpis-memoranda.jpg")
+    for href in ("/temata/bydleni/", "/kraje/stredocesky/", "/lokality/kolin/"):
+        assert href in page.hrefs
+    assert "Související zprávy" in page.text
+    liberec = pages["/aktuality/memorandum-liberecky-kraj/"]
+    assert "Zdroj: Liberecký kraj" in liberec.text
+
+
+def test_cross_references_are_shown_both_ways(pages: dict[str, Page]) -> None:
+    zlutice = pages["/lokality/zlutice/"]
+    assert "/partnerstvi/zluticko/" in zlutice.hrefs
+    assert "/aktuality/lokalni-partnerstvi-zluticko/" in zlutice.hrefs
+    partnership = pages["/partnerstvi/zluticko/"]
+    assert {"/lokality/zlutice/", "/lokality/valec/"} <= set(partnership.hrefs)
+    region = pages["/kraje/karlovarsky/"]
+    assert {"/lokality/zlutice/", "/lokality/cheb/",
+            "/aktuality/integracni-plany-cheb-most/"} <= set(region.hrefs)
+
+
+def test_partnership_lists_every_member_with_roles(pages: dict[str, Page]) -> None:
+    rows = pages["/partnerstvi/zluticko/"].rows
+    assert rows[0] == ["Organizace", "Zástupci"]
+    assert len(rows) == 15
+    assert ["Policie ČR", "koordinátorka prevence kriminality, velitel obvodního oddělení "
+            "Žlutice, preventista"] in rows
+    assert rows[-1] == ["Tranquillite, o.s.", ""]
+
+
+def test_localities_are_grouped_by_region_in_czech_order(pages: dict[str, Page]) -> None:
+    hrefs = [href for href in pages["/lokality/"].hrefs if href.startswith("/lokality/")
+             and href != "/lokality/"]
+    ustecky = [h for h in hrefs if h in ("/lokality/chomutov/", "/lokality/most/",
+                                         "/lokality/sluknovsko/")]
+    assert ustecky == ["/lokality/chomutov/", "/lokality/most/", "/lokality/sluknovsko/"]
+    assert len(hrefs) == 17
+
+
+def test_locality_status_follows_the_dates(pages: dict[str, Page]) -> None:
+    assert "ukončená spolupráce" in pages["/lokality/cheb/"].text
+    assert "probíhající spolupráce" in pages["/lokality/zlutice/"].text
+    assert "plánovaná spolupráce" in pages["/lokality/hodonin/"].text
