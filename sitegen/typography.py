@@ -7,13 +7,15 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 import czech_sort
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_decimal
 from slugify import slugify
 from text_unidecode import unidecode
 
 T = TypeVar("T")
-LOCALE = "cs_CZ"
+LOCALE = Locale.parse("cs_CZ")
+"""Parsed once: Babel would parse a locale string again on every call."""
 NBSP = "\u00a0"
 
 

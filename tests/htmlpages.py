@@ -6,8 +6,21 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr"}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 
 
 @dataclass
@@ -30,8 +43,11 @@ class Page:
 
     def link(self, rel: str, media_type: str | None = None) -> list[str]:
         """Return the href of every <link> with rel (and type)."""
-        return [attrs["href"] for attrs in self.links if attrs.get("rel") == rel
-                and (media_type is None or attrs.get("type") == media_type)]
+        return [
+            attrs["href"]
+            for attrs in self.links
+            if attrs.get("rel") == rel and (media_type is None or attrs.get("type") == media_type)
+        ]
 
 
 class _Parser(HTMLParser):
@@ -57,7 +73,8 @@ class _Parser(HTMLParser):
             page.titles.append("")
         elif tag == "meta":
             page.metas[values.get("name") or values.get("property") or ""] = values.get(
-                "content", "")
+                "content", ""
+            )
         elif tag == "link":
             page.links.append(values)
         elif tag == "tr":

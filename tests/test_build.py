@@ -27,14 +27,17 @@ def news(day: str, title: str = "Zpráva") -> str:
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    return make_site(tmp_path / "site", {
-        "content/news/2024-01-01-a.md": news("2024-01-01"),
-        "content/news/2024-02-01-b.md": news("2024-02-01"),
-        "content/news/2024-03-01-c.md": news("2024-03-01"),
-        "content/news/2024-04-01-koncept.md": DRAFT,
-        "content/news/2027-01-01-budouci.md": SCHEDULED,
-        "content/localities/zlutice.md": LOCALITY,
-    })
+    return make_site(
+        tmp_path / "site",
+        {
+            "content/news/2024-01-01-a.md": news("2024-01-01"),
+            "content/news/2024-02-01-b.md": news("2024-02-01"),
+            "content/news/2024-03-01-c.md": news("2024-03-01"),
+            "content/news/2024-04-01-koncept.md": DRAFT,
+            "content/news/2027-01-01-budouci.md": SCHEDULED,
+            "content/localities/zlutice.md": LOCALITY,
+        },
+    )
 
 
 def test_build_writes_the_site_and_reports_it(site: Path, run_cli: Callable[..., Run]) -> None:
@@ -55,12 +58,16 @@ def test_drafts_and_future_items_are_left_out(site: Path, run_cli: Callable[...,
     assert not (site / "public/aktuality/budouci").exists()
     feed = feedparser.parse((site / "public/feed.xml").read_bytes())
     assert [entry.title for entry in feed.entries] == [
-        "Zpráva 2024-03-01", "Zpráva 2024-02-01", "Zpráva 2024-01-01"]
+        "Zpráva 2024-03-01",
+        "Zpráva 2024-02-01",
+        "Zpráva 2024-01-01",
+    ]
     assert "koncept" not in (site / "public/sitemap.xml").read_text()
 
 
-def test_drafts_option_shows_drafts_and_future_items(site: Path,
-                                                     run_cli: Callable[..., Run]) -> None:
+def test_drafts_option_shows_drafts_and_future_items(
+    site: Path, run_cli: Callable[..., Run]
+) -> None:
     run_cli("--source", site, "--drafts")
     draft = parse_page(site / "public/aktuality/koncept/index.html")
     assert "Koncept: tato zpráva není zveřejněná." in draft.text
@@ -68,8 +75,9 @@ def test_drafts_option_shows_drafts_and_future_items(site: Path,
     assert "Naplánováno na 1. ledna 2027" in scheduled.text
 
 
-def test_source_date_epoch_decides_what_is_published(site: Path, run_cli: Callable[..., Run],
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_source_date_epoch_decides_what_is_published(
+    site: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")  # 2027-01-15
     run_cli("--source", site)
     assert (site / "public/aktuality/budouci/index.html").is_file()
@@ -87,8 +95,9 @@ def test_lists_are_paginated(site: Path, run_cli: Callable[..., Run]) -> None:
     assert "Zpráva 2024-01-01" in archive.text
 
 
-def test_content_option_reads_another_folder(site: Path, tmp_path: Path,
-                                             run_cli: Callable[..., Run]) -> None:
+def test_content_option_reads_another_folder(
+    site: Path, tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
     other = tmp_path / "jiny-obsah"
     (other / "news").mkdir(parents=True)
     (other / "news" / "2024-05-05-jina.md").write_text(news("2024-05-05", "Jiná"))
@@ -98,8 +107,9 @@ def test_content_option_reads_another_folder(site: Path, tmp_path: Path,
     assert not (tmp_path / "out/aktuality/a").exists()
 
 
-def test_base_url_changes_links_but_not_feed_ids(site: Path, tmp_path: Path,
-                                                 run_cli: Callable[..., Run]) -> None:
+def test_base_url_changes_links_but_not_feed_ids(
+    site: Path, tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
     run_cli("--source", site, "--output", tmp_path / "a")
     run_cli("--source", site, "--output", tmp_path / "b", "--base-url", "https://jinde.cz/web")
     page = parse_page(tmp_path / "b/aktuality/a/index.html")
@@ -108,22 +118,34 @@ def test_base_url_changes_links_but_not_feed_ids(site: Path, tmp_path: Path,
     assert (tmp_path / "b/web").exists() is False
     ids_a = [e.id for e in feedparser.parse((tmp_path / "a/feed.xml").read_bytes()).entries]
     ids_b = [e.id for e in feedparser.parse((tmp_path / "b/feed.xml").read_bytes()).entries]
-    assert ids_a == ids_b == ["tag:example.cz,2024-03-01:aktuality/c",
-                              "tag:example.cz,2024-02-01:aktuality/b",
-                              "tag:example.cz,2024-01-01:aktuality/a"]
+    assert (
+        ids_a
+        == ids_b
+        == [
+            "tag:example.cz,2024-03-01:aktuality/c",
+            "tag:example.cz,2024-02-01:aktuality/b",
+            "tag:example.cz,2024-01-01:aktuality/a",
+        ]
+    )
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--output", "."], "would replace"),
-    (["--output", ".."], "would replace"),
-    (["--output", "content"], "would replace"),
-    (["--output", "content/public"], "is inside"),
-    (["--output", "templates/out"], "is inside"),
-])
-def test_output_that_would_swallow_sources_is_refused(site: Path, args: list[str],
-                                                      message: str,
-                                                      run_cli: Callable[..., Run],
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--output", "."], "would replace"),
+        (["--output", ".."], "would replace"),
+        (["--output", "content"], "would replace"),
+        (["--output", "content/public"], "is inside"),
+        (["--output", "templates/out"], "is inside"),
+    ],
+)
+def test_output_that_would_swallow_sources_is_refused(
+    site: Path,
+    args: list[str],
+    message: str,
+    run_cli: Callable[..., Run],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.chdir(site)
     before = tree(site)
     result = run_cli("--source", ".", *args)
@@ -132,8 +154,9 @@ def test_output_that_would_swallow_sources_is_refused(site: Path, args: list[str
     assert tree(site) == before
 
 
-def test_a_folder_not_made_by_sitegen_is_not_replaced(site: Path, tmp_path: Path,
-                                                      run_cli: Callable[..., Run]) -> None:
+def test_a_folder_not_made_by_sitegen_is_not_replaced(
+    site: Path, tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
     foreign = tmp_path / "dokumenty"
     foreign.mkdir()
     (foreign / "dulezite.txt").write_text("neztratit")
@@ -143,8 +166,9 @@ def test_a_folder_not_made_by_sitegen_is_not_replaced(site: Path, tmp_path: Path
     assert (foreign / "dulezite.txt").read_text() == "neztratit"
 
 
-@pytest.mark.parametrize("args", [["--frobnicate"], ["build", "--drafts=yes"],
-                                  ["--source", "/nonexistent"]])
+@pytest.mark.parametrize(
+    "args", [["--frobnicate"], ["build", "--drafts=yes"], ["--source", "/nonexistent"]]
+)
 def test_bad_usage_exits_2(args: list[str], run_cli: Callable[..., Run]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         if args[0] != "--source":
@@ -154,8 +178,9 @@ def test_bad_usage_exits_2(args: list[str], run_cli: Callable[..., Run]) -> None
     assert exit_info.value.code == 2
 
 
-def test_bad_source_date_epoch_exits_2(site: Path, run_cli: Callable[..., Run],
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_source_date_epoch_exits_2(
+    site: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "včera")
     result = run_cli("--source", site)
     assert result.status == 2
@@ -163,8 +188,9 @@ def test_bad_source_date_epoch_exits_2(site: Path, run_cli: Callable[..., Run],
 
 
 @pytest.mark.parametrize("breakage", ["content", "template", "static"])
-def test_failing_build_leaves_previous_output_untouched(site: Path, breakage: str,
-                                                        run_cli: Callable[..., Run]) -> None:
+def test_failing_build_leaves_previous_output_untouched(
+    site: Path, breakage: str, run_cli: Callable[..., Run]
+) -> None:
     (site / "beside.txt").write_text("soused")
     assert run_cli("--source", site).status == 0
     before = tree(site / "public")
@@ -182,17 +208,21 @@ def test_failing_build_leaves_previous_output_untouched(site: Path, breakage: st
     assert not [p.name for p in site.iterdir() if p.name.startswith(".")]
 
 
-def test_static_file_that_would_overwrite_a_page_is_an_error(site: Path,
-                                                             run_cli: Callable[..., Run]) -> None:
+def test_static_file_that_would_overwrite_a_page_is_an_error(
+    site: Path, run_cli: Callable[..., Run]
+) -> None:
     (site / "static").mkdir()
     (site / "static/feed.xml").write_text("<rss/>")
     result = run_cli("--source", site)
-    assert result.problems == ["static/feed.xml: would be written to /feed.xml, which "
-                               "/feed.xml already produces; rename one of them"]
+    assert result.problems == [
+        "static/feed.xml: would be written to /feed.xml, which "
+        "/feed.xml already produces; rename one of them"
+    ]
 
 
-def test_nothing_is_written_beside_the_output(site: Path, tmp_path: Path,
-                                              run_cli: Callable[..., Run]) -> None:
+def test_nothing_is_written_beside_the_output(
+    site: Path, tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
     out_parent = tmp_path / "vystup"
     out_parent.mkdir()
     run_cli("--source", site, "--output", out_parent / "public")
@@ -201,17 +231,25 @@ def test_nothing_is_written_beside_the_output(site: Path, tmp_path: Path,
 
 
 def _build_in_subprocess(site: Path, output: Path, hashseed: str, tz: str) -> None:
-    env = {**os.environ, "PYTHONHASHSEED": hashseed, "TZ": tz,
-           "SOURCE_DATE_EPOCH": str(NOW_EPOCH)}
-    subprocess.run([sys.executable, str(REPO / "build.py"), "--source", str(site),
-                    "--output", str(output)], check=True, env=env, capture_output=True)
+    env = {**os.environ, "PYTHONHASHSEED": hashseed, "TZ": tz, "SOURCE_DATE_EPOCH": str(NOW_EPOCH)}
+    subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "--source", str(site), "--output", str(output)],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
 
 
 def test_same_input_gives_byte_identical_output(tmp_path: Path) -> None:
     """Hash seed, timezone and the order files were created in change nothing."""
     first = tmp_path / "first"
-    shutil.copytree(REPO, first, ignore=shutil.ignore_patterns(
-        ".venv", ".git", "public", "tests", "bench", "*.egg-info", "__pycache__", ".*cache"))
+    shutil.copytree(
+        REPO,
+        first,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "public", "tests", "bench", "*.egg-info", "__pycache__", ".*cache"
+        ),
+    )
     second = tmp_path / "second"
     second.mkdir()
     for path in sorted(first.rglob("*"), reverse=True):  # create in the opposite order

@@ -19,13 +19,17 @@ SITES = Path(__file__).parent / "sites"
 
 def tree(root: Path) -> dict[str, bytes]:
     """Return {relative path: bytes} of every file under root."""
-    return {path.relative_to(root).as_posix(): path.read_bytes()
-            for path in sorted(root.rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in SITES.iterdir() if p.is_dir()))
-def test_site_builds_to_its_golden_tree(name: str, tmp_path: Path,
-                                        request: pytest.FixtureRequest) -> None:
+def test_site_builds_to_its_golden_tree(
+    name: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     site = tmp_path / "site"
     shutil.copytree(SITES / name / "input", site)
     shutil.copytree(REPO / "templates", site / "templates")
