@@ -95,11 +95,9 @@ def link_site(
         by_kind[entry.kind].append(entry)
     problems = check_references(by_kind)
     visible = {
-        entry.source.content_key: entry.url
-        for entry in entries
-        if include_drafts or _is_published(entry, now)
+        entry.source.content_key for entry in entries if include_drafts or _is_published(entry, now)
     }
-    bodies, link_problems = _render_bodies(entries, visible, urls)
+    bodies, link_problems = _render_bodies(entries, visible)
     problems.extend(link_problems)
     if problems:
         raise ContentError(problems)
@@ -146,12 +144,10 @@ def _unknown(
 ) -> list[Problem]:
     if slug in known:
         return []
-    field = loc[0] if len(loc) == 1 else f"{loc[0]}[{loc[1]}]"
     folder = {"locality": "content/localities/", "partnership": "content/partnerships/"}[kind]
     return [
         entry.problem(
             loc,
-            str(field),
             f"unknown {kind} '{slug}'{did_you_mean(slug, known)}"
             f"; the slugs are the file names in {folder}",
         )
@@ -168,14 +164,14 @@ def _is_published(entry: Entry, now: datetime) -> bool:
 
 
 def _render_bodies(
-    entries: Sequence[Entry], visible: dict[str, str], urls: Urls
+    entries: Sequence[Entry], visible: set[str]
 ) -> tuple[dict[str, Body], list[Problem]]:
     renderer = Renderer()
-    known = {entry.source.content_key for entry in entries}
+    url_by_key = {entry.source.content_key: entry.url for entry in entries}
     bodies: dict[str, Body] = {}
     problems: list[Problem] = []
     for entry in entries:
-        resolver = _LinkResolver(entry, visible, known)
+        resolver = _LinkResolver(entry, url_by_key, visible)
         body, broken = renderer.render(entry.front.body, resolver)
         bodies[entry.source.content_key] = body
         for link in broken:
@@ -196,10 +192,10 @@ class _LinkResolver:
     """Turns relative links of one body into site URLs."""
 
     entry: Entry
-    visible: dict[str, str]
-    """content_key → URL of every item readers will see."""
-    known: set[str]
-    """content_key of every item, visible or not."""
+    url_by_key: dict[str, str]
+    """content_key → URL of every item."""
+    visible: set[str]
+    """content_key of every item readers will see."""
 
     def __call__(self, target: str) -> str:
         split = urlsplit(target)
@@ -218,16 +214,14 @@ class _LinkResolver:
         return self._bundle_url(key) + fragment
 
     def _item_url(self, key: str) -> str:
-        if key in self.visible:
-            return self.visible[key]
-        if key in self.known and _is_published_entry(self.entry, self.visible):
+        if key not in self.url_by_key:
+            raise _missing(key, set(self.url_by_key))
+        if key not in self.visible and self.entry.source.content_key in self.visible:
             raise LinkError(
                 "that item is a draft or dated in the future, so the link would "
                 "be broken; link to it once it is published"
             )
-        if key in self.known:
-            return key
-        return self._missing(key, self.known)
+        return self.url_by_key[key]
 
     def _bundle_url(self, key: str) -> str:
         folder = posixpath.dirname(self.entry.source.content_key)
@@ -235,17 +229,13 @@ class _LinkResolver:
             f"{folder}/{name}": asset.url
             for name, asset in zip(self.entry.source.bundle_files, self.entry.assets, strict=True)
         }
-        if self.entry.source.bundle_path is not None and key in names:
-            return names[key]
-        return self._missing(key, set(names))
-
-    @staticmethod
-    def _missing(key: str, choices: set[str]) -> str:
-        raise LinkError(f"content/{key} does not exist{did_you_mean(key, choices)}")
+        if key not in names:
+            raise _missing(key, set(names))
+        return names[key]
 
 
-def _is_published_entry(entry: Entry, visible: dict[str, str]) -> bool:
-    return entry.source.content_key in visible
+def _missing(key: str, choices: set[str]) -> LinkError:
+    return LinkError(f"content/{key} does not exist{did_you_mean(key, choices)}")
 
 
 # Models -----------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from sitegen.errors import ContentError, Problem, did_you_mean
 from sitegen.regions import regions_by_id
 from sitegen.typography import ascii_slug
 from sitegen.urls import RESERVED_ROOT_NAMES, Urls
+from sitegen.validation import field_name
 
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 
@@ -44,9 +45,9 @@ class Entry:
         """Return the kind of the entry (news, locality, ...)."""
         return self.source.kind
 
-    def problem(self, loc: tuple[str | int, ...], field: str, message: str) -> Problem:
-        """Return a Problem of this entry at the line of loc."""
-        return Problem(self.source.rel_path, self.front.line_of(loc), field, message)
+    def problem(self, loc: tuple[str | int, ...], message: str) -> Problem:
+        """Return a Problem of this entry about the key at loc, on its line."""
+        return Problem(self.source.rel_path, self.front.line_of(loc), field_name(loc), message)
 
 
 def load_entries(
@@ -155,7 +156,6 @@ def _duplicate_slugs(entries: list[Entry]) -> list[Problem]:
             problems.append(
                 entry.problem(
                     ("slug",),
-                    "slug",
                     f"'{entry.slug}' gives the "
                     f"address {entry.url}, already used by "
                     f"{first.source.rel_path}; set another slug",
@@ -175,12 +175,8 @@ def _missing_files(entry: Entry, static_path: Path) -> list[Problem]:
     for loc, ref in refs:
         message = file_problem(entry.source, ref, static_path)
         if message:
-            problems.append(entry.problem(loc, _field(loc), message))
+            problems.append(entry.problem(loc, message))
     return problems
-
-
-def _field(loc: tuple[str | int, ...]) -> str:
-    return "image" if loc == ("image",) else f"documents[{loc[1]}].file"
 
 
 def file_problem(source: SourceFile, ref: str, static_path: Path) -> str | None:
