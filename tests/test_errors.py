@@ -182,6 +182,10 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
             "the slugs are the file names in content/partnerships/"
         ],
     ),
+    "tag_without_letters": (
+        {NEWS: news("tags: [bydlení, '!!!']")},
+        [f"{NEWS}:4: tags[1]: '!!!' gives the topic no address; use words with letters or digits"],
+    ),
     "unknown_key": (
         {NEWS: news("sumary: Krátce.")},
         [f"{NEWS}:4: sumary: unknown key (did you mean 'summary'?)"],

@@ -24,6 +24,7 @@ from pydantic import (
 from sitegen.content.frontmatter import FrontMatter
 from sitegen.errors import ContentError, Problem, did_you_mean
 from sitegen.regions import regions_by_id
+from sitegen.typography import ascii_slug
 from sitegen.validation import fail, field_name, translate_errors
 
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -73,6 +74,12 @@ def _parse_datetime(value: object, info: ValidationInfo) -> datetime:
     )
 
 
+def _check_tag(value: str) -> str:
+    if not ascii_slug(value):
+        raise fail(f"{value!r} gives the topic no address; use words with letters or digits")
+    return value
+
+
 def _check_region(value: str) -> str:
     if value not in regions_by_id():
         hint = did_you_mean(value, regions_by_id())
@@ -95,6 +102,7 @@ def _check_coordinates(value: tuple[float, float]) -> tuple[float, float]:
 
 
 Slug = Annotated[str, AfterValidator(_check_slug)]
+Tag = Annotated[str, Field(min_length=1), AfterValidator(_check_tag)]
 Text = Annotated[str, Field(min_length=1)]
 Day = Annotated[date, BeforeValidator(_parse_date)]
 Moment = Annotated[datetime, BeforeValidator(_parse_datetime)]
@@ -136,7 +144,7 @@ class NewsFrontMatter(_FrontMatter):
     updated: Moment | None = None
     summary: Text | None = None
     place: Text | None = None
-    tags: tuple[Text, ...] = ()
+    tags: tuple[Tag, ...] = ()
     regions: tuple[RegionId, ...] = ()
     localities: tuple[Slug, ...] = ()
     partnerships: tuple[Slug, ...] = ()
