@@ -157,7 +157,12 @@ def _unknown(
 def _is_published(entry: Entry, now: datetime) -> bool:
     if entry.kind != "news":
         return True
-    return not entry.meta.draft and entry.meta.date <= now
+    return not entry.meta.draft and not is_scheduled(entry.meta.date, now)
+
+
+def is_scheduled(published: datetime, now: datetime) -> bool:
+    """Return True when an item dated published is not out yet at now."""
+    return published > now
 
 
 # Bodies -----------------------------------------------------------------------------
@@ -307,7 +312,7 @@ class _ModelBuilder:
             attribution=meta.source,
             author=meta.author,
             is_draft=meta.draft,
-            is_scheduled=meta.date > self.now,
+            is_scheduled=is_scheduled(meta.date, self.now),
             body=body,
             assets=entry.assets,
         )
