@@ -92,6 +92,7 @@ def write_corpus(root: Path, news_count: int, seed: int = 2017) -> Path:
     content = root / "content"
     for folder in ("news", "localities", "partnerships"):
         (content / folder).mkdir(parents=True)
+    shutil.copytree(REPO / "content" / "pages", content / "pages")
     shutil.copy(REPO / "site.yaml", root / "site.yaml")
     shutil.copytree(REPO / "templates", root / "templates")
     shutil.copytree(REPO / "static", root / "static")

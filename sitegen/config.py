@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
@@ -76,6 +76,46 @@ class Contact(_Settings):
     email: Text
 
 
+class Supervisor(_Settings):
+    """The body that enforces the accessibility law (§ 8 of Act No. 99/2019 Coll.)."""
+
+    name: Text = "Digitální a informační agentura"
+    url: Text = "https://dia.gov.cz/"
+
+
+class Accessibility(_Settings):
+    """The facts of the accessibility statement, kept out of the templates.
+
+    The statement page (`page`) holds the list of content that is not accessible
+    and why; the theme puts these facts around it in the order of the EU model
+    statement (Commission Implementing Decision 2018/1523).
+    """
+
+    page: Text = "prohlaseni-o-pristupnosti"
+    """Slug of the page with the statement; every page links to it."""
+    status: Literal["full", "partial", "none"]
+    """Compliance with EN 301 549 / WCAG 2.1 AA: full, partial or none."""
+    prepared: date
+    """When the statement was prepared."""
+    reviewed: date
+    """When the statement was last reviewed against the site."""
+    method: Literal["self-assessment", "third-party"] = "self-assessment"
+    """How compliance was assessed."""
+    contact_email: Text
+    """Where readers send a report of a barrier (podnět k nápravě, § 9)."""
+    contact_phone: str | None = None
+    response_days: int = Field(30, ge=1)
+    """How soon the agency answers a report."""
+    supervisor: Supervisor = Supervisor()
+
+
+class ParentBody(_Settings):
+    """The body the publisher belongs to, named in the state bar above the header."""
+
+    name: Text
+    url: Text
+
+
 class SiteConfig(_Settings):
     """The validated site.yaml."""
 
@@ -83,6 +123,8 @@ class SiteConfig(_Settings):
     """Site name, used in every <title> and in the feeds."""
     publisher: Text
     """The organisation behind the site, as it should be named."""
+    parent: ParentBody | None = None
+    """The ministry or office the publisher belongs to (the state bar links to it)."""
     description: Text
     """Meta description of the home page and of the feeds."""
     base_url: BaseUrl
@@ -96,6 +138,8 @@ class SiteConfig(_Settings):
     contact: Contact | None = None
     social: dict[str, str] = {}
     """Links to the agency's profiles: name → URL (e.g. Facebook, YouTube)."""
+    accessibility: Accessibility
+    """The accessibility statement required by Act No. 99/2019 Coll."""
 
     @property
     def tz(self) -> ZoneInfo:

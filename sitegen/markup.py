@@ -20,7 +20,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from sitegen.content.models import Body
-from sitegen.typography import ascii_slug
+from sitegen.typography import ascii_slug, typeset_html
 
 Resolver = Callable[[str], str]
 """Maps a link target as written to the URL to put in the page; raises LinkError."""
@@ -164,7 +164,7 @@ class Renderer:
         rewriter.broken = []
         raw_html = self._md.reset().convert(text)
         clean_html = sanitize(raw_html)
-        return Body(clean_html, first_paragraph(clean_html)), rewriter.broken
+        return Body(typeset_html(clean_html), first_paragraph(clean_html)), rewriter.broken
 
 
 def sanitize(raw_html: str) -> str:

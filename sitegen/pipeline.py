@@ -17,6 +17,7 @@ from sitegen.content.sources import read_sources
 from sitegen.errors import ContentError, Problem, UsageError
 from sitegen.feeds import render_feed
 from sitegen.routes import Route, plan_feeds, plan_routes
+from sitegen.search import index_site
 from sitegen.site import Site, link_site
 from sitegen.sitemap import render_robots, render_sitemap
 from sitegen.templates import make_environment, render_pages
@@ -53,7 +54,11 @@ def build(options: BuildOptions, report: Reporter = lambda message: None) -> Bui
     )
     routes = plan_routes(site)
     output = render_site(site, routes, options)
-    write_site(output, options.output_path)
+
+    def index_search(staging: Path) -> None:
+        index_site(staging, site.config.language)
+
+    write_site(output, options.output_path, index_search)
     files = len(output.files) + len(output.copies)
     return BuildReport(len(routes), files, time.perf_counter() - started)
 

@@ -12,13 +12,16 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sitegen.content.models import Locality, NewsItem, Partnership, Topic
+from sitegen.content.models import Locality, NewsItem, Page, Partnership, Topic
 from sitegen.regions import Region
 from sitegen.site import Site
-from sitegen.typography import date_short
+from sitegen.structured import JsonLd, news_article, organization
+from sitegen.typography import date_short, sorted_czech
 from sitegen.urls import feed_of, paged
 
 DESCRIPTION_LIMIT = 160
+PAGER_REACH = 2
+"""Pages linked on each side of the current one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +56,23 @@ class Pager:
         """Return the URL of the next page, or None on the last."""
         return self.urls[self.number] if self.number < self.count else None
 
+    @property
+    def window(self) -> tuple[tuple[int, str] | None, ...]:
+        """Return the pages to link: first, last and two around the current one.
+
+        None marks a gap ("…"), so a list of 1,000 pages shows 7 links, not 1,000.
+        """
+        reach = range(self.number - PAGER_REACH, self.number + PAGER_REACH + 1)
+        shown = {1, self.count, *reach}
+        shown |= {n + 1 for n in shown if n + 2 in shown}  # a gap of one page: show it
+        numbers = sorted(n for n in shown if 1 <= n <= self.count)
+        links: list[tuple[int, str] | None] = []
+        for previous, number in zip([0, *numbers], numbers, strict=False):
+            if number - previous > 1:
+                links.append(None)
+            links.append((number, self.urls[number - 1]))
+        return tuple(links)
+
 
 @dataclass(frozen=True, slots=True)
 class Route:
@@ -72,6 +92,30 @@ class Route:
     in_sitemap: bool = True
     title_detail: str = ""
     """Added to the title when another page has the same title."""
+    crumbs: tuple[Crumb, ...] = ()
+    """The pages above this one, home first (filled in by plan_routes)."""
+    search: SearchEntry | None = None
+    """How the page enters the site search; None keeps it out of the index."""
+    structured_data: JsonLd | None = None
+    """schema.org JSON-LD for the page's head."""
+
+
+@dataclass(frozen=True, slots=True)
+class Crumb:
+    """One step of the breadcrumb trail."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchEntry:
+    """The search filters of a page: its content type and its regions."""
+
+    kind: str
+    """Content type as readers name it: "Aktualita", "Lokalita", ..."""
+    regions: tuple[str, ...] = ()
+    """Names of the regions the page is about."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,9 +142,12 @@ def plan_routes(site: Site) -> list[Route]:
         *_regions(site),
         *_localities(site),
         *_partnerships(site),
-        *(
-            Route(page.url, "page.html", page.title, page.summary, {"page": page})
-            for page in site.pages
+        *(_page(site, page) for page in site.pages),
+        Route(
+            site.urls.search(),
+            "search.html",
+            "Vyhledávání",
+            f"Hledání v aktualitách, lokalitách a stránkách webu {site.config.title}.",
         ),
         Route(
             site.urls.file("404.html"),
@@ -110,7 +157,7 @@ def plan_routes(site: Site) -> list[Route]:
             in_sitemap=False,
         ),
     ]
-    return _unique_titles(routes)
+    return _with_crumbs(_unique_titles(routes), site.urls.home())
 
 
 def plan_feeds(site: Site) -> list[FeedSpec]:
@@ -167,7 +214,14 @@ def _home(site: Site) -> Route:
         ],
         "partnerships": site.partnerships,
     }
-    return Route(site.urls.home(), "home.html", site.config.title, site.config.description, context)
+    return Route(
+        site.urls.home(),
+        "home.html",
+        site.config.title,
+        site.config.description,
+        context,
+        structured_data=organization(site.config, site.urls),
+    )
 
 
 def _paginate(
@@ -252,6 +306,13 @@ def _topics(site: Site) -> list[Route]:
     for topic in site.topics:
         routes += _topic_pages(site, topic)
     return routes
+
+
+def _page(site: Site, page: Page) -> Route:
+    is_statement = page.slug == site.config.accessibility.page
+    template = "accessibility.html" if is_statement else "page.html"
+    search = SearchEntry("Stránka")
+    return Route(page.url, template, page.title, page.summary, {"page": page}, search=search)
 
 
 def _topic_pages(site: Site, topic: Topic) -> list[Route]:
@@ -348,6 +409,7 @@ def _locality(site: Site, locality: Locality) -> Route:
         shorten(description),
         context,
         title_detail="lokalita",
+        search=SearchEntry("Lokalita", (locality.region.name,)),
     )
 
 
@@ -366,11 +428,13 @@ def _partnerships(site: Site) -> list[Route]:
 
 
 def _partnership(site: Site, partnership: Partnership) -> Route:
+    localities = site.localities_by_partnership.get(partnership.slug, ())
     context = {
         "partnership": partnership,
-        "localities": site.localities_by_partnership.get(partnership.slug, ()),
+        "localities": localities,
         "items": site.news_by_partnership.get(partnership.slug, ()),
     }
+    regions = sorted_czech({locality.region.name for locality in localities}, str)
     description = partnership.body.first_paragraph or f"Lokální partnerství {partnership.title}."
     return Route(
         partnership.url,
@@ -379,6 +443,7 @@ def _partnership(site: Site, partnership: Partnership) -> Route:
         shorten(description),
         context,
         title_detail="lokální partnerství",
+        search=SearchEntry("Lokální partnerství", tuple(regions)),
     )
 
 
@@ -404,6 +469,8 @@ def _news_item(site: Site, item: NewsItem) -> Route:
         image_url=image_url,
         lastmod=item.last_modified,
         title_detail=date_short(item.date),
+        search=SearchEntry("Aktualita", tuple(region.name for region in item.regions)),
+        structured_data=news_article(item, site.config, site.urls),
     )
 
 
@@ -415,3 +482,20 @@ def _unique_titles(routes: list[Route]) -> list[Route]:
         else route
         for route in routes
     ]
+
+
+def _with_crumbs(routes: list[Route], home_url: str) -> list[Route]:
+    """Give each page the trail of the pages whose URLs contain its own."""
+    titles = {route.url: route.title for route in routes}
+    titles[home_url] = "Úvodní stránka"
+    return [replace(route, crumbs=_crumbs(route.url, home_url, titles)) for route in routes]
+
+
+def _crumbs(url: str, home_url: str, titles: dict[str, str]) -> tuple[Crumb, ...]:
+    if url == home_url or not url.endswith("/"):
+        return (Crumb(titles[home_url], home_url),) if url != home_url else ()
+    segments = url[len(home_url) :].strip("/").split("/")
+    parents = [
+        home_url + "".join(f"{part}/" for part in segments[:n]) for n in range(len(segments))
+    ]
+    return tuple(Crumb(titles[parent], parent) for parent in parents if parent in titles)

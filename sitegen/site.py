@@ -94,6 +94,7 @@ def link_site(
     for entry in entries:
         by_kind[entry.kind].append(entry)
     problems = check_references(by_kind)
+    problems += check_statement(config, by_kind["page"])
     visible = {
         entry.source.content_key for entry in entries if include_drafts or _is_published(entry, now)
     }
@@ -137,6 +138,22 @@ def check_references(by_kind: dict[str, list[Entry]]) -> list[Problem]:
                 )
             )
     return problems
+
+
+def check_statement(config: SiteConfig, pages: list[Entry]) -> list[Problem]:
+    """Return a Problem when the accessibility statement page is missing.
+
+    The law requires the statement to be reachable from every page, so a site
+    without it is not built.
+    """
+    slug = config.accessibility.page
+    if any(entry.slug == slug for entry in pages):
+        return []
+    message = (
+        f"no page {slug!r}; write the accessibility statement into content/pages/{slug}.md "
+        "or name its page here"
+    )
+    return [Problem("site.yaml", 0, "accessibility.page", message)]
 
 
 def _unknown(

@@ -13,16 +13,24 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 from sitegen.errors import ContentError, Problem
 from sitegen.routes import Route
 from sitegen.site import Site
-from sitegen.typography import date_long, date_short, file_size, month_heading, number
+from sitegen.typography import (
+    date_long,
+    date_short,
+    file_size,
+    month_heading,
+    number,
+    typeset_text,
+)
 
 STATUS_LABELS = {
-    "planned": "plánovaná spolupráce",
-    "active": "probíhající spolupráce",
-    "ended": "ukončená spolupráce",
+    "planned": "Plánovaná spolupráce",
+    "active": "Probíhající spolupráce",
+    "ended": "Ukončená spolupráce",
 }
 
 
@@ -52,9 +60,24 @@ def make_environment(templates_path: Path, site: Site) -> jinja2.Environment:
         filesize=file_size,
         number=number,
         status=STATUS_LABELS.__getitem__,
+        typo=typeset,
+        plural=plural,
     )
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     env.globals.update(site=site, config=site.config, urls=site.urls, menu=main_menu(site))
     return env
+
+
+def typeset(text: str) -> Markup:
+    """Return text for a text node of the page: escaped, with Czech typesetting."""
+    return escape(typeset_text(text))
+
+
+def plural(count: int, one: str, few: str, many: str) -> str:
+    """Return the Czech plural form for count: 1 lokalita, 3 lokality, 5 lokalit."""
+    if count == 1:
+        return one
+    return few if 2 <= count <= 4 else many
 
 
 def main_menu(site: Site) -> tuple[MenuEntry, ...]:

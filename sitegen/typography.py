@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -71,3 +73,108 @@ def czech_key(text: str) -> Any:
 def sorted_czech(items: Iterable[T], text: Callable[[T], str]) -> list[T]:
     """Return items in Czech alphabetical order of text(item)."""
     return sorted(items, key=lambda item: (czech_key(text(item)), text(item)))
+
+
+# Czech typesetting of running text. Each rule inserts non-breaking spaces or
+# proper punctuation; none of them changes the words.
+_MONTHS = "ledna|února|března|dubna|května|června|července|srpna|září|října|listopadu|prosince"
+_UNITS = r"%|‰|Kč|€|EUR|mil\.|mld\.|tis\.|km|m²|m|ha|kg|t|h|min|°C"
+_NBSP_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # "v Praze", "a obcí", "K obcím": a one-letter word never ends a line.
+    (re.compile(r"(?<![\w.\-/])([vkszouaiVKSZOUAI]) +"), r"\1" + NBSP),
+    # "20 000 lidí", "35 mil. Kč", "50 %": a number stays with its unit.
+    (re.compile(r"(\d) (?=\d{3}(?!\d))"), r"\1" + NBSP),
+    (re.compile(rf"(\d) +(?=(?:{_UNITS})(?![\w]))"), r"\1" + NBSP),
+    (re.compile(r"\b(mil\.|mld\.|tis\.) +(?=Kč|EUR|korun)"), r"\1" + NBSP),
+    # "20. 10. 2017", "20. října 2017", "1. ledna".
+    (re.compile(r"\b(\d{1,2}\.) +(?=\d{1,2}\. *\d{4}|\d{4}\b)"), r"\1" + NBSP),
+    (re.compile(rf"\b(\d{{1,2}}\.) +(?=(?:{_MONTHS})\b)"), r"\1" + NBSP),
+    # "s. r. o.", "o. p. s.", "Mgr. Radek", "§ 8", "č. 85".
+    (re.compile(r"(?<![\w.])([a-zA-Z]\.) +(?=[a-zA-Z]\.)"), r"\1" + NBSP),
+    (re.compile(r"\b(Mgr|Bc|Ing|PhDr|JUDr|MUDr|RNDr|PaedDr|doc|prof|Dr)\. +(?=\w)"), r"\1." + NBSP),
+    (re.compile(r"(§|\bč\.|\bodst\.|\bpísm\.) +(?=\d|[a-z]\))"), r"\1" + NBSP),
+    # "2013-2015" is a range: en dash; "slovo - slovo" is a dash that never starts a line.
+    (re.compile(r"(?<![\d\-./])(\d+) ?- ?(\d+)(?![\d\-./])"), "\\1\u2013\\2"),
+    (re.compile(r"(\S) +[-\u2013] +"), "\\1" + NBSP + "\u2013 "),
+)
+_URLISH = re.compile(r"(https?://[^\s\x00]+|www\.[^\s\x00]+|[^\s\x00]+@[^\s\x00]+\.[^\s\x00]+)")
+_QUOTE = re.compile(r'"|&quot;|&#34;')
+_OPENS_QUOTE = frozenset(" \t\n\r(\u00a0[/\u2013„")
+
+
+@functools.lru_cache(maxsize=65536)
+def typeset_text(text: str, before: str = " ") -> str:
+    """Return text with Czech typesetting: non-breaking spaces, „quotes“, en dashes.
+
+    `before` is the character that precedes the text (text nodes of HTML are
+    typeset one by one, and a quote at the start of one depends on the last).
+    URLs and e-mail addresses in the text are left exactly as written.
+    """
+    parts = _URLISH.split(text)
+    for index in range(0, len(parts), 2):
+        parts[index] = _typeset_words(parts[index])
+    return _curl_quotes("".join(parts), before)
+
+
+def _typeset_words(text: str) -> str:
+    for pattern, replacement in _NBSP_RULES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _curl_quotes(text: str, before: str) -> str:
+    pieces: list[str] = []
+    position = 0
+    for match in _QUOTE.finditer(text):
+        pieces.append(text[position : match.start()])
+        previous = text[: match.start()].rstrip(_JOIN)[-1:] or before
+        pieces.append("„" if previous in _OPENS_QUOTE else "“")
+        position = match.end()
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)(?:[^\"'>]|\"[^\"]*\"|'[^']*')*>|<!--.*?-->", re.S)
+_VERBATIM = frozenset({"code", "pre", "kbd", "samp", "script", "style", "textarea", "title"})
+_JOIN = "\x00"
+"""Joins the text nodes of a page so that the rules run once per page, not per node.
+No rule matches across it, and it never occurs in HTML text."""
+
+
+def typeset_html(html: str) -> str:
+    """Return HTML with Czech typesetting applied to its text nodes only.
+
+    Tags, attributes, comments and the content of code, pre, kbd, samp, script,
+    style and textarea stay exactly as they were.
+    """
+    pieces = _TAG.split(html)
+    # split() gives text, "/" or "", name, text, ... : a tag is the 2 groups
+    # between two texts, so the original tags are found again with finditer.
+    tags = [match.group(0) for match in _TAG.finditer(html)]
+    texts = pieces[::3]
+    typeset_positions = _typeset_positions(tags)
+    chosen = [texts[index] for index in typeset_positions]
+    done = typeset_text(_JOIN.join(chosen)).split(_JOIN)
+    for index, text in zip(typeset_positions, done, strict=True):
+        texts[index] = text
+    out = [texts[0]]
+    for tag, text in zip(tags, texts[1:], strict=True):
+        out.append(tag)
+        out.append(text)
+    return "".join(out)
+
+
+def _typeset_positions(tags: list[str]) -> list[int]:
+    """Return the indexes of the text nodes outside verbatim elements."""
+    positions = [0]
+    depth = 0
+    for index, tag in enumerate(tags, start=1):
+        match = _TAG_NAME.match(tag)
+        if match and match.group(2).lower() in _VERBATIM:
+            depth = max(depth + (-1 if match.group(1) else 1), 0)
+        if not depth:
+            positions.append(index)
+    return positions
+
+
+_TAG_NAME = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")

@@ -16,6 +16,7 @@ LOCALITIES = "lokality"
 PARTNERSHIPS = "partnerstvi"
 PAGE_SEGMENT = "strana"
 ARCHIVE_SEGMENT = "archiv"
+SEARCH = "hledat"
 
 RESERVED_ROOT_NAMES = frozenset(
     {
@@ -24,7 +25,8 @@ RESERVED_ROOT_NAMES = frozenset(
         REGIONS,
         LOCALITIES,
         PARTNERSHIPS,
-        "hledat",
+        SEARCH,
+        "pagefind",
         "static",
         "feed.xml",
         "atom.xml",
@@ -109,6 +111,10 @@ class Urls:
     def page(self, slug: str) -> str:
         """Return the URL of a plain page."""
         return f"{self.base_path}{slug}/"
+
+    def search(self) -> str:
+        """Return the URL of the search page."""
+        return f"{self.base_path}{SEARCH}/"
 
     def file(self, name: str) -> str:
         """Return the URL of a file at the site root, e.g. feed.xml."""

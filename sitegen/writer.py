@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,14 +83,22 @@ def check_output_path(
         )
 
 
-def write_site(output: Output, output_path: Path) -> None:
-    """Write output into a staging folder and swap it in place of output_path."""
+def write_site(
+    output: Output, output_path: Path, finish: Callable[[Path], object] | None = None
+) -> None:
+    """Write output into a staging folder and swap it in place of output_path.
+
+    finish, when given, completes the staging folder before the swap (the search
+    index is made from the written pages); when it raises, nothing is swapped.
+    """
     parent = output_path.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     staging = parent / f".{output_path.name}.staging-{os.getpid()}"
     old = parent / f".{output_path.name}.old-{os.getpid()}"
     try:
         _fill(staging, output)
+        if finish:
+            finish(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

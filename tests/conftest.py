@@ -27,6 +27,21 @@ base_url: https://example.cz/
 feed_id_authority: example.cz
 paging:
   news_per_page: 2
+accessibility:
+  status: partial
+  prepared: 2026-01-15
+  reviewed: 2026-06-30
+  contact_email: pristupnost@example.cz
+"""
+
+STATEMENT_PATH = "content/pages/prohlaseni-o-pristupnosti.md"
+STATEMENT = """\
+---
+title: Prohlášení o přístupnosti
+---
+## Nepřístupný obsah
+
+Starší dokumenty PDF nemají textovou vrstvu.
 """
 
 LOCALITY = """\
@@ -50,9 +65,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def make_site(root: Path, files: dict[str, str | bytes], *, templates: bool = True) -> Path:
     """Write a site under root from {relative path: text or bytes}; return root.
 
-    site.yaml and the default theme's templates are added; files may replace them.
+    site.yaml, the accessibility statement and the default theme's templates are
+    added; files may replace them.
     """
-    files = {"site.yaml": SITE_YAML, **files}
+    files = {"site.yaml": SITE_YAML, STATEMENT_PATH: STATEMENT, **files}
     if templates:
         shutil.copytree(REPO / "templates", root / "templates")
     for rel, data in files.items():

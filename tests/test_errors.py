@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import LOCALITY, Run, make_site
+from tests.conftest import LOCALITY, SITE_YAML, Run, make_site
 
 NEWS = "content/news/2017-10-20-memorandum.md"
 
@@ -233,10 +233,26 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
         {
             "site.yaml": "title: Web\npublisher: Odbor\ndescription: Popis\n"
             "base_url: example.cz\nfeed_id_authority: example.cz\n"
+            "accessibility: {status: full, prepared: 2026-01-01, reviewed: 2026-01-01, "
+            "contact_email: a@example.cz}\n"
         },
         [
             "site.yaml:4: base_url: 'example.cz' is not a web address; write e.g. "
             "https://www.example.cz/"
+        ],
+    ),
+    "no_accessibility_statement": (
+        {"site.yaml": SITE_YAML.replace("accessibility:", "accessibility:\n  page: pristupnost")},
+        [
+            "site.yaml: accessibility.page: no page 'pristupnost'; write the accessibility "
+            "statement into content/pages/pristupnost.md or name its page here"
+        ],
+    ),
+    "accessibility_status": (
+        {"site.yaml": SITE_YAML.replace("status: partial", "status: castecne")},
+        [
+            "site.yaml:9: accessibility.status: 'castecne' is not allowed; "
+            "write one of: 'full', 'partial' or 'none'"
         ],
     ),
     "template_error": (

@@ -16,10 +16,12 @@ PIPELINE = [
     "content.load",
     "markup",
     "site",
+    "structured",
     "routes",
     "templates",
     "feeds",
     "sitemap",
+    "search",
     "writer",
 ]
 TOP = {"pipeline", "cli", "__main__"}

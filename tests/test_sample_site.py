@@ -177,7 +177,7 @@ def test_cross_references_are_shown_both_ways(pages: dict[str, Page]) -> None:
 
 def test_partnership_lists_every_member_with_roles(pages: dict[str, Page]) -> None:
     rows = pages["/partnerstvi/zluticko/"].rows
-    assert rows[0] == ["Organizace", "Zástupci"]
+    assert rows[0] == ["Organizace", "Zástupci (role)"]
     assert len(rows) == 15
     assert [
         "Policie ČR",
@@ -200,6 +200,6 @@ def test_localities_are_grouped_by_region_in_czech_order(pages: dict[str, Page])
 
 
 def test_locality_status_follows_the_dates(pages: dict[str, Page]) -> None:
-    assert "ukončená spolupráce" in pages["/lokality/cheb/"].text
-    assert "probíhající spolupráce" in pages["/lokality/zlutice/"].text
-    assert "plánovaná spolupráce" in pages["/lokality/hodonin/"].text
+    assert "Ukončená spolupráce" in pages["/lokality/cheb/"].text
+    assert "Probíhající spolupráce" in pages["/lokality/zlutice/"].text
+    assert "Plánovaná spolupráce" in pages["/lokality/hodonin/"].text

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from datetime import date as datetime_date
 from pathlib import Path
 
 from sitegen.regions import Region
@@ -123,6 +124,11 @@ class NewsItem:
     def is_published(self) -> bool:
         """Return True when readers may see the item."""
         return not (self.is_draft or self.is_scheduled)
+
+    @property
+    def month_start(self) -> datetime_date:
+        """Return the first day of the item's month (archives group by it)."""
+        return self.date.date().replace(day=1)
 
 
 @dataclass(frozen=True, slots=True)
