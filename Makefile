@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+CHROMIUM := /usr/bin/chromium
+BROWSER_TOOLS := node_modules/.installed $(CHROMIUM)
 
 .PHONY: preview site test lint typecheck golden bench clean
 
@@ -15,7 +17,7 @@ preview: site  ## build the sample site into public/ and serve it on http://127.
 site: $(VENV)/.installed  ## build the sample site into public/
 	$(BIN)/python build.py build
 
-test: $(VENV)/.installed lint typecheck  ## the whole test suite: ruff, mypy, pytest
+test: $(VENV)/.installed $(BROWSER_TOOLS) lint typecheck  ## the whole test suite: ruff, mypy, pytest (browser tests included)
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed
@@ -37,5 +39,16 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
+# axe-core and the Nu HTML Checker (vnu-jar), pinned in package-lock.json. vnu-jar's
+# install script would download a Java runtime; the machine's Java is used instead.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+# Debian's Chromium for the browser tests; Playwright never downloads a browser.
+$(CHROMIUM):
+	apt-get update
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+
 clean:
-	rm -rf $(VENV) public .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) node_modules public test-artifacts .mypy_cache .ruff_cache .pytest_cache

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 VOID = {
     "area",
@@ -21,6 +23,7 @@ VOID = {
     "track",
     "wbr",
 }
+VERBATIM = {"code", "pre", "kbd", "samp", "script", "style", "textarea"}
 
 
 @dataclass
@@ -38,6 +41,9 @@ class Page:
     headings: list[int] = field(default_factory=list)
     text: str = ""
     rows: list[list[str]] = field(default_factory=list)
+    prose: list[str] = field(default_factory=list)
+    """Text nodes a reader sees as running text (not in code, pre, script or head)."""
+    json_ld: list[Any] = field(default_factory=list)
     """Table rows as lists of cell texts."""
     unclosed: list[str] = field(default_factory=list)
 
@@ -57,11 +63,13 @@ class _Parser(HTMLParser):
         self.stack: list[str] = []
         self.in_title = False
         self.chunks: list[str] = []
+        self.ld_json = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
         if tag not in VOID:
             self.stack.append(tag)
+        self.ld_json = tag == "script" and values.get("type") == "application/ld+json"
         self._collect(tag, values)
 
     def _collect(self, tag: str, values: dict[str, str]) -> None:
@@ -101,6 +109,10 @@ class _Parser(HTMLParser):
             self.page.unclosed.append(f"</{tag}> closes {self.stack[-1:]}")
 
     def handle_data(self, data: str) -> None:
+        if self.stack and self.stack[-1] == "script" and self.ld_json:
+            self.page.json_ld.append(json.loads(data))
+        if "body" in self.stack and not VERBATIM.intersection(self.stack):
+            self.page.prose.append(data)
         if self.in_title:
             self.page.titles[-1] += data
         if self.stack and self.stack[-1] in ("td", "th") and self.page.rows:

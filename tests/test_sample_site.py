@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -203,3 +205,113 @@ def test_locality_status_follows_the_dates(pages: dict[str, Page]) -> None:
     assert "Ukončená spolupráce" in pages["/lokality/cheb/"].text
     assert "Probíhající spolupráce" in pages["/lokality/zlutice/"].text
     assert "Plánovaná spolupráce" in pages["/lokality/hodonin/"].text
+
+
+ONE_LETTER_AT_LINE_END = re.compile(r"(?<![\w.\-/])[vkszouaiVKSZOUAI] ")
+NUMBER_BEFORE_UNIT = re.compile(r"\d (?:%|Kč|mil\.|tis\.)")
+
+
+def test_no_line_can_end_with_a_one_letter_word(pages: dict[str, Page]) -> None:
+    found = [
+        f"{url}: {text.strip()[:70]!r}"
+        for url, page in pages.items()
+        for text in page.prose
+        if ONE_LETTER_AT_LINE_END.search(text) or NUMBER_BEFORE_UNIT.search(text)
+    ]
+    assert found == []
+
+
+def test_quotes_are_czech_and_ranges_use_an_en_dash(pages: dict[str, Page]) -> None:
+    straight = [url for url, page in pages.items() for text in page.prose if '"' in text]
+    assert straight == []
+    memorandum = " ".join(pages["/aktuality/memorandum-stredocesky-kraj/"].prose)
+    assert "„Chceme, aby se zkušenosti z\u00a0těchto měst dostaly" in memorandum
+    statement = " ".join(pages["/prohlaseni-o-pristupnosti/"].prose)
+    assert "z\u00a0let 2009–2015" in statement  # written 2009-2015 in the Markdown
+
+
+def test_archive_groups_news_under_month_headings_in_the_nominative(
+    pages: dict[str, Page],
+) -> None:
+    text = pages["/aktuality/archiv/2017/"].text
+    assert "Říjen 2017" in text or "říjen 2017" in text
+    assert "října 2017" not in text.split("Říjen 2017")[0]
+
+
+def test_news_item_has_structured_data_and_the_home_names_the_organisation(
+    pages: dict[str, Page],
+) -> None:
+    (article,) = pages["/aktuality/memorandum-stredocesky-kraj/"].json_ld
+    assert article["@type"] == "NewsArticle"
+    assert article["headline"] == "Středočeský kraj a agentura podepsaly memorandum o spolupráci"
+    assert article["datePublished"].startswith("2017-10-20T")
+    assert article["image"] == [
+        BASE + "/aktuality/memorandum-stredocesky-kraj/podpis-memoranda.jpg"
+    ]
+    assert article["publisher"]["name"] == "Odbor pro sociální začleňování (Agentura), MMR ČR"
+    (organisation,) = pages["/"].json_ld
+    assert organisation["@type"] == "GovernmentOrganization"
+    assert organisation["email"] == "sekretariatasz@vlada.cz"
+    assert pages["/lokality/zlutice/"].json_ld == []
+
+
+def test_every_page_links_the_accessibility_statement(pages: dict[str, Page]) -> None:
+    missing = [
+        url for url, page in pages.items() if "/prohlaseni-o-pristupnosti/" not in page.hrefs
+    ]
+    assert missing == []
+
+
+def test_accessibility_statement_has_every_part_of_the_eu_model(pages: dict[str, Page]) -> None:
+    text = pages["/prohlaseni-o-pristupnosti/"].text
+    for part in (
+        "zákona č. 99/2019 Sb.",
+        "Web je částečně v souladu s normou EN 301 549",
+        "Nepřístupný obsah",
+        "Prohlášení bylo vypracováno 21. listopadu 2026 na základě vlastního posouzení",
+        "Naposledy jsme ho přezkoumali 21. listopadu 2026",
+        "podnět k nápravě podle § 9 zákona",
+        "sekretariatasz@vlada.cz",
+        "do 30 dnů",
+        "Digitální a informační agentura",
+    ):
+        assert part in text, part
+
+
+def test_news_item_offers_print_and_email(pages: dict[str, Page]) -> None:
+    page = pages["/aktuality/memorandum-stredocesky-kraj/"]
+    (mailto,) = [href for href in page.hrefs if href.startswith("mailto:?")]
+    assert "subject=St%C5%99edo%C4%8Desk%C3%BD%20kraj" in mailto
+    assert "body=https%3A//www.socialni-zaclenovani.cz/aktuality/memorandum" in mailto
+    assert "Vytisknout zprávu" in page.text
+
+
+def test_breadcrumbs_lead_from_home_to_the_page(pages: dict[str, Page]) -> None:
+    text = pages["/aktuality/archiv/2017/"].text
+    assert "Úvodní stránka › " not in text  # the separator is drawn by CSS, not text
+    assert "Úvodní stránka Aktuality Archiv aktualit Aktuality z roku 2017" in text
+
+
+def test_no_page_loads_anything_from_another_site(sample_site: Path) -> None:
+    external = re.compile(r'<(?:script|link|img|iframe)[^>]+(?:src|href)="(?:https?:)?//', re.I)
+    offenders = [
+        str(path.relative_to(sample_site))
+        for path in sample_site.rglob("*.html")
+        if any(
+            "canonical" not in tag and "alternate" not in tag
+            for tag in external.findall(path.read_text("utf-8"))
+        )
+    ]
+    assert offenders == []
+
+
+def test_search_index_holds_the_content_pages_with_their_filters(
+    sample_site: Path, pages: dict[str, Page]
+) -> None:
+    entry = json.loads((sample_site / "pagefind/pagefind-entry.json").read_text())
+    # 10 news items, 17 localities, 2 partnerships, 3 pages; lists stay out of the index.
+    assert entry["languages"]["cs"]["page_count"] == 32
+    assert (sample_site / "pagefind/pagefind-ui.js").is_file()
+    locality = (sample_site / "lokality/zlutice/index.html").read_text()
+    assert 'data-pagefind-filter="Kraj:Karlovarský kraj"' in locality
+    assert 'data-pagefind-filter="Typ:Lokalita"' in locality

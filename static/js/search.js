@@ -15,6 +15,13 @@
       search_label: "Hledat na webu",
       placeholder: "Co hledáte? Např. Žlutice, bydlení, memorandum",
       filters_label: "Zúžit výsledky",
+      // Czech has three plural forms; Pagefind knows two, so the count comes last.
+      zero_results: "Pro „[SEARCH_TERM]“ jsme nic nenašli",
+      one_result: "Pro „[SEARCH_TERM]“ jsme našli jeden výsledek",
+      many_results: "Počet výsledků pro „[SEARCH_TERM]“: [COUNT]",
+      total_zero_results: "Žádné výsledky",
+      total_one_result: "Jeden výsledek",
+      total_many_results: "Počet výsledků: [COUNT]",
     },
   });
   const query = new URLSearchParams(window.location.search).get("q");

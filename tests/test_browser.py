@@ -1,0 +1,339 @@
+"""The sample site in a real browser: Debian's Chromium driven by Playwright.
+
+Checks what a reader with a phone, a screen reader or only a keyboard would notice:
+axe-core finds no critical or serious WCAG 2.1 AA violation on any page type at 375
+and 1280 px; the Nu HTML Checker finds no error on any page; keyboard and search work;
+nothing scrolls sideways at 320 px. Screenshots and the checkers' counts are kept in
+test-artifacts/ for people to look at.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WIDTHS = (375, 1280)
+PAGE_TYPES = {
+    "home": "/",
+    "news-list": "/aktuality/",
+    "news-list-page-2": "/aktuality/strana/2/",
+    "news-item": "/aktuality/memorandum-stredocesky-kraj/",
+    "archive-index": "/aktuality/archiv/",
+    "archive-year": "/aktuality/archiv/2017/",
+    "topics": "/temata/",
+    "topic": "/temata/bydleni/",
+    "regions": "/kraje/",
+    "region": "/kraje/karlovarsky/",
+    "localities": "/lokality/",
+    "locality": "/lokality/zlutice/",
+    "partnerships": "/partnerstvi/",
+    "partnership": "/partnerstvi/zluticko/",
+    "page": "/o-agenture/",
+    "accessibility-statement": "/prohlaseni-o-pristupnosti/",
+    "search": "/hledat/",
+    "not-found": "/404.html",
+}
+SCREENSHOTS = ("home", "news-item", "locality", "partnership")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(sample_site: Path) -> Iterator[str]:
+    """Serve the built sample site on a free port of 127.0.0.1."""
+    handler = partial(_QuietHandler, directory=str(sample_site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert CHROMIUM.exists(), "Debian's chromium is missing: run `make test`, which installs it"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="cs-CZ")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def axe_report() -> Iterator[dict[str, Any]]:
+    """Collect axe's counts per page type and width into test-artifacts/axe.json."""
+    report: dict[str, Any] = {}
+    yield report
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "axe.json").write_text(json.dumps(report, indent=2, sort_keys=True))
+
+
+def run_axe(page: Page) -> list[dict[str, Any]]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    violations: list[dict[str, Any]] = result["violations"]
+    return violations
+
+
+def describe(violations: list[dict[str, Any]]) -> list[str]:
+    return [
+        f"{v['impact']}: {v['id']}: {v['help']} ({node['target']})"
+        for v in violations
+        for node in v["nodes"]
+    ]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
+def test_axe_finds_no_serious_violation(
+    browser: Browser, base_url: str, kind: str, width: int, axe_report: dict[str, Any]
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="cs-CZ")
+    page = context.new_page()
+    page.goto(base_url + PAGE_TYPES[kind])
+    if kind == "search":
+        page.wait_for_selector(".pagefind-ui__search-input")
+    violations = run_axe(page)
+    context.close()
+    axe_report[f"{kind}@{width}"] = {
+        impact: sum(len(v["nodes"]) for v in violations if v["impact"] == impact)
+        for impact in ("critical", "serious", "moderate", "minor")
+    }
+    serious = [v for v in violations if v["impact"] in ("critical", "serious")]
+    assert describe(serious) == []
+
+
+def test_nu_html_checker_finds_no_error(sample_site: Path) -> None:
+    assert VNU.exists(), "vnu-jar is missing: run `make test`, which installs it"
+    java = shutil.which("java")
+    assert java, "the Nu HTML Checker needs Java"
+    completed = subprocess.run(
+        [java, "-jar", str(VNU), "--format", "json", "--skip-non-html", str(sample_site)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    messages = json.loads(completed.stderr)["messages"]
+    pages = sorted(str(p.relative_to(sample_site)) for p in sample_site.rglob("*.html"))
+    errors = [m for m in messages if m["type"] == "error" or m.get("subType") == "fatal"]
+    warnings = [m for m in messages if m.get("subType") == "warning"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    summary = {"pages": len(pages), "errors": len(errors), "warnings": len(warnings)}
+    (ARTIFACTS / "vnu.json").write_text(json.dumps({**summary, "messages": messages}, indent=2))
+    assert len(pages) > 60
+    assert [f"{m['url']}:{m.get('lastLine')}: {m['message']}" for m in errors] == []
+
+
+def test_first_tab_reaches_the_skip_link_then_the_menu(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/")
+    page.keyboard.press("Tab")
+    assert focused_text(page) == "Přeskočit na obsah"
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+    page.keyboard.press("Tab")
+    assert focused_text(page).startswith("Agentura pro sociální začleňování")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('nav')?.getAttribute('aria-label')") == (
+        "Hlavní menu"
+    )
+    assert focused_text(page) == "Aktuality"
+
+
+def test_skip_link_moves_focus_to_the_content(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/aktuality/memorandum-stredocesky-kraj/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "obsah"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null")
+
+
+def test_search_box_is_reachable_by_keyboard(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/")
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "hledat-dotaz":
+            break
+    else:
+        pytest.fail("twenty Tabs did not reach the search box")
+    page.keyboard.type("zlutice")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/hledat/?q=zlutice")
+    result_titles(page, expect="Žlutice")
+
+
+def test_typing_a_query_shows_results_from_the_index(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/hledat/")
+    page.fill(".pagefind-ui__search-input", "memorandum")
+    titles = result_titles(page, expect="memorandum")
+    assert "Středočeský kraj a agentura podepsaly memorandum o spolupráci" in titles
+
+
+def test_search_ignores_missing_diacritics_and_finds_document_titles(
+    page: Page, base_url: str
+) -> None:
+    page.goto(base_url + "/hledat/?q=zlutice")
+    assert "Žlutice" in result_titles(page, expect="Žlutice")
+    page.fill(".pagefind-ui__search-input", "vyrocni zprava")
+    assert "Žluticko a okolí" in result_titles(page, expect="Žluticko a okolí")
+
+
+def test_search_offers_region_and_type_filters_in_czech(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/hledat/?q=kraj")
+    result_titles(page, expect="kraj")
+    filters = page.locator(".pagefind-ui__filter-name").all_inner_texts()
+    assert {"Kraj", "Typ"} <= {name.strip() for name in filters}
+    assert page.locator(".pagefind-ui__search-input").get_attribute("placeholder", timeout=0)
+    assert "výsled" in page.locator(".pagefind-ui__message").inner_text()
+
+
+def test_search_page_without_javascript_links_to_the_lists(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(base_url + "/hledat/")
+    text = page.locator("main").inner_text()
+    context.close()
+    assert "Vyhledávání potřebuje JavaScript" in text
+    assert "Lokality podle krajů" in text
+
+
+@pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
+def test_pages_reflow_at_320_px_without_sideways_scrolling(
+    browser: Browser, base_url: str, kind: str
+) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(base_url + PAGE_TYPES[kind])
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    context.close()
+    assert overflow <= 0
+
+
+def test_page_zoomed_to_200_percent_keeps_the_menu_and_content(
+    browser: Browser, base_url: str
+) -> None:
+    # 200 % zoom of a 1280 px window lays the page out in 640 CSS pixels.
+    context = browser.new_context(viewport={"width": 640, "height": 450}, device_scale_factor=2)
+    page = context.new_page()
+    page.goto(base_url + "/partnerstvi/zluticko/")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    menu_visible = page.locator("nav[aria-label='Hlavní menu'] a").first.is_visible()
+    context.close()
+    assert overflow <= 0
+    assert menu_visible
+
+
+def test_reduced_motion_turns_off_smooth_scrolling(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(reduced_motion="reduce")
+    page = context.new_page()
+    page.goto(base_url + "/")
+    behaviour = page.evaluate("getComputedStyle(document.documentElement).scrollBehavior")
+    context.close()
+    assert behaviour == "auto"
+
+
+def test_print_hides_navigation_and_shows_document_addresses(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/aktuality/memorandum-stredocesky-kraj/")
+    page.emulate_media(media="print")
+    assert not page.locator("nav[aria-label='Hlavní menu']").is_visible()
+    after = page.evaluate(
+        "getComputedStyle(document.querySelector('.documents a'), '::after').content"
+    )
+    assert "memorandum-o-spolupraci.pdf" in after
+
+
+def test_print_button_appears_with_javascript(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/aktuality/memorandum-stredocesky-kraj/")
+    assert page.get_by_role("button", name="Vytisknout zprávu").is_visible()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("kind", SCREENSHOTS)
+def test_screenshots_are_kept(browser: Browser, base_url: str, kind: str, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(base_url + PAGE_TYPES[kind])
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{kind}-{width}.png"
+    page.screenshot(path=str(path), full_page=True)
+    context.close()
+    assert path.stat().st_size > 10_000
+
+
+def focused_text(page: Page) -> str:
+    text: str = page.evaluate("document.activeElement.innerText")
+    return " ".join(text.split())
+
+
+def result_titles(page: Page, expect: str) -> list[str]:
+    """Wait for search results that mention expect; return their titles."""
+    page.locator(".pagefind-ui__result-title", has_text=expect).first.wait_for(timeout=10_000)
+    return [
+        " ".join(title.split())
+        for title in page.locator(".pagefind-ui__result-title").all_inner_texts()
+    ]
+
+
+def test_axe_reports_what_it_should(page: Page) -> None:
+    """The checker itself works: a missing alt text and grey-on-white text are found."""
+    page.set_content(
+        '<html lang="cs"><head><title>Zkouška</title></head><body><main>'
+        '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
+        '<p style="color:#aaa">Světle šedý text</p></main></body></html>'
+    )
+    found = {v["id"] for v in run_axe(page)}
+    assert {"image-alt", "color-contrast"} <= found
+
+
+def test_nu_html_checker_reports_what_it_should(tmp_path: Path) -> None:
+    """The checker itself works: a stray end tag is an error."""
+    (tmp_path / "index.html").write_text(
+        '<!DOCTYPE html><html lang="cs"><head><title>x</title></head><body></div></body></html>'
+    )
+    completed = subprocess.run(
+        ["java", "-jar", str(VNU), "--format", "json", str(tmp_path / "index.html")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert any(m["type"] == "error" for m in json.loads(completed.stderr)["messages"])
