@@ -2,10 +2,16 @@
 
 A build that fails at any point removes its staging folder and leaves the previous
 output, and everything beside it, as it was.
+
+A file whose bytes are the same as in the previous output is not written again: the
+staging folder gets a hard link to the previous file (same inode, same modification
+time), so servers, rsync and browsers' caches see it unchanged. Nothing is ever
+written into a file of the previous output, so the links cannot change it.
 """
 
 from __future__ import annotations
 
+import filecmp
 import os
 import shutil
 from collections.abc import Callable
@@ -16,6 +22,7 @@ from sitegen.errors import ContentError, Problem, UsageError
 
 MARKER = ".sitegen-output"
 """A file in every output folder: only folders that have it are ever replaced."""
+MARKER_TEXT = b"Built by sitegen; replaced as a whole on every build.\n"
 
 
 @dataclass(slots=True)
@@ -95,8 +102,9 @@ def write_site(
     parent.mkdir(parents=True, exist_ok=True)
     staging = parent / f".{output_path.name}.staging-{os.getpid()}"
     old = parent / f".{output_path.name}.old-{os.getpid()}"
+    previous = output_path if (output_path / MARKER).is_file() else None
     try:
-        _fill(staging, output)
+        _fill(staging, output, previous)
         if finish:
             finish(staging)
     except BaseException:
@@ -120,15 +128,44 @@ def _swap(staging: Path, output_path: Path, old: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _fill(staging: Path, output: Output) -> None:
+def _fill(staging: Path, output: Output, previous: Path | None) -> None:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
-    (staging / MARKER).write_bytes(b"Built by sitegen; replaced as a whole on every build.\n")
-    for rel, data in sorted(output.files.items()):
+    files = {MARKER: MARKER_TEXT, **output.files}
+    for rel, data in sorted(files.items()):
         target = staging / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        old = previous / rel if previous else None
+        if not (old and _same_bytes(old, data) and _link(old, target)):
+            target.write_bytes(data)
     for rel, source in sorted(output.copies.items()):
         target = staging / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        old = previous / rel if previous else None
+        if not (old and _same_file(old, source) and _link(old, target)):
+            shutil.copyfile(source, target)
+
+
+def _same_bytes(old: Path, data: bytes) -> bool:
+    try:
+        return old.stat().st_size == len(data) and old.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _same_file(old: Path, source: Path) -> bool:
+    try:
+        return old.stat().st_size == source.stat().st_size and filecmp.cmp(
+            old, source, shallow=False
+        )
+    except OSError:
+        return False
+
+
+def _link(old: Path, target: Path) -> bool:
+    """Hard-link target to old; return False where the file system cannot."""
+    try:
+        os.link(old, target)
+    except OSError:
+        return False
+    return True

@@ -288,3 +288,33 @@ def _search_entry(files: dict[str, bytes]) -> tuple[int, list[str]]:
 
 def _without_search(files: dict[str, bytes]) -> dict[str, bytes]:
     return {name: data for name, data in files.items() if not name.startswith("pagefind/")}
+
+
+def _inodes(root: Path) -> dict[str, tuple[int, int]]:
+    return {
+        path.relative_to(root).as_posix(): (path.stat().st_ino, path.stat().st_mtime_ns)
+        for path in root.rglob("*")
+        if path.is_file() and "pagefind" not in path.parts
+    }
+
+
+def test_unchanged_files_keep_their_inode_and_time(site: Path, run_cli: Callable[..., Run]) -> None:
+    run_cli("--source", site)
+    first = _inodes(site / "public")
+    run_cli("--source", site)
+    assert _inodes(site / "public") == first
+
+
+def test_an_edit_rewrites_the_pages_it_changes_and_no_others(
+    site: Path, run_cli: Callable[..., Run]
+) -> None:
+    run_cli("--source", site)
+    first = _inodes(site / "public")
+    item = next((site / "content/news").glob("*-a.md"))
+    item.write_text(item.read_text().replace("Text zprávy", "Nový text zprávy"))
+    run_cli("--source", site)
+    second = _inodes(site / "public")
+    changed = {rel for rel in first if first[rel] != second[rel]}
+    assert {"aktuality/a/index.html", "feed.xml"} <= changed
+    assert "kraje/praha/index.html" not in changed
+    assert ".sitegen-output" not in changed
