@@ -223,7 +223,8 @@ def test_search_offers_region_and_type_filters_in_czech(page: Page, base_url: st
     filters = page.locator(".pagefind-ui__filter-name").all_inner_texts()
     assert {"Kraj", "Typ"} <= {name.strip() for name in filters}
     assert page.locator(".pagefind-ui__search-input").get_attribute("placeholder", timeout=0)
-    assert "výsled" in page.locator(".pagefind-ui__message").inner_text()
+    # the message changes from "Hledám…" to the count once the search has finished
+    page.locator(".pagefind-ui__message", has_text="Počet výsledků").wait_for(timeout=10_000)
 
 
 def test_search_page_without_javascript_links_to_the_lists(browser: Browser, base_url: str) -> None:
