@@ -492,8 +492,8 @@ def _with_crumbs(routes: list[Route], home_url: str) -> list[Route]:
 
 
 def _crumbs(url: str, home_url: str, titles: dict[str, str]) -> tuple[Crumb, ...]:
-    if url == home_url or not url.endswith("/"):
-        return (Crumb(titles[home_url], home_url),) if url != home_url else ()
+    if url == home_url:
+        return ()
     segments = url[len(home_url) :].strip("/").split("/")
     parents = [
         home_url + "".join(f"{part}/" for part in segments[:n]) for n in range(len(segments))

@@ -102,18 +102,26 @@ _QUOTE = re.compile(r'"|&quot;|&#34;')
 _OPENS_QUOTE = frozenset(" \t\n\r(\u00a0[/\u2013„")
 
 
+_JOIN = "\x00"
+"""Joins the text nodes of a page so that the rules run once per page, not per node.
+No rule matches across it, and it never occurs in HTML text."""
+
+
 @functools.lru_cache(maxsize=65536)
-def typeset_text(text: str, before: str = " ") -> str:
+def typeset_text(text: str) -> str:
     """Return text with Czech typesetting: non-breaking spaces, „quotes“, en dashes.
 
-    `before` is the character that precedes the text (text nodes of HTML are
-    typeset one by one, and a quote at the start of one depends on the last).
-    URLs and e-mail addresses in the text are left exactly as written.
+    URLs and e-mail addresses in the text are left exactly as written. Cached: the
+    templates typeset the same titles on many pages.
     """
+    return _typeset(text)
+
+
+def _typeset(text: str) -> str:
     parts = _URLISH.split(text)
     for index in range(0, len(parts), 2):
         parts[index] = _typeset_words(parts[index])
-    return _curl_quotes("".join(parts), before)
+    return _curl_quotes("".join(parts))
 
 
 def _typeset_words(text: str) -> str:
@@ -122,23 +130,23 @@ def _typeset_words(text: str) -> str:
     return text
 
 
-def _curl_quotes(text: str, before: str) -> str:
+def _curl_quotes(text: str) -> str:
     pieces: list[str] = []
     position = 0
     for match in _QUOTE.finditer(text):
         pieces.append(text[position : match.start()])
-        previous = text[: match.start()].rstrip(_JOIN)[-1:] or before
+        previous = text[: match.start()].rstrip(_JOIN)[-1:] or " "
         pieces.append("„" if previous in _OPENS_QUOTE else "“")
         position = match.end()
     pieces.append(text[position:])
     return "".join(pieces)
 
 
-_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)(?:[^\"'>]|\"[^\"]*\"|'[^']*')*>|<!--.*?-->", re.S)
+_TAG = re.compile(
+    r"(<(/?)([a-zA-Z][a-zA-Z0-9-]*)(?:[^\"'>]|\"[^\"]*\"|'[^']*')*>|<!--.*?-->)", re.S
+)
+"""A tag or a comment; split() yields it with its "/" and its name after each text."""
 _VERBATIM = frozenset({"code", "pre", "kbd", "samp", "script", "style", "textarea", "title"})
-_JOIN = "\x00"
-"""Joins the text nodes of a page so that the rules run once per page, not per node.
-No rule matches across it, and it never occurs in HTML text."""
 
 
 def typeset_html(html: str) -> str:
@@ -147,34 +155,22 @@ def typeset_html(html: str) -> str:
     Tags, attributes, comments and the content of code, pre, kbd, samp, script,
     style and textarea stay exactly as they were.
     """
-    pieces = _TAG.split(html)
-    # split() gives text, "/" or "", name, text, ... : a tag is the 2 groups
-    # between two texts, so the original tags are found again with finditer.
-    tags = [match.group(0) for match in _TAG.finditer(html)]
-    texts = pieces[::3]
-    typeset_positions = _typeset_positions(tags)
-    chosen = [texts[index] for index in typeset_positions]
-    done = typeset_text(_JOIN.join(chosen)).split(_JOIN)
-    for index, text in zip(typeset_positions, done, strict=True):
-        texts[index] = text
-    out = [texts[0]]
-    for tag, text in zip(tags, texts[1:], strict=True):
-        out.append(tag)
-        out.append(text)
-    return "".join(out)
+    pieces = _TAG.split(html)  # text, tag, "/", name, text, tag, "/", name, ..., text
+    chosen = _typeset_positions(pieces)
+    done = _typeset(_JOIN.join(pieces[index] for index in chosen)).split(_JOIN)
+    for index, text in zip(chosen, done, strict=True):
+        pieces[index] = text
+    return "".join(piece for index, piece in enumerate(pieces) if index % 4 in (0, 1))
 
 
-def _typeset_positions(tags: list[str]) -> list[int]:
-    """Return the indexes of the text nodes outside verbatim elements."""
+def _typeset_positions(pieces: list[str]) -> list[int]:
+    """Return the indexes in pieces of the text nodes outside verbatim elements."""
     positions = [0]
     depth = 0
-    for index, tag in enumerate(tags, start=1):
-        match = _TAG_NAME.match(tag)
-        if match and match.group(2).lower() in _VERBATIM:
-            depth = max(depth + (-1 if match.group(1) else 1), 0)
+    for index in range(4, len(pieces), 4):
+        closing, name = pieces[index - 2], pieces[index - 1]
+        if name and name.lower() in _VERBATIM:
+            depth = max(depth + (-1 if closing else 1), 0)
         if not depth:
             positions.append(index)
     return positions
-
-
-_TAG_NAME = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")

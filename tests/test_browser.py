@@ -143,17 +143,23 @@ def test_axe_finds_no_serious_violation(
     assert describe(serious) == []
 
 
-def test_nu_html_checker_finds_no_error(sample_site: Path) -> None:
+def run_vnu(path: Path) -> list[dict[str, Any]]:
+    """Run the Nu HTML Checker on a file or a folder; return its messages."""
     assert VNU.exists(), "vnu-jar is missing: run `make test`, which installs it"
     java = shutil.which("java")
     assert java, "the Nu HTML Checker needs Java"
     completed = subprocess.run(
-        [java, "-jar", str(VNU), "--format", "json", "--skip-non-html", str(sample_site)],
+        [java, "-jar", str(VNU), "--format", "json", "--skip-non-html", str(path)],
         capture_output=True,
         text=True,
         check=False,
     )
-    messages = json.loads(completed.stderr)["messages"]
+    messages: list[dict[str, Any]] = json.loads(completed.stderr)["messages"]
+    return messages
+
+
+def test_nu_html_checker_finds_no_error(sample_site: Path) -> None:
+    messages = run_vnu(sample_site)
     pages = sorted(str(p.relative_to(sample_site)) for p in sample_site.rglob("*.html"))
     errors = [m for m in messages if m["type"] == "error" or m.get("subType") == "fatal"]
     warnings = [m for m in messages if m.get("subType") == "warning"]
@@ -331,10 +337,4 @@ def test_nu_html_checker_reports_what_it_should(tmp_path: Path) -> None:
     (tmp_path / "index.html").write_text(
         '<!DOCTYPE html><html lang="cs"><head><title>x</title></head><body></div></body></html>'
     )
-    completed = subprocess.run(
-        ["java", "-jar", str(VNU), "--format", "json", str(tmp_path / "index.html")],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert any(m["type"] == "error" for m in json.loads(completed.stderr)["messages"])
+    assert any(m["type"] == "error" for m in run_vnu(tmp_path / "index.html"))
