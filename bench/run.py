@@ -1,15 +1,23 @@
-"""Time full builds of synthetic sites: `python bench/run.py 1000 10000`.
+"""Time builds of synthetic sites: `python bench/run.py 1000 10000 [--runs 3]`.
 
-Each build runs in a fresh process (so its peak memory is its own) with a fixed
-SOURCE_DATE_EPOCH; the table gives pages, files, seconds, pages per second and peak RSS.
+For each size it measures, as the median of --runs runs:
+- cold: no cache and no previous output;
+- warm: nothing changed since the last build;
+- one edit: one news item's text changed;
+- serve: the rebuild `sitegen serve` runs after one edit (drafts shown, no search index).
+Each build runs in a fresh process with a fixed SOURCE_DATE_EPOCH, so its peak memory is
+its own: "peak MB" is the build process, "helper MB" its largest worker or Pagefind.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -19,66 +27,107 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import write_corpus
+from sitegen.cache import CACHE_FOLDER
 from sitegen.config import BuildOptions, build_time
 from sitegen.pipeline import build
 
 EPOCH = "1795000000"
+KINDS = ("cold", "warm", "one edit", "serve")
+EDITED = "content/news/2008-01-23-zprava-0.md"
 
 
-def child(site: str, output: str) -> None:
+def child(site: str, output: str, serve: bool) -> None:
     """Build site into output in this process and print the figures as JSON."""
+    options = BuildOptions(
+        Path(site), Path(site) / "content", Path(output), None, serve, build_time(os.environ)
+    )
+    if serve:
+        options = dataclasses.replace(options, search=False)
     started = time.perf_counter()
-    report = build(
-        BuildOptions(
-            Path(site), Path(site) / "content", Path(output), None, False, build_time(os.environ)
-        )
-    )
+    report = build(options)
     seconds = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(
-        json.dumps(
-            {"pages": report.pages, "files": report.files, "seconds": seconds, "peak_mb": peak_mb}
-        )
-    )
+    figures = {
+        "pages": report.pages,
+        "written": report.written,
+        "seconds": seconds,
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "helper_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    }
+    print(json.dumps(figures))
 
 
-def measure(items: int, workdir: Path) -> dict[str, float]:
-    """Generate a corpus of items news items and build it in a fresh process."""
-    site = write_corpus(workdir / f"site-{items}", items)
-    output = workdir / f"public-{items}"
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+def run_build(site: Path, output: Path, *, serve: bool = False) -> dict[str, float]:
+    """Build site into output in a fresh process; return its figures."""
+    args = [sys.executable, __file__, "--child", str(site), str(output)]
     result = subprocess.run(
-        [sys.executable, __file__, "--child", str(site), str(output)],
-        env=env,
+        [*args, *(["--serve"] if serve else [])],
+        env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
         check=True,
         capture_output=True,
         text=True,
     )
     figures: dict[str, float] = json.loads(result.stdout.strip().splitlines()[-1])
-    figures["items"] = items
     return figures
 
 
+def edit(site: Path, run: int) -> None:
+    """Change the text of one news item."""
+    path = site / EDITED
+    path.write_text(path.read_text("utf-8") + f"\nDoplněno podruhé číslo {run}.\n", "utf-8")
+
+
+def measure(items: int, workdir: Path, runs: int) -> dict[str, list[dict[str, float]]]:
+    """Return the figures of every run of every kind for a corpus of items news items."""
+    site = write_corpus(workdir / f"site-{items}", items)
+    output = workdir / f"public-{items}"
+    results: dict[str, list[dict[str, float]]] = {kind: [] for kind in KINDS}
+    for _ in range(runs):
+        shutil.rmtree(output, ignore_errors=True)
+        shutil.rmtree(site / CACHE_FOLDER, ignore_errors=True)
+        results["cold"].append(run_build(site, output))
+    for _ in range(runs):
+        results["warm"].append(run_build(site, output))
+    for run in range(runs):
+        edit(site, run)
+        results["one edit"].append(run_build(site, output))
+    serve_output = workdir / f"serve-{items}"
+    run_build(site, serve_output, serve=True)
+    for run in range(runs):
+        edit(site, runs + run)
+        results["serve"].append(run_build(site, serve_output, serve=True))
+    return results
+
+
+def median(runs: list[dict[str, float]], key: str) -> float:
+    """Return the median of one figure over runs."""
+    return statistics.median(run[key] for run in runs)
+
+
 def main() -> None:
-    """Run the benchmark for each size given on the command line."""
+    """Run the benchmark for each size given on the command line and print the table."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("sizes", nargs="*", type=int, default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure (median)")
     parser.add_argument("--child", nargs=2, metavar=("SITE", "OUTPUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(*args.child)
+        child(args.child[0], args.child[1], args.serve)
         return
-    print(
-        f"{'news items':>10} {'pages':>7} {'files':>7} {'seconds':>8} {'pages/s':>8} {'peak MB':>8}"
-    )
+    print(f"Medians of {args.runs} runs on {os.cpu_count()} cores.")
+    header = ("items", "build", "pages", "seconds", "pages/s", "rewritten", "peak MB", "helper MB")
+    print(f"{header[0]:>6} {header[1]:<9}" + "".join(f"{h:>10}" for h in header[2:]))
     with tempfile.TemporaryDirectory(prefix="sitegen-bench-") as tmp:
         for items in args.sizes:
-            f = measure(items, Path(tmp))
-            print(
-                f"{items:>10} {f['pages']:>7.0f} {f['files']:>7.0f} {f['seconds']:>8.2f} "
-                f"{f['pages'] / f['seconds']:>8.0f} {f['peak_mb']:>8.0f}",
-                flush=True,
-            )
+            for kind, runs in measure(items, Path(tmp), args.runs).items():
+                seconds = median(runs, "seconds")
+                pages = median(runs, "pages")
+                print(
+                    f"{items:>6} {kind:<9}{pages:>10.0f}{seconds:>10.2f}"
+                    f"{pages / seconds:>10.0f}{median(runs, 'written'):>10.0f}"
+                    f"{median(runs, 'peak_mb'):>10.0f}{median(runs, 'helper_mb'):>10.0f}",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

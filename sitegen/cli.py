@@ -84,7 +84,8 @@ def run_build(args: argparse.Namespace) -> int:
     )
     report = build(options, lambda message: print(message, file=sys.stderr))
     print(
-        f"Built {report.pages} pages ({report.files} files) into {options.output_path} "
+        f"Built {report.pages} pages ({report.files} files: {report.written} written, "
+        f"{report.files - report.written} unchanged) into {options.output_path} "
         f"in {report.seconds:.2f} s"
     )
     return 0

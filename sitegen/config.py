@@ -12,7 +12,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
+from sitegen.cache import CACHE_FOLDER
 from sitegen.errors import ContentError, UsageError
+from sitegen.parallel import available_cores
 from sitegen.validation import fail, translate_errors
 from sitegen.yamldoc import parse_yaml_mapping
 
@@ -182,6 +184,22 @@ class BuildOptions:
     include_drafts: bool
     now: datetime
     """The moment that decides what is published (aware, UTC)."""
+    jobs: int = 0
+    """Processes that render; 0: one per core."""
+    use_cache: bool = True
+    """Keep rendered bodies and page fingerprints in SITE/.sitegen-cache/."""
+    search: bool = True
+    """Make the search index (Pagefind)."""
+
+    @property
+    def workers(self) -> int:
+        """Return the number of processes that render."""
+        return self.jobs or available_cores()
+
+    @property
+    def cache_path(self) -> Path | None:
+        """Return the cache folder, or None when the build keeps no cache."""
+        return self.site_path / CACHE_FOLDER if self.use_cache else None
 
     @property
     def templates_path(self) -> Path:

@@ -38,6 +38,17 @@ class BrokenLink:
     message: str
 
 
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A rendered body, its broken links, and what each working link resolved to."""
+
+    body: Body
+    broken: tuple[BrokenLink, ...]
+    links: tuple[tuple[str, str], ...]
+    """(target as written, URL put in the page), sorted: a cached body is still
+    good while every target resolves to the same URL."""
+
+
 ALLOWED_TAGS = frozenset(
     {
         "a",
@@ -110,6 +121,7 @@ class _LinkRewriter(Treeprocessor):
         super().__init__(md)
         self.resolver: Resolver = lambda target: target
         self.broken: list[BrokenLink] = []
+        self.resolved: dict[str, str] = {}
 
     def run(self, root: etree.Element) -> None:
         for element in root.iter():
@@ -122,10 +134,12 @@ class _LinkRewriter(Treeprocessor):
 
     def _resolve(self, target: str) -> str:
         try:
-            return self.resolver(target)
+            url = self.resolver(target)
         except LinkError as error:
             self.broken.append(BrokenLink(target, str(error)))
             return target
+        self.resolved[target] = url
+        return url
 
 
 class _LinkExtension(Extension):
@@ -156,15 +170,17 @@ class Renderer:
             output_format="html",
         )
 
-    def render(self, text: str, resolver: Resolver) -> tuple[Body, list[BrokenLink]]:
-        """Render one Markdown body; return it and the links that could not be resolved."""
+    def render(self, text: str, resolver: Resolver) -> Rendered:
+        """Render one Markdown body with its links resolved by resolver."""
         rewriter = self._links.rewriter
         assert rewriter is not None  # set by Markdown when the extension was registered
         rewriter.resolver = resolver
         rewriter.broken = []
+        rewriter.resolved = {}
         raw_html = self._md.reset().convert(text)
         clean_html = sanitize(raw_html)
-        return Body(typeset_html(clean_html), first_paragraph(clean_html)), rewriter.broken
+        body = Body(typeset_html(clean_html), first_paragraph(clean_html))
+        return Rendered(body, tuple(rewriter.broken), tuple(sorted(rewriter.resolved.items())))
 
 
 def sanitize(raw_html: str) -> str:

@@ -16,6 +16,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from sitegen.cache import Cache, code_fingerprint, digest
 from sitegen.config import SiteConfig
 from sitegen.content.load import Entry, asset_for
 from sitegen.content.models import (
@@ -33,7 +34,8 @@ from sitegen.content.models import (
 )
 from sitegen.content.schema import DocumentRef
 from sitegen.errors import ContentError, Problem, did_you_mean
-from sitegen.markup import LinkError, Renderer
+from sitegen.markup import LinkError, Rendered, Renderer
+from sitegen.parallel import map_in_order
 from sitegen.regions import Region, all_regions, regions_by_id
 from sitegen.typography import ascii_slug, czech_key, sorted_czech
 from sitegen.urls import NEWS, Urls
@@ -84,8 +86,14 @@ def link_site(
     now: datetime,
     static_path: Path,
     include_drafts: bool,
+    *,
+    cache: Cache | None = None,
+    jobs: int = 1,
 ) -> Site:
     """Resolve references and render bodies; keep what is published (or all, with drafts).
+
+    Bodies still valid in cache are taken from it; the others are rendered on up to
+    jobs cores and stored in it.
 
     Raises:
         ContentError: for unknown references and broken links in bodies.
@@ -98,7 +106,7 @@ def link_site(
     visible = {
         entry.source.content_key for entry in entries if include_drafts or _is_published(entry, now)
     }
-    bodies, link_problems = _render_bodies(entries, visible)
+    bodies, link_problems = _render_bodies(entries, visible, cache or Cache(None), jobs)
     problems.extend(link_problems)
     if problems:
         raise ContentError(problems)
@@ -186,22 +194,62 @@ def is_scheduled(published: datetime, now: datetime) -> bool:
 
 
 def _render_bodies(
-    entries: Sequence[Entry], visible: set[str]
+    entries: Sequence[Entry], visible: set[str], cache: Cache, jobs: int
 ) -> tuple[dict[str, Body], list[Problem]]:
-    renderer = Renderer()
+    """Render every body, taking still-valid ones from cache and the rest on jobs cores."""
     url_by_key = {entry.source.content_key: entry.url for entry in entries}
+    resolvers = [_LinkResolver(entry, url_by_key, visible) for entry in entries]
+    keys = [_body_key(entry) for entry in entries]
+    results = [
+        _cached_body(cache, key, resolver) for key, resolver in zip(keys, resolvers, strict=True)
+    ]
+    missing = [i for i, result in enumerate(results) if result is None]
+    renderer = Renderer()
+    fresh = map_in_order(
+        lambda i: renderer.render(entries[i].front.body, resolvers[i]), missing, jobs
+    )
+    for i, rendered in zip(missing, fresh, strict=True):
+        results[i] = rendered
+        if not rendered.broken:
+            cache.put("body", keys[i], _body_value(rendered))
     bodies: dict[str, Body] = {}
     problems: list[Problem] = []
-    for entry in entries:
-        resolver = _LinkResolver(entry, url_by_key, visible)
-        body, broken = renderer.render(entry.front.body, resolver)
-        bodies[entry.source.content_key] = body
-        for link in broken:
+    for entry, result in zip(entries, results, strict=True):
+        assert result is not None  # every miss was rendered above
+        bodies[entry.source.content_key] = result.body
+        for link in result.broken:
             line = _line_of_text(entry, link.target)
             problems.append(
                 Problem(entry.source.rel_path, line, "", f"link '{link.target}': {link.message}")
             )
     return bodies, problems
+
+
+def _body_key(entry: Entry) -> str:
+    return digest(code_fingerprint(), entry.source.content_key, entry.front.body)
+
+
+def _body_value(rendered: Rendered) -> dict[str, object]:
+    return {
+        "html": rendered.body.html,
+        "first": rendered.body.first_paragraph,
+        "links": rendered.links,
+    }
+
+
+def _cached_body(cache: Cache, key: str, resolver: _LinkResolver) -> Rendered | None:
+    """Return the cached rendering of a body while its links still resolve the same."""
+    value = cache.get("body", key)
+    if value is None:
+        return None
+    try:
+        links = tuple((str(target), str(url)) for target, url in value["links"])
+        body = Body(str(value["html"]), str(value["first"]))
+        if all(resolver(target) == url for target, url in links):
+            return Rendered(body, (), links)
+    except (LinkError, TypeError, KeyError, ValueError):
+        pass
+    return None
 
 
 def _line_of_text(entry: Entry, target: str) -> int:

@@ -7,7 +7,6 @@ undefined name is an error, and every error points at the template's file and li
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from sitegen.errors import ContentError, Problem
+from sitegen.errors import Problem
 from sitegen.routes import Route
 from sitegen.site import Site
 from sitegen.typography import (
@@ -64,8 +63,17 @@ def make_environment(templates_path: Path, site: Site) -> jinja2.Environment:
         plural=plural,
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
-    env.globals.update(site=site, config=site.config, urls=site.urls, menu=main_menu(site))
+    env.globals.update(site_globals(site))
     return env
+
+
+def site_globals(site: Site) -> dict[str, object]:
+    """Return what every template sees besides its route's context.
+
+    Templates get the site's data through each route's context, never the whole Site:
+    a page's fingerprint (pipeline.write_pages) covers its context and these globals.
+    """
+    return {"config": site.config, "urls": site.urls, "menu": main_menu(site)}
 
 
 def typeset(text: str) -> Markup:
@@ -90,28 +98,6 @@ def main_menu(site: Site) -> tuple[MenuEntry, ...]:
         MenuEntry(page.title, page.url, page.menu) for page in site.pages if page.menu is not None
     ]
     return tuple(sorted(entries, key=lambda entry: (entry.position, entry.title)))
-
-
-def render_pages(
-    env: jinja2.Environment, routes: Iterable[Route], templates_path: Path
-) -> dict[str, str]:
-    """Render every route; return URL → HTML.
-
-    Raises:
-        ContentError: for template errors, each with the template's file and line.
-    """
-    pages: dict[str, str] = {}
-    problems: set[Problem] = set()
-    for route in routes:
-        try:
-            pages[route.url] = render_page(env, route)
-        except jinja2.TemplateError as error:
-            problems.add(template_problem(error, templates_path))
-        if len(problems) >= 20:  # the same template mistake repeats on every page
-            break
-    if problems:
-        raise ContentError(problems)
-    return pages
 
 
 def render_page(env: jinja2.Environment, route: Route) -> str:

@@ -14,7 +14,8 @@ from __future__ import annotations
 import filecmp
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +45,10 @@ class Output:
         """Add a file to copy to path."""
         self._claim(path, origin)
         self.copies[path] = source
+
+    def add_elsewhere(self, path: str, origin: str) -> None:
+        """Claim path for a file written by other means (pages rendered by workers)."""
+        self._claim(path, origin)
 
     def _claim(self, path: str, origin: str) -> None:
         first = self.origins.setdefault(path, origin)
@@ -90,27 +95,94 @@ def check_output_path(
         )
 
 
-def write_site(
-    output: Output, output_path: Path, finish: Callable[[Path], object] | None = None
-) -> None:
-    """Write output into a staging folder and swap it in place of output_path.
+@dataclass(frozen=True, slots=True)
+class Staging:
+    """The folder a build writes into before it is swapped in place of the output.
 
-    finish, when given, completes the staging folder before the swap (the search
-    index is made from the written pages); when it raises, nothing is swapped.
+    Its methods may be called from forked workers: each file is written by one.
+    """
+
+    path: Path
+    previous: Path | None
+    """The output being replaced, when sitegen made it."""
+
+    def put(self, rel: str, data: bytes) -> bool:
+        """Place data at rel; return True when written, False when the previous file was kept."""
+        target = self._target(rel)
+        old = self.previous / rel if self.previous else None
+        if old and same_bytes(old, data) and _link(old, target):
+            return False
+        target.write_bytes(data)
+        return True
+
+    def copy(self, rel: str, source: Path) -> bool:
+        """Copy source to rel; return True when copied, False when the previous file was kept."""
+        target = self._target(rel)
+        old = self.previous / rel if self.previous else None
+        if old and same_file(old, source) and _link(old, target):
+            return False
+        shutil.copyfile(source, target)
+        return True
+
+    def keep(self, rel: str, expected: tuple[int, int, int]) -> bool:
+        """Keep the previous output's file at rel when its (size, mtime_ns, inode) is expected.
+
+        Returns False (and places nothing) when that file is gone or was changed.
+        """
+        if self.previous is None or file_identity(self.previous / rel) != expected:
+            return False
+        return _link(self.previous / rel, self._target(rel))
+
+    def identity(self, rel: str) -> tuple[int, int, int] | None:
+        """Return (size, mtime_ns, inode) of the staged file at rel."""
+        return file_identity(self.path / rel)
+
+    def _target(self, rel: str) -> Path:
+        target = self.path / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
+
+def file_identity(path: Path) -> tuple[int, int, int] | None:
+    """Return (size, mtime_ns, inode) of path, or None when it does not exist."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns, stat.st_ino
+
+
+@contextmanager
+def staged(output_path: Path) -> Iterator[Staging]:
+    """Yield a fresh staging folder; swap it in place of output_path when the block ends.
+
+    When the block raises, the staging folder is removed and output_path stays as it was.
     """
     parent = output_path.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
-    staging = parent / f".{output_path.name}.staging-{os.getpid()}"
-    old = parent / f".{output_path.name}.old-{os.getpid()}"
-    previous = output_path if (output_path / MARKER).is_file() else None
+    staging = Staging(
+        parent / f".{output_path.name}.staging-{os.getpid()}",
+        output_path if (output_path / MARKER).is_file() else None,
+    )
+    shutil.rmtree(staging.path, ignore_errors=True)
+    staging.path.mkdir()
     try:
-        _fill(staging, output, previous)
-        if finish:
-            finish(staging)
+        staging.put(MARKER, MARKER_TEXT)
+        yield staging
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(staging.path, ignore_errors=True)
         raise
-    _swap(staging, output_path, old)
+    _swap(staging.path, output_path, parent / f".{output_path.name}.old-{os.getpid()}")
+
+
+def fill(staging: Staging, output: Output) -> int:
+    """Place every file of output in staging; return how many were written, not kept."""
+    written = 0
+    for rel, data in sorted(output.files.items()):
+        written += staging.put(rel, data)
+    for rel, source in sorted(output.copies.items()):
+        written += staging.copy(rel, source)
+    return written
 
 
 def _swap(staging: Path, output_path: Path, old: Path) -> None:
@@ -128,32 +200,16 @@ def _swap(staging: Path, output_path: Path, old: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _fill(staging: Path, output: Output, previous: Path | None) -> None:
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    files = {MARKER: MARKER_TEXT, **output.files}
-    for rel, data in sorted(files.items()):
-        target = staging / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        old = previous / rel if previous else None
-        if not (old and _same_bytes(old, data) and _link(old, target)):
-            target.write_bytes(data)
-    for rel, source in sorted(output.copies.items()):
-        target = staging / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        old = previous / rel if previous else None
-        if not (old and _same_file(old, source) and _link(old, target)):
-            shutil.copyfile(source, target)
-
-
-def _same_bytes(old: Path, data: bytes) -> bool:
+def same_bytes(old: Path, data: bytes) -> bool:
+    """Return True when the file old holds exactly data."""
     try:
         return old.stat().st_size == len(data) and old.read_bytes() == data
     except OSError:
         return False
 
 
-def _same_file(old: Path, source: Path) -> bool:
+def same_file(old: Path, source: Path) -> bool:
+    """Return True when the files old and source hold the same bytes."""
     try:
         return old.stat().st_size == source.stat().st_size and filecmp.cmp(
             old, source, shallow=False

@@ -13,6 +13,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from sitegen.cache import CACHE_FOLDER
 from tests.conftest import LOCALITY, NOW_EPOCH, REPO, STATEMENT, Run, make_site
 from tests.htmlpages import parse_page
 from tests.test_golden import tree
@@ -44,7 +45,7 @@ def site(tmp_path: Path) -> Path:
 def test_build_writes_the_site_and_reports_it(site: Path, run_cli: Callable[..., Run]) -> None:
     result = run_cli("build", "--source", site)
     assert result.status == 0, result.err
-    assert result.out.startswith("Built 31 pages (49 files) into ")
+    assert result.out.startswith("Built 31 pages (49 files: 49 written, 0 unchanged) into ")
     assert (site / "public/aktuality/a/index.html").is_file()
 
 
@@ -208,7 +209,7 @@ def test_failing_build_leaves_previous_output_untouched(
     assert result.status == 1
     assert tree(site / "public") == before
     assert (site / "beside.txt").read_text() == "soused"
-    assert not [p.name for p in site.iterdir() if p.name.startswith(".")]
+    assert not [p.name for p in site.iterdir() if p.name.startswith(".") and p.name != CACHE_FOLDER]
 
 
 def test_static_file_that_would_overwrite_a_page_is_an_error(

@@ -7,7 +7,18 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 
-BASE = {"errors", "validation", "yamldoc", "config", "regions", "urls", "typography"}
+BASE = {
+    "errors",
+    "validation",
+    "yamldoc",
+    "cache",
+    "parallel",
+    "fingerprint",
+    "config",
+    "regions",
+    "urls",
+    "typography",
+}
 PIPELINE = [
     "content.sources",
     "content.frontmatter",

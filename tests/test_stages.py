@@ -97,7 +97,7 @@ def test_unknown_key_without_a_close_match_lists_the_allowed_keys() -> None:
     ],
 )
 def test_nothing_that_runs_or_restyles_survives(dangerous: str) -> None:
-    body, _ = Renderer().render(dangerous, identity)
+    body = Renderer().render(dangerous, identity).body
     for bad in (
         "<script",
         "javascript:",
@@ -116,7 +116,7 @@ def test_markdown_extensions_are_on() -> None:
         "# Nadpis Žlutice\n\n| a |\n|---|\n| 1 |\n\nPoznámka[^1]\n\n[^1]: Text.\n\n"
         "```python\nx = 1\n```\n\nOdstavec\n{: .lead }\n"
     )
-    html = Renderer().render(text, identity)[0].html
+    html = Renderer().render(text, identity).body.html
     assert '<h2 id="nadpis-zlutice">' in html  # h1 is the page title's
     assert "<table>" in html and 'class="footnote"' in html
     assert '<code class="language-python">' in html and '<p class="lead">' in html
@@ -131,17 +131,16 @@ def test_relative_links_go_through_the_resolver_with_fragment() -> None:
             raise LinkError("does not exist")
         return "/lokality/zlutice/#historie"
 
-    body, broken = Renderer().render(
-        "[a](../localities/zlutice.md#historie) [b](chybi.md)", resolve
-    )
+    rendered = Renderer().render("[a](../localities/zlutice.md#historie) [b](chybi.md)", resolve)
     assert seen == ["../localities/zlutice.md#historie", "chybi.md"]
-    assert 'href="/lokality/zlutice/#historie"' in body.html
-    assert [(b.target, b.message) for b in broken] == [("chybi.md", "does not exist")]
+    assert 'href="/lokality/zlutice/#historie"' in rendered.body.html
+    assert [(b.target, b.message) for b in rendered.broken] == [("chybi.md", "does not exist")]
+    assert rendered.links == (("../localities/zlutice.md#historie", "/lokality/zlutice/#historie"),)
 
 
 def test_first_paragraph_is_plain_text() -> None:
-    body, _ = Renderer().render(
-        "## Nadpis\n\nPrvní *odstavec* &amp; text[^1].\n\n[^1]: x", identity
+    body = (
+        Renderer().render("## Nadpis\n\nPrvní *odstavec* &amp; text[^1].\n\n[^1]: x", identity).body
     )
     assert body.first_paragraph == "První odstavec & text."
 

@@ -1,0 +1,154 @@
+"""The persistent build cache: `.sitegen-cache/cache.sqlite` in the site root.
+
+It keeps what is expensive to make and depends only on what its key covers: rendered
+Markdown bodies (keyed by the code, the item and its text) and the fingerprints of
+the pages of the last build. Every key starts with the fingerprint of sitegen's own
+code and of the libraries that shape the output, so another version never reuses a
+value. Every value carries a checksum: a damaged entry is a miss, never served, and a
+file that is not a cache at all is replaced.
+
+Entries that no build has used for a while are dropped when the cache is saved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+CACHE_FOLDER = ".sitegen-cache"
+CACHE_FILE = "cache.sqlite"
+KEEP_GENERATIONS = 3
+"""Entries unused by this many builds in a row are dropped."""
+LIBRARIES = ("markdown", "nh3", "jinja2", "markupsafe", "feedgen", "babel", "pydantic")
+"""Libraries whose version can change the output."""
+_SCHEMA = """
+create table if not exists entries (
+    kind text not null, key text not null, checksum text not null,
+    value blob not null, generation integer not null,
+    primary key (kind, key)
+);
+create table if not exists meta (name text primary key, value integer not null);
+"""
+
+
+def digest(*parts: str | bytes) -> str:
+    """Return the SHA-256 of parts, each length-prefixed so that no two splits collide."""
+    hasher = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "little"))
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+def folder_digest(folder: Path) -> str:
+    """Return a digest of every file under folder: their paths and their bytes."""
+    parts: list[str | bytes] = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+@cache
+def code_fingerprint() -> str:
+    """Return a digest of sitegen's source files and the versions of its libraries."""
+    package = Path(__file__).resolve().parent
+    parts: list[str | bytes] = []
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            parts += [path.relative_to(package).as_posix(), path.read_bytes()]
+    for name in LIBRARIES:
+        parts += [name, metadata.version(name)]
+    return digest(*parts)
+
+
+class Cache:
+    """Values by (kind, key) in one SQLite file; Cache(None) remembers nothing."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self._db: sqlite3.Connection | None = None
+        self._used: dict[tuple[str, str], None] = {}
+        self._generation = 0
+        if folder is not None:
+            self._db = _open(folder / CACHE_FILE)
+            row = self._db.execute("select value from meta where name = 'generation'").fetchone()
+            self._generation = (row[0] if row else 0) + 1
+
+    def get(self, kind: str, key: str) -> Any | None:
+        """Return the value stored under (kind, key), or None when absent or damaged."""
+        if self._db is None:
+            return None
+        row = self._db.execute(
+            "select checksum, value from entries where kind = ? and key = ?", (kind, key)
+        ).fetchone()
+        if row is None or digest(row[1]) != row[0]:
+            return None
+        try:
+            value = json.loads(row[1])
+        except ValueError:
+            return None
+        self._used[(kind, key)] = None
+        return value
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        """Store value (anything JSON can hold) under (kind, key)."""
+        if self._db is None:
+            return
+        data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+        self._db.execute(
+            "insert or replace into entries values (?, ?, ?, ?, ?)",
+            (kind, key, digest(data), data, self._generation),
+        )
+        self._used.pop((kind, key), None)
+
+    def save(self) -> None:
+        """Commit what this build stored and used; drop entries long unused."""
+        if self._db is None:
+            return
+        self._db.executemany(
+            "update entries set generation = ? where kind = ? and key = ?",
+            ((self._generation, kind, key) for kind, key in self._used),
+        )
+        self._db.execute(
+            "delete from entries where generation <= ?", (self._generation - KEEP_GENERATIONS,)
+        )
+        self._db.execute(
+            "insert or replace into meta values ('generation', ?)", (self._generation,)
+        )
+        self._db.commit()
+
+    def close(self) -> None:
+        """Forget what was not saved and close the file."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    """Open the cache file; start afresh when it is damaged or not a cache."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _ignore_in_git(path.parent)
+    try:
+        return _connect(path)
+    except sqlite3.DatabaseError:
+        path.unlink(missing_ok=True)
+        return _connect(path)
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, isolation_level="DEFERRED")
+    db.executescript(_SCHEMA)
+    db.execute("select count(*) from entries").fetchone()
+    return db
+
+
+def _ignore_in_git(folder: Path) -> None:
+    ignore = folder / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# sitegen's build cache: safe to delete, never commit\n*\n")

@@ -1,0 +1,64 @@
+"""Run one function over many items on every core; results come back in input order.
+
+Worker processes are forked, so they inherit the build's state (the site, the Jinja
+environment, link tables) instead of receiving it pickled; only the results travel
+back. The output never depends on which worker did what: each item's result depends
+on the item alone, and results are put back in input order.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MIN_ITEMS_PER_WORKER = 64
+"""Below this many items per worker, starting workers costs more than it saves."""
+CHUNKS_PER_WORKER = 4
+"""Work is cut into this many chunks per worker, so a slow chunk does not idle a core."""
+
+_work: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+"""The function and items of the running map, inherited by the forked workers."""
+
+
+def available_cores() -> int:
+    """Return the number of cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def map_in_order(func: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
+    """Return [func(item) for item in items], computed by up to jobs processes.
+
+    One process (no pool) when jobs is 1, when there are too few items to be worth
+    it, or where processes cannot be forked.
+    """
+    workers = min(jobs, len(items) // MIN_ITEMS_PER_WORKER)
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return [func(item) for item in items]
+    global _work
+    _work = (func, items)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            parts = list(pool.map(_run_chunk, _chunks(len(items), workers * CHUNKS_PER_WORKER)))
+    finally:
+        _work = None
+    return [result for part in parts for result in part]
+
+
+def _chunks(count: int, pieces: int) -> list[tuple[int, int]]:
+    size = -(-count // pieces)
+    return [(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
+    assert _work is not None  # set by map_in_order before the fork
+    func, items = _work
+    return [func(items[i]) for i in range(*bounds)]
