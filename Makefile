@@ -10,9 +10,8 @@ BROWSER_TOOLS := node_modules/.installed $(CHROMIUM)
 
 .PHONY: preview site test lint typecheck golden bench clean
 
-preview: site  ## build the sample site into public/ and serve it on http://127.0.0.1:$(PORT)/
-	@echo "Preview: open http://127.0.0.1:$(PORT)/ in a browser (Ctrl-C stops)."
-	$(BIN)/python -m http.server --bind 127.0.0.1 --directory public $(PORT)
+preview: $(VENV)/.installed  ## live preview of the sample site on http://127.0.0.1:$(PORT)/ (drafts shown)
+	$(BIN)/python build.py serve --port $(PORT)
 
 site: $(VENV)/.installed  ## build the sample site into public/
 	$(BIN)/python build.py build

@@ -1,23 +1,29 @@
 """Command line: argv → BuildOptions → one command; problems to stderr, exit status.
 
-Exit status: 0 built; 1 content errors (nothing written); 2 bad usage.
+Commands: build (the default), serve, check, new. Exit status: 0 done; 1 content
+errors (nothing written) or a failed check; 2 bad usage.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
+import tempfile
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from sitegen import __version__
-from sitegen.config import BuildOptions, build_time
+from sitegen.config import BuildOptions, build_time, load_config
 from sitegen.errors import ContentError, SitegenError
-from sitegen.pipeline import build
+from sitegen.parallel import Progress, no_progress
+from sitegen.pipeline import BuildReport, build, load_site
+from sitegen.scaffold import KINDS, new_file
 
-COMMANDS = ("build",)
+COMMANDS = ("build", "serve", "check", "new")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -29,24 +35,52 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     build_parser = commands.add_parser("build", help="build the site (the default command)")
+    _site_options(build_parser)
+    build_parser.add_argument("--output", type=Path, help="output folder (default: SOURCE/public)")
     build_parser.add_argument(
+        "--drafts", action="store_true", help="include drafts and items dated in the future"
+    )
+    build_parser.add_argument(
+        "--jobs", type=int, default=0, help="processes that render (default: one per core)"
+    )
+    build_parser.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write SOURCE/.sitegen-cache"
+    )
+    serve_parser = commands.add_parser("serve", help="preview with drafts and live reload")
+    _site_options(serve_parser)
+    serve_parser.add_argument(
+        "--output", type=Path, help="preview folder (default: SOURCE/.sitegen-cache/preview)"
+    )
+    serve_parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve_parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
+    check_parser = commands.add_parser(
+        "check", help="build into a temporary folder and check links, feeds and sitemap"
+    )
+    _site_options(check_parser)
+    new_parser = commands.add_parser("new", help="write a new content file")
+    new_parser.add_argument("kind", choices=KINDS, help="what to write")
+    new_parser.add_argument("title", help='its title, e.g. "Titulek zprávy"')
+    _site_options(new_parser)
+    return parser
+
+
+def _site_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "--source",
         type=Path,
         default=Path(),
         help="site root with site.yaml, content/, templates/, static/ (default: .)",
     )
-    build_parser.add_argument(
-        "--content", type=Path, help="content folder (default: SOURCE/content)"
+    parser.add_argument("--content", type=Path, help="content folder (default: SOURCE/content)")
+    parser.add_argument("--base-url", help="public address, overrides site.yaml")
+    loudness = parser.add_mutually_exclusive_group()
+    loudness.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    loudness.add_argument(
+        "-v", "--verbose", action="store_true", help="also print what each stage did"
     )
-    build_parser.add_argument("--output", type=Path, help="output folder (default: SOURCE/public)")
-    build_parser.add_argument("--base-url", help="public address, overrides site.yaml")
-    build_parser.add_argument(
-        "--drafts", action="store_true", help="include drafts and items dated in the future"
-    )
-    build_parser.add_argument(
-        "--debug", action="store_true", help="show a traceback when the build fails"
-    )
-    return parser
+    parser.add_argument("--debug", action="store_true", help="show a traceback on failure")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -55,11 +89,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args_list or args_list[0] not in (*COMMANDS, "-h", "--help", "--version"):
         args_list.insert(0, "build")
     args = make_parser().parse_args(args_list)
+    run = {"build": run_build, "serve": run_serve, "check": run_check, "new": run_new}
     try:
-        return run_build(args)
+        return run[args.command](args)
     except ContentError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
+        _print_problems(error.problems)
         count = len(error.problems)
         print(
             f"Build failed: {count} problem{'s' if count != 1 else ''}; nothing was written.",
@@ -71,24 +105,114 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _debug(args, error)
 
 
-def run_build(args: argparse.Namespace) -> int:
-    """Build the site that args describe and print a one-line summary."""
+def options_from(args: argparse.Namespace, **changes: object) -> BuildOptions:
+    """Return the build options that args describe."""
     source: Path = args.source
+    output = getattr(args, "output", None)
     options = BuildOptions(
         site_path=source,
         content_path=args.content if args.content is not None else source / "content",
-        output_path=args.output if args.output is not None else source / "public",
+        output_path=output if output is not None else source / "public",
         base_url=args.base_url,
-        include_drafts=args.drafts,
+        include_drafts=getattr(args, "drafts", False),
         now=build_time(os.environ),
+        jobs=getattr(args, "jobs", 0),
+        use_cache=not getattr(args, "no_cache", False),
     )
-    report = build(options, lambda message: print(message, file=sys.stderr))
-    print(
-        f"Built {report.pages} pages ({report.files} files: {report.written} written, "
-        f"{report.files - report.written} unchanged) into {options.output_path} "
-        f"in {report.seconds:.2f} s"
-    )
+    return dataclasses.replace(options, **changes)  # type: ignore[arg-type]
+
+
+def run_build(args: argparse.Namespace) -> int:
+    """Build the site that args describe and print a one-line summary."""
+    options = options_from(args)
+    with _progress(args) as progress:
+        report = build(options, _reporter(args), progress)
+    if not args.quiet:
+        print(_summary(report, options.output_path))
     return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Serve a live preview until Ctrl-C."""
+    from sitegen.cache import CACHE_FOLDER
+    from sitegen.server import serve
+
+    output = args.output or args.source / CACHE_FOLDER / "preview"
+    options = options_from(args, output_path=output, include_drafts=True)
+    return serve(options, args.host, args.port)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Validate, build into a temporary folder, check the result; exit 1 on errors."""
+    from sitegen.check import advise, check_output
+
+    with tempfile.TemporaryDirectory(prefix="sitegen-check-") as folder:
+        options = options_from(args, output_path=Path(folder) / "public")
+        with _progress(args) as progress:
+            report = build(options, _reporter(args), progress)
+        site = load_site(options)
+        sources = {item.url: item.source for item in site.news}
+        sources |= {item.url: item.source for item in site.localities}
+        sources |= {item.url: item.source for item in site.partnerships}
+        sources |= {item.url: item.source for item in site.pages}
+        problems = check_output(options.output_path, site.urls, sources)
+    warnings = advise(site)
+    for warning in sorted(warnings):
+        print(f"warning: {warning}", file=sys.stderr)
+    if problems:
+        _print_problems(problems)
+        print(f"Check failed: {len(problems)} problems.", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        print(
+            f"Check passed: {report.pages} pages, links, anchors, feeds and sitemap are "
+            f"fine ({len(warnings)} warnings)."
+        )
+    return 0
+
+
+def run_new(args: argparse.Namespace) -> int:
+    """Write a new content file and print its path."""
+    content = args.content if args.content is not None else args.source / "content"
+    config = load_config(args.source, args.base_url)
+    path = new_file(args.kind, args.title, content, build_time(os.environ), config.tz)
+    print(path)
+    return 0
+
+
+def _summary(report: BuildReport, output: Path) -> str:
+    return (
+        f"Built {report.pages} pages ({report.files} files: {report.written} written, "
+        f"{report.files - report.written} unchanged) into {output} in {report.seconds:.2f} s"
+    )
+
+
+def _reporter(args: argparse.Namespace) -> Callable[[str], None]:
+    if args.verbose:
+        return lambda message: print(message, file=sys.stderr)
+    return lambda message: None
+
+
+@contextmanager
+def _progress(args: argparse.Namespace) -> Iterator[Progress]:
+    """Yield a progress bar on a terminal (rich), or nothing when quiet or piped."""
+    if args.quiet or not sys.stderr.isatty():
+        yield no_progress
+        return
+    from rich.progress import Progress as Bar
+
+    with Bar(transient=True) as bar:
+
+        def start(stage: str, total: int) -> Callable[[int], object]:
+            task = bar.add_task(stage, total=total)
+            return lambda done: bar.advance(task, done)
+
+        yield start
+
+
+def _print_problems(problems: Sequence[object]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
 
 
 def _debug(args: argparse.Namespace, error: SitegenError) -> int:

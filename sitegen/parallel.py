@@ -22,6 +22,15 @@ MIN_ITEMS_PER_WORKER = 64
 CHUNKS_PER_WORKER = 4
 """Work is cut into this many chunks per worker, so a slow chunk does not idle a core."""
 
+Progress = Callable[[str, int], Callable[[int], object]]
+"""progress(stage, total) → advance(done): how long work shows how far it is."""
+
+
+def no_progress(stage: str, total: int) -> Callable[[int], object]:
+    """Show nothing."""
+    return lambda done: None
+
+
 _work: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 """The function and items of the running map, inherited by the forked workers."""
 
@@ -34,27 +43,43 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def map_in_order(func: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
+def map_in_order(
+    func: Callable[[T], R],
+    items: Sequence[T],
+    jobs: int,
+    advance: Callable[[int], object] = lambda done: None,
+) -> list[R]:
     """Return [func(item) for item in items], computed by up to jobs processes.
 
     One process (no pool) when jobs is 1, when there are too few items to be worth
-    it, or where processes cannot be forked.
+    it, or where processes cannot be forked. advance is called with the number of
+    items done each time a chunk of them is.
     """
     workers = min(jobs, len(items) // MIN_ITEMS_PER_WORKER)
+    chunks = _chunks(len(items), max(workers, 1) * CHUNKS_PER_WORKER)
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [func(item) for item in items]
-    global _work
+        global _work
+        _work = (func, items)
+        parts = []
+        for chunk in chunks:
+            parts.append(_run_chunk(chunk))
+            advance(chunk[1] - chunk[0])
+        _work = None
+        return [result for part in parts for result in part]
     _work = (func, items)
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            parts = list(pool.map(_run_chunk, _chunks(len(items), workers * CHUNKS_PER_WORKER)))
+            parts = []
+            for part in pool.map(_run_chunk, chunks):
+                parts.append(part)
+                advance(len(part))
     finally:
         _work = None
     return [result for part in parts for result in part]
 
 
 def _chunks(count: int, pieces: int) -> list[tuple[int, int]]:
-    size = -(-count // pieces)
+    size = max(1, -(-count // pieces))
     return [(start, min(start + size, count)) for start in range(0, count, size)]
 
 

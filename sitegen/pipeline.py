@@ -28,7 +28,7 @@ from sitegen.content.sources import read_sources
 from sitegen.errors import ContentError, Problem, UsageError
 from sitegen.feeds import render_feed
 from sitegen.fingerprint import Fingerprinter
-from sitegen.parallel import map_in_order
+from sitegen.parallel import Progress, map_in_order, no_progress
 from sitegen.routes import Route, plan_feeds, plan_routes
 from sitegen.search import SEARCH_FOLDER, index_site
 from sitegen.site import Site, link_site
@@ -66,7 +66,11 @@ class BuildReport:
     seconds: float
 
 
-def build(options: BuildOptions, report: Reporter = lambda message: None) -> BuildReport:
+def build(
+    options: BuildOptions,
+    report: Reporter = lambda message: None,
+    progress: Progress = no_progress,
+) -> BuildReport:
     """Build the site of options into its output folder, atomically.
 
     Raises:
@@ -77,7 +81,7 @@ def build(options: BuildOptions, report: Reporter = lambda message: None) -> Bui
     _check_folders(options)
     cache = Cache(options.cache_path)
     try:
-        site = load_site(options, cache)
+        site = load_site(options, cache, progress)
         report(
             f"Loaded {len(site.news)} news items, {len(site.localities)} localities, "
             f"{len(site.partnerships)} partnerships, {len(site.pages)} pages"
@@ -89,11 +93,13 @@ def build(options: BuildOptions, report: Reporter = lambda message: None) -> Bui
         written = 0
         if not _unchanged(options, plan, extras, cache, search_key):
             with staged(options.output_path) as staging:
-                written = write_pages(staging, site, routes, plan, options)
+                written = write_pages(staging, site, routes, plan, options, progress)
                 written += fill(staging, extras)
                 _record_pages(staging, plan, cache, options)
                 if options.search:
                     _index_search(staging, site, cache, _output_key(options), search_key)
+                else:
+                    _keep_search(staging, cache, _output_key(options))
         cache.save()
     finally:
         cache.close()
@@ -102,7 +108,9 @@ def build(options: BuildOptions, report: Reporter = lambda message: None) -> Bui
     return BuildReport(len(routes), files, written, len(plan.todo), seconds)
 
 
-def load_site(options: BuildOptions, cache: Cache | None = None) -> Site:
+def load_site(
+    options: BuildOptions, cache: Cache | None = None, progress: Progress = no_progress
+) -> Site:
     """Read, validate and link the content of options (no output is touched).
 
     Raises:
@@ -123,6 +131,7 @@ def load_site(options: BuildOptions, cache: Cache | None = None) -> Site:
         options.include_drafts,
         cache=cache,
         jobs=options.workers,
+        progress=progress,
     )
 
 
@@ -188,7 +197,12 @@ def plan_pages(site: Site, routes: list[Route], options: BuildOptions, cache: Ca
 
 
 def write_pages(
-    staging: Staging, site: Site, routes: list[Route], plan: PagePlan, options: BuildOptions
+    staging: Staging,
+    site: Site,
+    routes: list[Route],
+    plan: PagePlan,
+    options: BuildOptions,
+    progress: Progress = no_progress,
 ) -> int:
     """Keep the planned pages' files and render the others into staging.
 
@@ -211,7 +225,8 @@ def write_pages(
             return template_problem(error, options.templates_path)
         return staging.put(plan.paths[i], html.encode())
 
-    results = map_in_order(render, plan.todo, options.workers)
+    advance = progress("Rendering pages", len(plan.todo))
+    results = map_in_order(render, plan.todo, options.workers, advance)
     problems = {result for result in results if isinstance(result, Problem)}
     if problems:
         raise ContentError(problems)
@@ -280,14 +295,13 @@ def _unchanged(
     if plan.todo or not (output / MARKER).is_file():
         return False
     expected = {MARKER, *plan.paths, *extras.files, *extras.copies}
-    if options.search:
-        recorded = cache.get("search", _output_key(options))
-        if not recorded or recorded["key"] != search_key:
+    recorded = cache.get("search", _output_key(options))
+    if options.search and (not recorded or recorded["key"] != search_key):
+        return False
+    for f in recorded["files"] if recorded else ():
+        if file_identity(output / f[0]) != tuple(f[1:]):
             return False
-        for f in recorded["files"]:
-            if file_identity(output / f[0]) != tuple(f[1:]):
-                return False
-            expected.add(f[0])
+        expected.add(f[0])
     return (
         all(same_bytes(output / rel, data) for rel, data in extras.files.items())
         and all(same_file(output / rel, source) for rel, source in extras.copies.items())
@@ -301,6 +315,15 @@ def _files_under(folder: Path) -> set[str]:
         rel = os.path.relpath(root, folder)
         found.update(name if rel == "." else f"{rel}/{name}".replace(os.sep, "/") for name in names)
     return found
+
+
+def _keep_search(staging: Staging, cache: Cache, output_key: str) -> None:
+    """Keep the previous search index as it is (a build without indexing)."""
+    recorded = cache.get("search", output_key)
+    if recorded and _keep_all(staging, recorded["files"]):
+        cache.put("search", output_key, recorded)
+    else:
+        shutil.rmtree(staging.path / SEARCH_FOLDER, ignore_errors=True)
 
 
 def _keep_all(staging: Staging, files: list[list[Any]]) -> bool:

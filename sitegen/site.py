@@ -35,7 +35,7 @@ from sitegen.content.models import (
 from sitegen.content.schema import DocumentRef
 from sitegen.errors import ContentError, Problem, did_you_mean
 from sitegen.markup import LinkError, Rendered, Renderer
-from sitegen.parallel import map_in_order
+from sitegen.parallel import Progress, map_in_order, no_progress
 from sitegen.regions import Region, all_regions, regions_by_id
 from sitegen.typography import ascii_slug, czech_key, sorted_czech
 from sitegen.urls import NEWS, Urls
@@ -89,6 +89,7 @@ def link_site(
     *,
     cache: Cache | None = None,
     jobs: int = 1,
+    progress: Progress = no_progress,
 ) -> Site:
     """Resolve references and render bodies; keep what is published (or all, with drafts).
 
@@ -106,7 +107,7 @@ def link_site(
     visible = {
         entry.source.content_key for entry in entries if include_drafts or _is_published(entry, now)
     }
-    bodies, link_problems = _render_bodies(entries, visible, cache or Cache(None), jobs)
+    bodies, link_problems = _render_bodies(entries, visible, cache or Cache(None), jobs, progress)
     problems.extend(link_problems)
     if problems:
         raise ContentError(problems)
@@ -194,7 +195,7 @@ def is_scheduled(published: datetime, now: datetime) -> bool:
 
 
 def _render_bodies(
-    entries: Sequence[Entry], visible: set[str], cache: Cache, jobs: int
+    entries: Sequence[Entry], visible: set[str], cache: Cache, jobs: int, progress: Progress
 ) -> tuple[dict[str, Body], list[Problem]]:
     """Render every body, taking still-valid ones from cache and the rest on jobs cores."""
     url_by_key = {entry.source.content_key: entry.url for entry in entries}
@@ -206,7 +207,10 @@ def _render_bodies(
     missing = [i for i, result in enumerate(results) if result is None]
     renderer = Renderer()
     fresh = map_in_order(
-        lambda i: renderer.render(entries[i].front.body, resolvers[i]), missing, jobs
+        lambda i: renderer.render(entries[i].front.body, resolvers[i]),
+        missing,
+        jobs,
+        progress("Rendering Markdown", len(missing)),
     )
     for i, rendered in zip(missing, fresh, strict=True):
         results[i] = rendered

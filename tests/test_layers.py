@@ -35,7 +35,7 @@ PIPELINE = [
     "search",
     "writer",
 ]
-TOP = {"pipeline", "cli", "__main__"}
+TOP = {"pipeline", "check", "scaffold", "server", "cli", "__main__"}
 
 
 def imports_of(module: str) -> set[str]:
