@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -57,20 +58,16 @@ def map_in_order(
     """
     workers = min(jobs, len(items) // MIN_ITEMS_PER_WORKER)
     chunks = _chunks(len(items), max(workers, 1) * CHUNKS_PER_WORKER)
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        global _work
-        _work = (func, items)
-        parts = []
-        for chunk in chunks:
-            parts.append(_run_chunk(chunk))
-            advance(chunk[1] - chunk[0])
-        _work = None
-        return [result for part in parts for result in part]
+    global _work
     _work = (func, items)
+    parts: list[list[Any]] = []
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            parts = []
-            for part in pool.map(_run_chunk, chunks):
+        with ExitStack() as stack:
+            run: Callable[..., Iterator[list[Any]]] = map
+            if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+                context = multiprocessing.get_context("fork")
+                run = stack.enter_context(ProcessPoolExecutor(workers, mp_context=context)).map
+            for part in run(_run_chunk, chunks):
                 parts.append(part)
                 advance(len(part))
     finally:
