@@ -72,17 +72,23 @@ def check_output_path(
     """Refuse output folders that would overwrite or swallow the sources.
 
     Raises:
-        UsageError: when output_path is the site root or contains it or the content, lies
-            inside a source folder, or is a non-empty folder sitegen did not make.
+        UsageError: when output_path is a file or a symbolic link, is the site root or
+            contains it or the content, lies inside a source folder or .git, or is a
+            non-empty folder sitegen did not make.
     """
     output = output_path.resolve()
+    if output_path.is_symlink() or (output.exists() and not output.is_dir()):
+        raise UsageError(
+            f"--output {output_path}: is a file or a link, not a folder of its own; "
+            "sitegen would replace it. Choose a folder of its own, e.g. public/"
+        )
     for source in (site_path.resolve(), content_path.resolve()):
         if output == source or source.is_relative_to(output):
             raise UsageError(
                 f"--output {output_path}: would replace {source}; choose a "
                 "folder of its own, e.g. public/"
             )
-    for folder in (content_path, *protected):
+    for folder in (content_path, site_path / ".git", *protected):
         if output.is_relative_to(folder.resolve()):
             raise UsageError(
                 f"--output {output_path}: is inside {folder}; choose a folder "

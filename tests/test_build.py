@@ -141,6 +141,10 @@ def test_base_url_changes_links_but_not_feed_ids(
         (["--output", "content"], "would replace"),
         (["--output", "content/public"], "is inside"),
         (["--output", "templates/out"], "is inside"),
+        (["--output", "static/css/out"], "is inside"),
+        (["--output", ".git/public"], "is inside"),
+        (["--output", "site.yaml"], "is a file or a link, not a folder"),
+        (["--output", "content/pages/prohlaseni-o-pristupnosti.md"], "is a file"),
     ],
 )
 def test_output_that_would_swallow_sources_is_refused(
