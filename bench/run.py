@@ -27,8 +27,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import write_corpus
-from sitegen.cache import CACHE_FOLDER
 from sitegen.config import BuildOptions, build_time
+from sitegen.options import CACHE_FOLDER
 from sitegen.pipeline import build
 
 EPOCH = "1795000000"

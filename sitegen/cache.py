@@ -12,6 +12,7 @@ Entries that no build has used for a while are dropped when the cache is saved.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sqlite3
@@ -20,7 +21,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-CACHE_FOLDER = ".sitegen-cache"
 CACHE_FILE = "cache.sqlite"
 KEEP_GENERATIONS = 3
 """Entries unused by this many builds in a row are dropped."""
@@ -69,24 +69,38 @@ def code_fingerprint() -> str:
 
 
 class Cache:
-    """Values by (kind, key) in one SQLite file; Cache(None) remembers nothing."""
+    """Values by (kind, key) in one SQLite file; Cache(None) remembers nothing.
 
-    def __init__(self, folder: Path | None) -> None:
+    A cache that cannot be opened, read or written is never an error: the build goes
+    on without it (or with a fresh one) and one warning says so.
+    """
+
+    def __init__(self, folder: Path | None, notes: list[str] | None = None) -> None:
         self._db: sqlite3.Connection | None = None
         self._used: dict[tuple[str, str], None] = {}
         self._generation = 0
-        if folder is not None:
-            self._db = _open(folder / CACHE_FILE)
+        self._notes = notes if notes is not None else []
+        self._path = folder / CACHE_FILE if folder is not None else None
+        if self._path is None:
+            return
+        try:
+            self._db = _open(self._path)
             row = self._db.execute("select value from meta where name = 'generation'").fetchone()
             self._generation = (row[0] if row else 0) + 1
+        except (OSError, sqlite3.Error) as error:
+            self._give_up(error)
 
     def get(self, kind: str, key: str) -> Any | None:
         """Return the value stored under (kind, key), or None when absent or damaged."""
         if self._db is None:
             return None
-        row = self._db.execute(
-            "select checksum, value from entries where kind = ? and key = ?", (kind, key)
-        ).fetchone()
+        try:
+            row = self._db.execute(
+                "select checksum, value from entries where kind = ? and key = ?", (kind, key)
+            ).fetchone()
+        except sqlite3.Error as error:
+            self._give_up(error)
+            return None
         if row is None or digest(row[1]) != row[0]:
             return None
         try:
@@ -101,33 +115,51 @@ class Cache:
         if self._db is None:
             return
         data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
-        self._db.execute(
-            "insert or replace into entries values (?, ?, ?, ?, ?)",
-            (kind, key, digest(data), data, self._generation),
-        )
+        try:
+            self._db.execute(
+                "insert or replace into entries values (?, ?, ?, ?, ?)",
+                (kind, key, digest(data), data, self._generation),
+            )
+        except sqlite3.Error as error:
+            self._give_up(error)
+            return
         self._used.pop((kind, key), None)
 
     def save(self) -> None:
         """Commit what this build stored and used; drop entries long unused."""
         if self._db is None:
             return
-        self._db.executemany(
-            "update entries set generation = ? where kind = ? and key = ?",
-            ((self._generation, kind, key) for kind, key in self._used),
-        )
-        self._db.execute(
-            "delete from entries where generation <= ?", (self._generation - KEEP_GENERATIONS,)
-        )
-        self._db.execute(
-            "insert or replace into meta values ('generation', ?)", (self._generation,)
-        )
-        self._db.commit()
+        try:
+            self._db.executemany(
+                "update entries set generation = ? where kind = ? and key = ?",
+                ((self._generation, kind, key) for kind, key in self._used),
+            )
+            self._db.execute(
+                "delete from entries where generation <= ?",
+                (self._generation - KEEP_GENERATIONS,),
+            )
+            self._db.execute(
+                "insert or replace into meta values ('generation', ?)", (self._generation,)
+            )
+            self._db.commit()
+        except sqlite3.Error as error:
+            self._give_up(error)
 
     def close(self) -> None:
         """Forget what was not saved and close the file."""
         if self._db is not None:
             self._db.close()
             self._db = None
+
+    def _give_up(self, error: Exception) -> None:
+        """Go on without the cache; a damaged file is removed, so the next build starts afresh."""
+        self.close()
+        self._notes.append(
+            f"the build cache {self._path} cannot be used ({error}); building without it"
+        )
+        if isinstance(error, sqlite3.DatabaseError) and self._path and self._path.is_file():
+            with contextlib.suppress(OSError):
+                self._path.unlink()
 
 
 def _open(path: Path) -> sqlite3.Connection:

@@ -17,13 +17,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sitegen import __version__
-from sitegen.config import BuildOptions, build_time, load_config
 from sitegen.errors import ContentError, SitegenError
+from sitegen.options import BuildOptions, build_time
 from sitegen.parallel import Progress, no_progress
 from sitegen.pipeline import BuildReport, build, load_site
-from sitegen.scaffold import KINDS, new_file
 
 COMMANDS = ("build", "serve", "check", "new")
+NEW_KINDS = ("news", "locality", "partnership", "page")
+"""What `new` can write (sitegen.scaffold.KINDS; named here so that a build does not
+load the scaffold)."""
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -60,7 +62,7 @@ def make_parser() -> argparse.ArgumentParser:
     )
     _site_options(check_parser)
     new_parser = commands.add_parser("new", help="write a new content file")
-    new_parser.add_argument("kind", choices=KINDS, help="what to write")
+    new_parser.add_argument("kind", choices=NEW_KINDS, help="what to write")
     new_parser.add_argument("title", help='its title, e.g. "Titulek zprávy"')
     _site_options(new_parser)
     return parser
@@ -126,7 +128,8 @@ def run_build(args: argparse.Namespace) -> int:
     """Build the site that args describe and print a one-line summary."""
     options = options_from(args)
     with _progress(args) as progress:
-        report = build(options, _reporter(args), progress)
+        report = build(options, _reporter(args), progress, _notice)
+    _print_warnings(report.warnings)
     if not args.quiet:
         print(_summary(report, options.output_path))
     return 0
@@ -134,7 +137,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 def run_serve(args: argparse.Namespace) -> int:
     """Serve a live preview until Ctrl-C."""
-    from sitegen.cache import CACHE_FOLDER
+    from sitegen.options import CACHE_FOLDER
     from sitegen.server import serve
 
     output = args.output or args.source / CACHE_FOLDER / "preview"
@@ -149,13 +152,14 @@ def run_check(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="sitegen-check-") as folder:
         options = options_from(args, output_path=Path(folder) / "public")
         with _progress(args) as progress:
-            report = build(options, _reporter(args), progress)
+            report = build(options, _reporter(args), progress, _notice)
         site = load_site(options)
         sources = {item.url: item.source for item in site.news}
         sources |= {item.url: item.source for item in site.localities}
         sources |= {item.url: item.source for item in site.partnerships}
         sources |= {item.url: item.source for item in site.pages}
         problems = check_output(options.output_path, site.urls, sources)
+    _print_warnings(report.warnings)
     warnings = advise(site)
     for warning in sorted(warnings):
         print(f"warning: {warning}", file=sys.stderr)
@@ -173,6 +177,9 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_new(args: argparse.Namespace) -> int:
     """Write a new content file and print its path."""
+    from sitegen.config import load_config
+    from sitegen.scaffold import new_file
+
     content = args.content if args.content is not None else args.source / "content"
     config = load_config(args.source, args.base_url)
     path = new_file(args.kind, args.title, content, build_time(os.environ), config.tz)
@@ -185,6 +192,15 @@ def _summary(report: BuildReport, output: Path) -> str:
         f"Built {report.pages} pages ({report.files} files: {report.written} written, "
         f"{report.files - report.written} unchanged) into {output} in {report.seconds:.2f} s"
     )
+
+
+def _notice(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _print_warnings(warnings: Sequence[str]) -> None:
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
 
 
 def _reporter(args: argparse.Namespace) -> Callable[[str], None]:

@@ -22,6 +22,14 @@ from sitegen.urls import feed_of, paged
 DESCRIPTION_LIMIT = 160
 PAGER_REACH = 2
 """Pages linked on each side of the current one."""
+SEARCH_FOLDER = "pagefind"
+"""The main search bundle: Pagefind's interface and the index of everything but news."""
+SHARD_MIN_PAGES = 250
+"""News of consecutive years are indexed together until a shard has this many pages.
+
+An edit re-indexes only its shard; a shard ranks words by its own statistics, so
+shards must be large enough to rank like one index would. A site with fewer than
+twice this many searchable pages has one index."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +127,16 @@ class SearchEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class SearchShard:
+    """One part of the search index: a Pagefind bundle made from some of the pages."""
+
+    folder: str
+    """Output folder of the bundle, e.g. pagefind or pagefind-aktuality-2012-2015."""
+    urls: tuple[str, ...]
+    """The pages it indexes."""
+
+
+@dataclass(frozen=True, slots=True)
 class FeedSpec:
     """One feed to render."""
 
@@ -133,6 +151,7 @@ class FeedSpec:
 
 def plan_routes(site: Site) -> list[Route]:
     """Return every HTML page of the site, titles made unique."""
+    shards = plan_search_shards(site)
     routes = [
         _home(site),
         *_news_lists(site),
@@ -148,6 +167,7 @@ def plan_routes(site: Site) -> list[Route]:
             "search.html",
             "Vyhledávání",
             f"Hledání v aktualitách, lokalitách a stránkách webu {site.config.title}.",
+            {"bundles": tuple(site.urls.file(f"{shard.folder}/") for shard in shards)},
         ),
         Route(
             site.urls.file("404.html"),
@@ -158,6 +178,37 @@ def plan_routes(site: Site) -> list[Route]:
         ),
     ]
     return _with_crumbs(_unique_titles(routes), site.urls.home())
+
+
+def plan_search_shards(site: Site) -> tuple[SearchShard, ...]:
+    """Return the parts of the search index, the main bundle first.
+
+    The main bundle indexes localities, partnerships and pages; news go into shards of
+    consecutive years, each of at least SHARD_MIN_PAGES items (the newest years join
+    the shard before them when they have fewer).
+    """
+    others = (
+        *(locality.url for locality in site.localities),
+        *(partnership.url for partnership in site.partnerships),
+        *(page.url for page in site.pages),
+    )
+    if len(others) + len(site.news) < 2 * SHARD_MIN_PAGES:
+        return (SearchShard(SEARCH_FOLDER, tuple(item.url for item in site.news) + others),)
+    groups: list[list[NewsItem]] = []
+    for year in sorted({item.date.year for item in site.news}):
+        if not groups or len(groups[-1]) >= SHARD_MIN_PAGES:
+            groups.append([])
+        groups[-1] += [item for item in site.news if item.date.year == year]
+    if len(groups) > 1 and len(groups[-1]) < SHARD_MIN_PAGES:
+        groups[-2] += groups.pop()
+    shards = [
+        SearchShard(
+            f"{SEARCH_FOLDER}-aktuality-{group[0].date.year}-{group[-1].date.year}",
+            tuple(item.url for item in group),
+        )
+        for group in groups
+    ]
+    return (SearchShard(SEARCH_FOLDER, others), *shards)
 
 
 def plan_feeds(site: Site) -> list[FeedSpec]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import posixpath
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -73,6 +73,9 @@ class Site:
     locality_by_slug: dict[str, Locality]
     partnership_by_slug: dict[str, Partnership]
     related: dict[str, tuple[NewsItem, ...]]
+    next_change: datetime | None = None
+    """The next moment the site changes by itself: a scheduled item comes out, a
+    cooperation starts or ends. None when nothing is scheduled."""
 
     def news_years(self) -> list[int]:
         """Return the years that have news, newest first."""
@@ -122,7 +125,27 @@ def link_site(
     )
     news = [builder.news_item(entry, by_kind["locality"]) for entry in by_kind["news"]]
     shown = [item for item in news if include_drafts or item.is_published]
-    return _index(config, urls, now, shown, builder, by_kind)
+    site = _index(config, urls, now, shown, builder, by_kind)
+    return replace(site, next_change=next_change(entries, now))
+
+
+def next_change(entries: Sequence[Entry], now: datetime) -> datetime | None:
+    """Return the first moment after now at which the published site changes by itself."""
+    moments = [
+        entry.meta.date
+        for entry in entries
+        if entry.kind == "news" and not entry.meta.draft and entry.meta.date > now
+    ]
+    today = now.date()
+    for entry in entries:
+        if entry.kind != "locality":
+            continue
+        since, until = entry.meta.cooperation_since, entry.meta.cooperation_until
+        if since is not None and since > today:
+            moments.append(datetime.combine(since, time(), now.tzinfo))
+        if until is not None and until >= today:
+            moments.append(datetime.combine(until + timedelta(days=1), time(), now.tzinfo))
+    return min(moments, default=None)
 
 
 # References -------------------------------------------------------------------------

@@ -106,14 +106,20 @@ def render_page(env: jinja2.Environment, route: Route) -> str:
     return template.render(route=route, **route.context)
 
 
-def template_problem(error: jinja2.TemplateError, templates_path: Path) -> Problem:
-    """Return the template error as a Problem at the template's file and line."""
+def template_problem(error: Exception, templates_path: Path) -> Problem:
+    """Return an error raised by a template as a Problem at the template's file and line."""
     if isinstance(error, jinja2.TemplateSyntaxError):
         name = error.name or error.filename or "?"
         return Problem(f"templates/{name}", error.lineno, "", error.message or str(error))
     if isinstance(error, jinja2.TemplateNotFound):
         return Problem(f"templates/{error.name}", 0, "", "template not found")
-    return Problem(*_template_frame(error, templates_path), "", str(error))
+    message = str(error) if isinstance(error, jinja2.TemplateError) else _describe(error)
+    return Problem(*_template_frame(error, templates_path), "", message)
+
+
+def _describe(error: Exception) -> str:
+    """Return what went wrong in a template expression, e.g. "division by zero"."""
+    return f"the template failed: {error or type(error).__name__}"
 
 
 def _template_frame(error: BaseException, templates_path: Path) -> tuple[str, int]:

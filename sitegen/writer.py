@@ -1,21 +1,20 @@
-"""Write stage: every output into a staging folder beside the output, then swap it in.
+"""Write stage: the files a build changed, staged beside the output and committed.
 
-A build that fails at any point removes its staging folder and leaves the previous
-output, and everything beside it, as it was.
+A build that fails at any point removes its pending folder and leaves the previous
+output, and everything beside it, as it was. A build killed at any moment leaves,
+after the next run, the old site or the new one (see Commit).
 
-A file whose bytes are the same as in the previous output is not written again: the
-staging folder gets a hard link to the previous file (same inode, same modification
-time), so servers, rsync and browsers' caches see it unchanged. Nothing is ever
-written into a file of the previous output, so the links cannot change it.
+A file whose bytes are the same as in the previous output is not written again: it
+keeps its inode and modification time, so servers, rsync and browsers' caches see it
+unchanged.
 """
 
 from __future__ import annotations
 
 import filecmp
+import json
 import os
 import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from sitegen.errors import ContentError, Problem, UsageError
 
 MARKER = ".sitegen-output"
 """A file in every output folder: only folders that have it are ever replaced."""
-MARKER_TEXT = b"Built by sitegen; replaced as a whole on every build.\n"
+MARKER_TEXT = b"Built by sitegen, which adds, replaces and removes files here.\n"
 
 
 @dataclass(slots=True)
@@ -101,109 +100,146 @@ def check_output_path(
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Staging:
-    """The folder a build writes into before it is swapped in place of the output.
+JOURNAL_VERSION = 1
 
-    Its methods may be called from forked workers: each file is written by one.
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """The changes of one build to its output folder, staged beside it until applied.
+
+    Changed files are written into a pending folder beside the output (from any
+    process: each file is written by one). apply() then writes a journal that lists
+    every move and removal, renames it into place (the moment the build commits), and
+    carries it out. A build killed before that moment leaves the old site (its pending
+    folder is removed by the next run); one killed after it is rolled forward by the
+    next run (recover), which ends with the new site. Files whose bytes did not change
+    are never touched, so they keep their inode and modification time.
     """
 
-    path: Path
-    previous: Path | None
-    """The output being replaced, when sitegen made it."""
+    output_path: Path
+    pending_path: Path
+    journal_path: Path
 
     def put(self, rel: str, data: bytes) -> bool:
-        """Place data at rel; return True when written, False when the previous file was kept."""
-        target = self._target(rel)
-        old = self.previous / rel if self.previous else None
-        if old and same_bytes(old, data) and _link(old, target):
+        """Stage data for rel; return False (staging nothing) when the output holds it already."""
+        if same_bytes(self.output_path / rel, data):
             return False
-        target.write_bytes(data)
+        self._target(rel).write_bytes(data)
         return True
 
     def copy(self, rel: str, source: Path) -> bool:
-        """Copy source to rel; return True when copied, False when the previous file was kept."""
-        target = self._target(rel)
-        old = self.previous / rel if self.previous else None
-        if old and same_file(old, source) and _link(old, target):
+        """Stage a copy of source for rel; return False when the output holds it already."""
+        if same_file(self.output_path / rel, source):
             return False
-        shutil.copyfile(source, target)
+        shutil.copyfile(source, self._target(rel))
         return True
 
-    def keep(self, rel: str, expected: tuple[int, int, int]) -> bool:
-        """Keep the previous output's file at rel when its (size, mtime_ns, inode) is expected.
+    def staged(self) -> list[str]:
+        """Return the paths staged so far, sorted."""
+        return sorted(files_under(self.pending_path))
 
-        Returns False (and places nothing) when that file is gone or was changed.
-        """
-        if self.previous is None or file_identity(self.previous / rel) != expected:
-            return False
-        return _link(self.previous / rel, self._target(rel))
+    def apply(self, removals: list[str]) -> list[str]:
+        """Put the staged files into the output and remove removals; return the staged paths."""
+        moves = self.staged()
+        if not (self.output_path / MARKER).is_file():
+            try:
+                self._target(MARKER).write_bytes(MARKER_TEXT)
+                if self.output_path.is_dir():
+                    self.output_path.rmdir()  # empty: check_output_path refuses anything else
+                self.pending_path.rename(self.output_path)  # one rename: all or nothing
+            except BaseException:
+                self.abort()
+                raise
+            return [*moves, MARKER]
+        journal = {"version": JOURNAL_VERSION, "moves": moves, "removals": sorted(removals)}
+        temporary = self.journal_path.with_suffix(".tmp")
+        try:
+            with temporary.open("w", encoding="utf-8") as handle:
+                json.dump(journal, handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            self.abort()
+            raise
+        temporary.replace(self.journal_path)  # the build is committed from here on
+        # Whatever stops it now, the next build rolls the journal forward (recover).
+        _carry_out(self.journal_path, self.pending_path, self.output_path)
+        return moves
 
-    def identity(self, rel: str) -> tuple[int, int, int] | None:
-        """Return (size, mtime_ns, inode) of the staged file at rel."""
-        return file_identity(self.path / rel)
+    def abort(self) -> None:
+        """Drop everything staged; the output stays as it was."""
+        shutil.rmtree(self.pending_path, ignore_errors=True)
 
     def _target(self, rel: str) -> Path:
-        target = self.path / rel
+        target = self.pending_path / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         return target
 
 
-def file_identity(path: Path) -> tuple[int, int, int] | None:
-    """Return (size, mtime_ns, inode) of path, or None when it does not exist."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_size, stat.st_mtime_ns, stat.st_ino
-
-
-@contextmanager
-def staged(output_path: Path) -> Iterator[Staging]:
-    """Yield a fresh staging folder; swap it in place of output_path when the block ends.
-
-    When the block raises, the staging folder is removed and output_path stays as it was.
-    """
+def begin_commit(output_path: Path) -> Commit:
+    """Finish or drop what an earlier killed build left, and return a fresh Commit."""
+    recover(output_path)
     parent = output_path.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
-    staging = Staging(
-        parent / f".{output_path.name}.staging-{os.getpid()}",
-        output_path if (output_path / MARKER).is_file() else None,
+    commit = Commit(
+        output_path,
+        parent / f".{output_path.name}.pending",
+        parent / f".{output_path.name}.journal",
     )
-    shutil.rmtree(staging.path, ignore_errors=True)
-    staging.path.mkdir()
-    try:
-        staging.put(MARKER, MARKER_TEXT)
-        yield staging
-    except BaseException:
-        shutil.rmtree(staging.path, ignore_errors=True)
-        raise
-    _swap(staging.path, output_path, parent / f".{output_path.name}.old-{os.getpid()}")
+    commit.pending_path.mkdir()
+    return commit
 
 
-def fill(staging: Staging, output: Output) -> int:
-    """Place every file of output in staging; return how many were written, not kept."""
-    written = 0
-    for rel, data in sorted(output.files.items()):
-        written += staging.put(rel, data)
-    for rel, source in sorted(output.copies.items()):
-        written += staging.copy(rel, source)
-    return written
+def recover(output_path: Path) -> None:
+    """Roll forward a committed build that was killed, and remove stale staging folders."""
+    parent = output_path.resolve().parent
+    name = output_path.name
+    journal = parent / f".{name}.journal"
+    pending = parent / f".{name}.pending"
+    if journal.is_file():
+        _carry_out(journal, pending, output_path)
+    (parent / f".{name}.journal.tmp").unlink(missing_ok=True)
+    shutil.rmtree(pending, ignore_errors=True)
+    for stale in (*parent.glob(f".{name}.staging-*"), *parent.glob(f".{name}.old-*")):
+        shutil.rmtree(stale, ignore_errors=True)  # left by builds of earlier versions
 
 
-def _swap(staging: Path, output_path: Path, old: Path) -> None:
-    """Put staging in place of output_path; on failure put the old output back."""
-    had_output = output_path.exists()
-    if had_output:
-        output_path.rename(old)
-    try:
-        staging.rename(output_path)
-    except BaseException:
-        if had_output:
-            old.rename(output_path)
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+def _carry_out(journal_path: Path, pending: Path, output: Path) -> None:
+    """Do what the journal says; each step may already be done (a rolled-forward build)."""
+    journal = json.loads(journal_path.read_text("utf-8"))
+    for rel in journal["moves"]:
+        source = pending / rel
+        if source.exists() or source.is_symlink():
+            target = output / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            source.replace(target)
+    for rel in journal["removals"]:
+        (output / rel).unlink(missing_ok=True)
+        _remove_empty_parents(output / rel, output)
+    journal_path.unlink()
+    shutil.rmtree(pending, ignore_errors=True)
+
+
+def _remove_empty_parents(path: Path, root: Path) -> None:
+    folder = path.parent
+    while folder != root and folder.is_relative_to(root):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
+def files_under(folder: Path) -> set[str]:
+    """Return every file under folder as a POSIX path relative to it."""
+    found: set[str] = set()
+    for top, _dirs, names in os.walk(folder):
+        rel = os.path.relpath(top, folder)
+        found.update(name if rel == "." else f"{rel}/{name}".replace(os.sep, "/") for name in names)
+    return found
 
 
 def same_bytes(old: Path, data: bytes) -> bool:
@@ -222,12 +258,3 @@ def same_file(old: Path, source: Path) -> bool:
         )
     except OSError:
         return False
-
-
-def _link(old: Path, target: Path) -> bool:
-    """Hard-link target to old; return False where the file system cannot."""
-    try:
-        os.link(old, target)
-    except OSError:
-        return False
-    return True

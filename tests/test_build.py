@@ -13,7 +13,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from sitegen.cache import CACHE_FOLDER
+from sitegen.options import CACHE_FOLDER
 from tests.conftest import LOCALITY, NOW_EPOCH, REPO, STATEMENT, Run, make_site
 from tests.htmlpages import parse_page
 from tests.test_golden import tree
@@ -45,7 +45,7 @@ def site(tmp_path: Path) -> Path:
 def test_build_writes_the_site_and_reports_it(site: Path, run_cli: Callable[..., Run]) -> None:
     result = run_cli("build", "--source", site)
     assert result.status == 0, result.err
-    assert result.out.startswith("Built 31 pages (49 files: 49 written, 0 unchanged) into ")
+    assert result.out.startswith("Built 31 pages (69 files: 69 written, 0 unchanged) into ")
     assert (site / "public/aktuality/a/index.html").is_file()
 
 

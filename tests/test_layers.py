@@ -11,8 +11,11 @@ BASE = {
     "errors",
     "validation",
     "yamldoc",
+    "options",
     "cache",
     "parallel",
+    "state",
+    "lock",
     "fingerprint",
     "config",
     "regions",
@@ -34,6 +37,7 @@ PIPELINE = [
     "sitemap",
     "search",
     "writer",
+    "outputs",
 ]
 TOP = {"pipeline", "check", "scaffold", "server", "cli", "__main__"}
 

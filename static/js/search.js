@@ -7,6 +7,14 @@
   const ui = new PagefindUI({
     element: "#hledani",
     bundlePath: container.dataset.bundle,
+    // News of each span of years have an index of their own (an edit re-indexes one);
+    // Pagefind merges them here, so results and filter counts are those of one index.
+    mergeIndex: (container.dataset.merge || "")
+      .split(" ")
+      .filter(Boolean)
+      .map(function (bundle) {
+        return { bundlePath: bundle };
+      }),
     showImages: false,
     showSubResults: true,
     resetStyles: false,

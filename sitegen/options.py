@@ -1,0 +1,69 @@
+"""The options of one build: folders, switches and "now". Standard library only, so that
+a build that finds nothing to do never loads the heavier stages."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sitegen.errors import UsageError
+from sitegen.parallel import available_cores
+
+CACHE_FOLDER = ".sitegen-cache"
+"""The build cache and state, in the site root."""
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """Everything one build needs to know besides the content itself."""
+
+    site_path: Path
+    content_path: Path
+    output_path: Path
+    base_url: str | None
+    """Overrides site.yaml's base_url when set."""
+    include_drafts: bool
+    now: datetime
+    """The moment that decides what is published (aware, UTC)."""
+    jobs: int = 0
+    """Processes that render; 0: one per core."""
+    use_cache: bool = True
+    """Keep rendered bodies and page fingerprints in SITE/.sitegen-cache/."""
+    search: bool = True
+    """Make the search index (Pagefind)."""
+
+    @property
+    def workers(self) -> int:
+        """Return the number of processes that render."""
+        return self.jobs or available_cores()
+
+    @property
+    def cache_path(self) -> Path | None:
+        """Return the cache folder, or None when the build keeps no cache."""
+        return self.site_path / CACHE_FOLDER if self.use_cache else None
+
+    @property
+    def templates_path(self) -> Path:
+        """Return the folder of the Jinja templates."""
+        return self.site_path / "templates"
+
+    @property
+    def static_path(self) -> Path:
+        """Return the folder copied as it is into the output."""
+        return self.site_path / "static"
+
+
+def build_time(environ: dict[str, str] | os._Environ[str]) -> datetime:
+    """Return "now": SOURCE_DATE_EPOCH when set (reproducible builds), else the clock.
+
+    Raises:
+        UsageError: when SOURCE_DATE_EPOCH is not a whole number of seconds.
+    """
+    epoch = environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None:
+        return datetime.now(UTC)
+    if not epoch.strip().isdigit():
+        raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r}: expected whole seconds since 1970")
+    return datetime.fromtimestamp(int(epoch), UTC)

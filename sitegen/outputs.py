@@ -1,0 +1,372 @@
+"""Decide and make what changed: every output file with the fingerprint of its inputs.
+
+Input: the Site, its routes, feeds and search shards, and the previous build's state.
+Output: the files that changed, committed into the output folder, and the records of
+every file for the next build's state.
+
+A page's fingerprint covers its route (with the models in its context), the templates,
+the globals templates see and the code; a feed's covers its items and settings; a copy's
+the stat of its source; a search shard's the fingerprints of its pages. A file whose
+fingerprint equals the recorded one, and which is still as the previous build left it,
+is neither made nor touched.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import jinja2
+
+from sitegen.cache import code_fingerprint, digest, folder_digest
+from sitegen.content.models import Asset
+from sitegen.errors import ContentError, Problem
+from sitegen.feeds import render_feed
+from sitegen.fingerprint import Fingerprinter
+from sitegen.options import BuildOptions
+from sitegen.parallel import Progress, map_in_order
+from sitegen.routes import FeedSpec, Route, SearchShard
+from sitegen.search import gather_pages, index_pages
+from sitegen.site import Site
+from sitegen.sitemap import render_robots, render_sitemap
+from sitegen.state import BuildState, FileStat, OutputRecord, ShardRecord
+from sitegen.templates import make_environment, render_page, site_globals, template_problem
+from sitegen.writer import MARKER, Commit, Output, begin_commit, files_under
+
+
+@dataclass(frozen=True, slots=True)
+class PageJob:
+    """An HTML page to render from its route."""
+
+    path: str
+    route: Route
+    fingerprint: str
+
+
+@dataclass(frozen=True, slots=True)
+class FileJob:
+    """A generated file other than a page (a feed, the sitemap)."""
+
+    path: str
+    fingerprint: str
+    make: Callable[[], bytes]
+    origin: str
+    """What produces it, for collision messages."""
+
+
+@dataclass(frozen=True, slots=True)
+class CopyJob:
+    """A file copied as it is (static files, bundle files)."""
+
+    path: str
+    fingerprint: str
+    source: Path
+
+
+@dataclass(frozen=True, slots=True)
+class ShardJob:
+    """A search shard to index from its pages."""
+
+    shard: SearchShard
+    fingerprint: str
+    pages: tuple[str, ...]
+    """Output paths of its pages."""
+
+
+@dataclass(slots=True)
+class Decisions:
+    """What this build makes, and what it keeps from the previous output as it is."""
+
+    site: Site
+    pages_todo: list[PageJob]
+    files_todo: list[FileJob]
+    copies_todo: list[CopyJob]
+    shards_todo: list[ShardJob]
+    fingerprints: dict[str, str]
+    """Output path → fingerprint of every file of the new output but the search bundles."""
+    kept: dict[str, OutputRecord]
+    """Files of the previous output kept as they are (search bundles included)."""
+    kept_shards: dict[str, ShardRecord]
+
+
+@dataclass(frozen=True, slots=True)
+class OutputPlan:
+    """Every output file of the site with the fingerprint of its inputs."""
+
+    site: Site
+    pages: list[PageJob]
+    files: list[FileJob]
+    copies: list[CopyJob]
+    shards: list[ShardJob]
+    valid_until: float | None
+
+    @classmethod
+    def make(
+        cls,
+        site: Site,
+        routes: list[Route],
+        feeds: list[FeedSpec],
+        shards: tuple[SearchShard, ...],
+        options: BuildOptions,
+    ) -> OutputPlan:
+        """Fingerprint every output of the site.
+
+        Raises:
+            ContentError: for two outputs claiming one path.
+        """
+        printer = Fingerprinter()
+        code = code_fingerprint()
+        shared = digest(
+            code, folder_digest(options.templates_path), printer.of(site_globals(site)).hex()
+        )
+        pages = [
+            PageJob(site.urls.output_path(r.url), r, digest(shared, printer.of(r).hex()))
+            for r in routes
+        ]
+        page_prints = {job.route.url: job.fingerprint for job in pages}
+        claims = Output()
+        for job in pages:
+            claims.add_elsewhere(job.path, job.route.url)
+        files = _feed_jobs(site, feeds, printer, code) + _crawler_jobs(site, routes)
+        for file_job in files:
+            claims.add_elsewhere(file_job.path, file_job.origin)
+        copies = _copy_jobs(site, options.static_path, claims)
+        shard_jobs = [
+            ShardJob(
+                shard,
+                digest(code, site.config.language, *(page_prints[url] for url in shard.urls)),
+                tuple(site.urls.output_path(url) for url in shard.urls),
+            )
+            for shard in shards
+        ]
+        until = site.next_change.timestamp() if site.next_change else None
+        return cls(site, pages, files, copies, shard_jobs, until)
+
+    def decide(
+        self, previous: BuildState | None, output_path: Path, *, search: bool = True
+    ) -> Decisions:
+        """Return what must be made: what changed since previous, or what is not intact.
+
+        Without search, the search bundles of the previous output are kept as they are
+        (possibly stale: the preview does this to stay fast), and none is made.
+        """
+        records = previous.outputs if previous else {}
+        kept: dict[str, OutputRecord] = {}
+
+        def keep(path: str, fingerprint: str) -> bool:
+            record = records.get(path)
+            if (
+                record
+                and record.fingerprint == fingerprint
+                and FileStat.of(output_path / path) == record.stat
+            ):
+                kept[path] = record
+                return True
+            return False
+
+        pages = [job for job in self.pages if not keep(job.path, job.fingerprint)]
+        files = [job for job in self.files if not keep(job.path, job.fingerprint)]
+        copies = [job for job in self.copies if not keep(job.path, job.fingerprint)]
+        shards, kept_shards = [], {}
+        for job in self.shards:
+            shard_record = previous.shards.get(job.shard.folder) if previous else None
+            if (
+                shard_record
+                and (shard_record.fingerprint == job.fingerprint or not search)
+                and all(keep(path, shard_record.fingerprint) for path in shard_record.files)
+            ):
+                kept_shards[job.shard.folder] = shard_record
+            elif search:
+                shards.append(job)
+        fingerprints = {job.path: job.fingerprint for job in self.pages}
+        fingerprints |= {job.path: job.fingerprint for job in self.files}
+        fingerprints |= {job.path: job.fingerprint for job in self.copies}
+        return Decisions(self.site, pages, files, copies, shards, fingerprints, kept, kept_shards)
+
+
+@dataclass(slots=True)
+class Made:
+    """What a build staged: the commit, and the new search bundles' files."""
+
+    commit: Commit
+    decisions: Decisions
+    shard_files: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Shard folder → its files (output paths)."""
+    shard_prints: dict[str, str] = field(default_factory=dict)
+
+
+def render_outputs(decisions: Decisions, options: BuildOptions, progress: Progress) -> Made:
+    """Stage every file that must be made into a new Commit.
+
+    Raises:
+        ContentError: for template errors, each with the template's file and line.
+        SearchIndexError: when Pagefind fails.
+    """
+    commit = begin_commit(options.output_path)
+    made = Made(commit, decisions)
+    try:
+        _render_pages(commit, decisions, options, progress)
+        for job in decisions.files_todo:
+            commit.put(job.path, job.make())
+        for copy in decisions.copies_todo:
+            commit.copy(copy.path, copy.source)
+        for shard in decisions.shards_todo:
+            _index_shard(made, shard, options)
+    except BaseException:
+        commit.abort()
+        raise
+    return made
+
+
+def commit_outputs(made: Made, options: BuildOptions, state: BuildState) -> int:
+    """Apply made to the output folder; record every output file in state; return files written."""
+    decisions, output = made.decisions, options.output_path
+    fingerprints = dict(decisions.fingerprints)
+    for folder, files in made.shard_files.items():
+        fingerprints |= dict.fromkeys(files, made.shard_prints[folder])
+    for record in decisions.kept_shards.values():
+        fingerprints |= {path: record.fingerprint for path in record.files}
+    on_disk = files_under(output) if output.is_dir() else set()
+    previous = set(on_disk)
+    removals = sorted(previous - set(fingerprints) - {MARKER})
+    written = made.commit.apply(removals)
+    state.outputs = {
+        path: decisions.kept.get(path) or OutputRecord(fp, _stat(output / path))
+        for path, fp in sorted(fingerprints.items())
+    }
+    state.shards = dict(decisions.kept_shards)
+    state.shards |= {
+        folder: ShardRecord(made.shard_prints[folder], files)
+        for folder, files in made.shard_files.items()
+    }
+    return len([path for path in written if path != MARKER])
+
+
+def _stat(path: Path) -> FileStat:
+    stat = FileStat.of(path)
+    if stat is None:
+        raise OSError(f"{path}: missing right after the build wrote it; build again")
+    return stat
+
+
+def _render_pages(
+    commit: Commit, decisions: Decisions, options: BuildOptions, progress: Progress
+) -> None:
+    env = make_environment(options.templates_path, decisions.site)
+    jobs = decisions.pages_todo
+    try:
+        for name in sorted({job.route.template for job in jobs}):
+            env.get_template(name)  # compile once, before the workers are forked
+    except jinja2.TemplateError as error:
+        raise ContentError([template_problem(error, options.templates_path)]) from None
+
+    def render(job: PageJob) -> Problem | None:
+        try:
+            html = render_page(env, job.route)
+        except Exception as error:  # any error of a template is the template's problem
+            return template_problem(error, options.templates_path)
+        commit.put(job.path, html.encode())
+        return None
+
+    advance = progress("Rendering pages", len(jobs))
+    results = map_in_order(render, jobs, options.workers, advance)
+    problems = {result for result in results if result is not None}
+    if problems:
+        raise ContentError(problems)
+
+
+def _index_shard(made: Made, job: ShardJob, options: BuildOptions) -> None:
+    """Index one shard from its pages as they will be after the commit."""
+    commit, output = made.commit, options.output_path
+    sources = {
+        path: commit.pending_path / path
+        if (commit.pending_path / path).is_file()
+        else output / path
+        for path in job.pages
+    }
+    with tempfile.TemporaryDirectory(
+        prefix=".sitegen-search-", dir=commit.pending_path.parent
+    ) as folder:
+        gather_pages(Path(folder), sources)
+        files = index_pages(Path(folder), made.decisions.site.config.language)
+    paths = []
+    for rel, data in files.items():
+        path = f"{job.shard.folder}/{rel}"
+        commit.put(path, data)
+        paths.append(path)
+    made.shard_files[job.shard.folder] = tuple(sorted(paths))
+    made.shard_prints[job.shard.folder] = job.fingerprint
+
+
+def _feed_jobs(
+    site: Site, feeds: list[FeedSpec], printer: Fingerprinter, code: str
+) -> list[FileJob]:
+    newest: datetime | None = site.news[0].last_modified if site.news else None
+    shared = digest(code, printer.of(site.config).hex(), printer.of(site.urls).hex(), str(newest))
+    return [
+        FileJob(
+            site.urls.output_path(spec.url),
+            digest(shared, printer.of(spec).hex()),
+            lambda spec=spec: render_feed(spec, site.config, site.urls, newest),  # type: ignore[misc]
+            spec.url,
+        )
+        for spec in feeds
+    ]
+
+
+def _crawler_jobs(site: Site, routes: list[Route]) -> list[FileJob]:
+    sitemap = render_sitemap(routes, site.urls)
+    robots = render_robots(site.urls)
+    return [
+        FileJob("sitemap.xml", digest(sitemap), lambda: sitemap, "sitemap"),
+        FileJob("robots.txt", digest(robots), lambda: robots, "robots"),
+    ]
+
+
+def _copy_jobs(site: Site, static_path: Path, claims: Output) -> list[CopyJob]:
+    """Return the bundle files and static files to copy.
+
+    Raises:
+        ContentError: for files claiming a path another output has, or links out of static/.
+    """
+    holders: list[tuple[str, tuple[Asset, ...]]] = []
+    holders += [(item.source, item.assets) for item in site.news]
+    holders += [(item.source, item.assets) for item in site.localities]
+    holders += [(item.source, item.assets) for item in site.partnerships]
+    holders += [(item.source, item.assets) for item in site.pages]
+    holders += [(item.source, item.assets) for item in site.region_texts.values()]
+    for source, assets in holders:
+        for asset in assets:
+            claims.add_copy(site.urls.output_path(asset.url), asset.source_path, source)
+    _add_static(claims, static_path)
+    return [
+        CopyJob(path, digest(str(copied.resolve()), repr(FileStat.of(copied))), copied)
+        for path, copied in sorted(claims.copies.items())
+    ]
+
+
+def _add_static(output: Output, static_path: Path) -> None:
+    if not static_path.is_dir():
+        return
+    root = static_path.resolve()
+    problems = []
+    for path in sorted(static_path.rglob("*")):
+        rel = path.relative_to(static_path)
+        if not path.is_file() or any(part.startswith(".") for part in rel.parts):
+            continue
+        if not path.resolve().is_relative_to(root):
+            problems.append(
+                Problem(
+                    f"static/{rel.as_posix()}",
+                    0,
+                    "",
+                    "links to a place outside static/; copy the file in instead",
+                )
+            )
+            continue
+        output.add_copy(rel.as_posix(), path, f"static/{rel.as_posix()}")
+    if problems:
+        raise ContentError(problems)
