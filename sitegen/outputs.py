@@ -6,7 +6,7 @@ every file for the next build's state.
 
 A page's fingerprint covers its route (with the models in its context), the templates,
 the globals templates see and the code; a feed's covers its items and settings; a copy's
-the stat of its source; a search shard's the fingerprints of its pages. A file whose
+the stat of its source; a search shard's the bytes of its pages. A file whose
 fingerprint equals the recorded one, and which is still as the previous build left it,
 is neither made nor touched.
 """
@@ -71,7 +71,6 @@ class ShardJob:
     """A search shard to index from its pages."""
 
     shard: SearchShard
-    fingerprint: str
     pages: tuple[str, ...]
     """Output paths of its pages."""
 
@@ -81,15 +80,18 @@ class Decisions:
     """What this build makes, and what it keeps from the previous output as it is."""
 
     site: Site
+    page_paths: list[str]
     pages_todo: list[PageJob]
     files_todo: list[FileJob]
     copies_todo: list[CopyJob]
-    shards_todo: list[ShardJob]
+    shards: list[ShardJob]
+    previous_shards: dict[str, ShardRecord]
+    search: bool
     fingerprints: dict[str, str]
     """Output path → fingerprint of every file of the new output but the search bundles."""
     kept: dict[str, OutputRecord]
-    """Files of the previous output kept as they are (search bundles included)."""
-    kept_shards: dict[str, ShardRecord]
+    """Files of the previous output kept as they are (search bundles decided later)."""
+    previous_records: dict[str, OutputRecord]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +128,6 @@ class OutputPlan:
             PageJob(site.urls.output_path(r.url), r, digest(shared, printer.of(r).hex()))
             for r in routes
         ]
-        page_prints = {job.route.url: job.fingerprint for job in pages}
         claims = Output()
         for job in pages:
             claims.add_elsewhere(job.path, job.route.url)
@@ -135,11 +136,7 @@ class OutputPlan:
             claims.add_elsewhere(file_job.path, file_job.origin)
         copies = _copy_jobs(site, options.static_path, claims)
         shard_jobs = [
-            ShardJob(
-                shard,
-                digest(code, site.config.language, *(page_prints[url] for url in shard.urls)),
-                tuple(site.urls.output_path(url) for url in shard.urls),
-            )
+            ShardJob(shard, tuple(site.urls.output_path(url) for url in shard.urls))
             for shard in shards
         ]
         until = site.next_change.timestamp() if site.next_change else None
@@ -170,32 +167,35 @@ class OutputPlan:
         pages = [job for job in self.pages if not keep(job.path, job.fingerprint)]
         files = [job for job in self.files if not keep(job.path, job.fingerprint)]
         copies = [job for job in self.copies if not keep(job.path, job.fingerprint)]
-        shards, kept_shards = [], {}
-        for job in self.shards:
-            shard_record = previous.shards.get(job.shard.folder) if previous else None
-            if (
-                shard_record
-                and (shard_record.fingerprint == job.fingerprint or not search)
-                and all(keep(path, shard_record.fingerprint) for path in shard_record.files)
-            ):
-                kept_shards[job.shard.folder] = shard_record
-            elif search:
-                shards.append(job)
         fingerprints = {job.path: job.fingerprint for job in self.pages}
         fingerprints |= {job.path: job.fingerprint for job in self.files}
         fingerprints |= {job.path: job.fingerprint for job in self.copies}
-        return Decisions(self.site, pages, files, copies, shards, fingerprints, kept, kept_shards)
+        return Decisions(
+            self.site,
+            [job.path for job in self.pages],
+            pages,
+            files,
+            copies,
+            self.shards,
+            dict(previous.shards) if previous else {},
+            search,
+            fingerprints,
+            kept,
+            dict(records),
+        )
 
 
 @dataclass(slots=True)
 class Made:
-    """What a build staged: the commit, and the new search bundles' files."""
+    """What a build staged: the commit, the pages' digests and the search bundles."""
 
     commit: Commit
     decisions: Decisions
-    shard_files: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    """Shard folder → its files (output paths)."""
-    shard_prints: dict[str, str] = field(default_factory=dict)
+    page_digests: dict[str, str] = field(default_factory=dict)
+    """Output path → digest of the bytes of every page of the new output."""
+    shards: dict[str, ShardRecord] = field(default_factory=dict)
+    """Search bundles of the new output, made or kept."""
+    fresh_shards: set[str] = field(default_factory=set)
 
 
 def render_outputs(decisions: Decisions, options: BuildOptions, progress: Progress) -> Made:
@@ -208,13 +208,18 @@ def render_outputs(decisions: Decisions, options: BuildOptions, progress: Progre
     commit = begin_commit(options.output_path)
     made = Made(commit, decisions)
     try:
-        _render_pages(commit, decisions, options, progress)
+        rendered = _render_pages(commit, decisions, options, progress)
+        made.page_digests = {
+            path: decisions.kept[path].content
+            for path in decisions.page_paths
+            if path in decisions.kept
+        } | rendered
         for job in decisions.files_todo:
             commit.put(job.path, job.make())
         for copy in decisions.copies_todo:
             commit.copy(copy.path, copy.source)
-        for shard in decisions.shards_todo:
-            _index_shard(made, shard, options)
+        for shard in decisions.shards:
+            _update_shard(made, shard, options)
     except BaseException:
         commit.abort()
         raise
@@ -225,24 +230,24 @@ def commit_outputs(made: Made, options: BuildOptions, state: BuildState) -> int:
     """Apply made to the output folder; record every output file in state; return files written."""
     decisions, output = made.decisions, options.output_path
     fingerprints = dict(decisions.fingerprints)
-    for folder, files in made.shard_files.items():
-        fingerprints |= dict.fromkeys(files, made.shard_prints[folder])
-    for record in decisions.kept_shards.values():
-        fingerprints |= {path: record.fingerprint for path in record.files}
+    for record in made.shards.values():
+        fingerprints |= dict.fromkeys(record.files, record.fingerprint)
     on_disk = files_under(output) if output.is_dir() else set()
-    previous = set(on_disk)
-    removals = sorted(previous - set(fingerprints) - {MARKER})
+    removals = sorted(on_disk - set(fingerprints) - {MARKER})
     written = made.commit.apply(removals)
     state.outputs = {
-        path: decisions.kept.get(path) or OutputRecord(fp, _stat(output / path))
-        for path, fp in sorted(fingerprints.items())
+        path: _record(made, path, fp, output) for path, fp in sorted(fingerprints.items())
     }
-    state.shards = dict(decisions.kept_shards)
-    state.shards |= {
-        folder: ShardRecord(made.shard_prints[folder], files)
-        for folder, files in made.shard_files.items()
-    }
+    state.shards = made.shards
     return len([path for path in written if path != MARKER])
+
+
+def _record(made: Made, path: str, fingerprint: str, output: Path) -> OutputRecord:
+    kept = made.decisions.kept.get(path)
+    content = made.page_digests.get(path, "")
+    if kept and kept.content == content:
+        return kept
+    return OutputRecord(fingerprint, _stat(output / path), content)
 
 
 def _stat(path: Path) -> FileStat:
@@ -254,7 +259,8 @@ def _stat(path: Path) -> FileStat:
 
 def _render_pages(
     commit: Commit, decisions: Decisions, options: BuildOptions, progress: Progress
-) -> None:
+) -> dict[str, str]:
+    """Render the pages that changed into commit; return the digest of each page's bytes."""
     env = make_environment(options.templates_path, decisions.site)
     jobs = decisions.pages_todo
     try:
@@ -263,42 +269,68 @@ def _render_pages(
     except jinja2.TemplateError as error:
         raise ContentError([template_problem(error, options.templates_path)]) from None
 
-    def render(job: PageJob) -> Problem | None:
+    def render(job: PageJob) -> Problem | str:
         try:
-            html = render_page(env, job.route)
+            data = render_page(env, job.route).encode()
         except Exception as error:  # any error of a template is the template's problem
             return template_problem(error, options.templates_path)
-        commit.put(job.path, html.encode())
-        return None
+        commit.put(job.path, data)
+        return digest(data)
 
     advance = progress("Rendering pages", len(jobs))
     results = map_in_order(render, jobs, options.workers, advance)
-    problems = {result for result in results if result is not None}
+    problems = {result for result in results if isinstance(result, Problem)}
     if problems:
         raise ContentError(problems)
+    return {job.path: str(result) for job, result in zip(jobs, results, strict=True)}
 
 
-def _index_shard(made: Made, job: ShardJob, options: BuildOptions) -> None:
-    """Index one shard from its pages as they will be after the commit."""
-    commit, output = made.commit, options.output_path
+def _update_shard(made: Made, job: ShardJob, options: BuildOptions) -> None:
+    """Keep a search shard whose pages did not change, or index it again."""
+    decisions, folder = made.decisions, job.shard.folder
+    language = decisions.site.config.language
+    fingerprint = digest(
+        code_fingerprint(), language, *(made.page_digests[path] for path in job.pages)
+    )
+    previous = decisions.previous_shards.get(folder)
+    if previous and (previous.fingerprint == fingerprint or not decisions.search):
+        intact = all(
+            FileStat.of(options.output_path / path) == decisions.previous_records[path].stat
+            for path in previous.files
+            if path in decisions.previous_records
+        )
+        if intact and all(path in decisions.previous_records for path in previous.files):
+            made.shards[folder] = previous
+            decisions.kept |= {path: decisions.previous_records[path] for path in previous.files}
+            return
+    if not decisions.search:
+        return
+    made.shards[folder] = ShardRecord(
+        fingerprint, _index_shard(made.commit, job, options, language)
+    )
+
+
+def _index_shard(
+    commit: Commit, job: ShardJob, options: BuildOptions, language: str
+) -> tuple[str, ...]:
+    """Index one shard from its pages as they will be after the commit; return its files."""
     sources = {
         path: commit.pending_path / path
         if (commit.pending_path / path).is_file()
-        else output / path
+        else options.output_path / path
         for path in job.pages
     }
     with tempfile.TemporaryDirectory(
         prefix=".sitegen-search-", dir=commit.pending_path.parent
     ) as folder:
         gather_pages(Path(folder), sources)
-        files = index_pages(Path(folder), made.decisions.site.config.language)
+        files = index_pages(Path(folder), language)
     paths = []
     for rel, data in files.items():
         path = f"{job.shard.folder}/{rel}"
         commit.put(path, data)
         paths.append(path)
-    made.shard_files[job.shard.folder] = tuple(sorted(paths))
-    made.shard_prints[job.shard.folder] = job.fingerprint
+    return tuple(sorted(paths))
 
 
 def _feed_jobs(

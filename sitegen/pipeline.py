@@ -11,6 +11,7 @@ feeds, copies and search shards whose inputs changed are made again (see plan.py
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -75,6 +76,7 @@ def build(
     started = time.perf_counter()
     check_folders(options)
     with build_lock(options, notice) as notes:
+        options = _usable_cache(options, notes)
         recover(options.output_path)
         key = _state_key(options)
         inputs = _snapshot(options)
@@ -146,6 +148,15 @@ def check_folders(options: BuildOptions) -> None:
         options.content_path,
         (options.templates_path, options.static_path),
     )
+
+
+def _usable_cache(options: BuildOptions, notes: Notes) -> BuildOptions:
+    """Return options without the cache when its folder is something else than a folder."""
+    cache = options.cache_path
+    if cache is None or cache.is_dir() or not (cache.exists() or cache.is_symlink()):
+        return options
+    notes.append(f"{cache} is not a folder, so the build keeps no cache; delete it")
+    return dataclasses.replace(options, use_cache=False)
 
 
 def _state_key(options: BuildOptions) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +50,8 @@ class OutputRecord:
     fingerprint: str
     """Digest of everything the file was made from (for a copy: its source's stat)."""
     stat: FileStat
+    content: str = ""
+    """Digest of a page's bytes (what its search shard is made from); "" for other files."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +160,7 @@ def to_json(state: BuildState) -> bytes:
         "pages": state.pages,
         "inputs": {rel: _stat_list(stat) for rel, stat in state.inputs.items()},
         "outputs": {
-            rel: [record.fingerprint, *_stat_list(record.stat)]
+            rel: [record.fingerprint, record.content, *_stat_list(record.stat)]
             for rel, record in state.outputs.items()
         },
         "shards": {
@@ -185,7 +187,7 @@ def from_json(data: bytes) -> BuildState:
         key=str(body["key"]),
         inputs={str(rel): _stat(values) for rel, values in body["inputs"].items()},
         outputs={
-            str(rel): OutputRecord(str(values[0]), _stat(values[1:]))
+            str(rel): OutputRecord(str(values[0]), _stat(values[2:]), str(values[1]))
             for rel, values in body["outputs"].items()
         },
         shards={

@@ -152,7 +152,7 @@ class Commit:
                 raise
             return [*moves, MARKER]
         journal = {"version": JOURNAL_VERSION, "moves": moves, "removals": sorted(removals)}
-        temporary = self.journal_path.with_suffix(".tmp")
+        temporary = self.journal_path.with_name(self.journal_path.name + ".tmp")
         try:
             with temporary.open("w", encoding="utf-8") as handle:
                 json.dump(journal, handle)

@@ -1,0 +1,325 @@
+"""The engine: a build costs what changed, and a killed build never leaves a mix."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bench.corpus import write_corpus
+from sitegen import routes
+from sitegen.options import CACHE_FOLDER, BuildOptions
+from sitegen.pipeline import build
+from sitegen.writer import recover
+from tests.conftest import NOW, REPO, Run, make_site, options_for
+from tests.test_golden import tree
+
+ITEMS = 120
+"""News items of the corpus sites: about six a year from 2008 on."""
+STAGES = ("jinja2", "markdown", "pydantic", "feedgen", "nh3", "babel", "yaml")
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    return write_corpus(tmp_path / "site", ITEMS)
+
+
+def no_search(options: BuildOptions) -> BuildOptions:
+    return dataclasses.replace(options, search=False)
+
+
+def identities(output: Path) -> dict[str, tuple[int, int]]:
+    """Return (inode, mtime_ns) of every file under output."""
+    return {
+        path.relative_to(output).as_posix(): (path.stat().st_ino, path.stat().st_mtime_ns)
+        for path in output.rglob("*")
+        if path.is_file()
+    }
+
+
+def covers(shard: str, year: int) -> bool:
+    """Return True when the shard pagefind-aktuality-FIRST-LAST holds news of year."""
+    first, last = shard.rsplit("-", 2)[1:]
+    return int(first) <= year <= int(last)
+
+
+def a_news_file(site: Path, year: str) -> Path:
+    return next(path for path in sorted((site / "content/news").glob(f"{year}-*.md")))
+
+
+def test_build_with_nothing_to_do_loads_no_stage_and_writes_nothing(corpus: Path) -> None:
+    script = (
+        "import sys\n"
+        "from sitegen.cli import main\n"
+        f"status = main(['build', '--source', {str(corpus)!r}])\n"
+        f"print(status, [m for m in {STAGES!r} if m in sys.modules])\n"
+    )
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(NOW.timestamp()))}
+    first = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+    assert first.returncode == 0, first.stderr
+    before = identities(corpus / "public")
+    again = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
+    assert again.returncode == 0, again.stderr
+    assert "files: 0 written" in again.stdout
+    assert again.stdout.splitlines()[-1] == "0 []"
+    assert identities(corpus / "public") == before
+
+
+def test_an_edit_renders_its_pages_and_reindexes_only_its_search_shard(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(routes, "SHARD_MIN_PAGES", 20)
+    options = options_for(corpus)
+    first = build(options)
+    shards = sorted(path.name for path in (corpus / "public").glob("pagefind-aktuality-*"))
+    assert len(shards) >= 4
+    before = identities(corpus / "public")
+    edited = a_news_file(corpus, "2010")
+    edited.write_text(edited.read_text() + "\nVěta přidaná v testu.\n")
+    report = build(options)
+    after = identities(corpus / "public")
+    changed = {path for path in after if before.get(path) != after[path]}
+    assert 0 < report.pages_rendered < 30 < first.pages_rendered
+    changed_shards = {path.split("/")[0] for path in changed if path.startswith("pagefind-")}
+    assert changed_shards == {next(name for name in shards if covers(name, 2010))}
+    assert not any(path.startswith("pagefind/") for path in changed)
+
+
+def test_search_page_names_every_shard_to_merge(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(routes, "SHARD_MIN_PAGES", 20)
+    build(options_for(corpus))
+    page = (corpus / "public/hledat/index.html").read_text()
+    shards = sorted(path.name for path in (corpus / "public").glob("pagefind-aktuality-*"))
+    merged = page.split('data-merge="')[1].split('"')[0].split()
+    assert merged == [f"/{name}/" for name in shards]
+    assert 'data-bundle="/pagefind/"' in page
+
+
+def test_a_scheduled_item_comes_out_when_its_time_comes(tmp_path: Path) -> None:
+    later = NOW + timedelta(hours=2)
+    stamp = later.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    site = make_site(
+        tmp_path / "site",
+        {"content/news/2026-11-18-pozdeji.md": f"---\ntitle: Později\ndate: {stamp}\n---\nText.\n"},
+    )
+    options = no_search(options_for(site))
+    build(options)
+    assert not (site / "public/aktuality/pozdeji/index.html").exists()
+    assert build(options).written == 0  # still before its time: nothing to do
+    build(dataclasses.replace(options, now=later + timedelta(seconds=1)))
+    assert (site / "public/aktuality/pozdeji/index.html").is_file()
+
+
+def test_files_nobody_made_are_removed_and_missing_ones_restored(corpus: Path) -> None:
+    options = no_search(options_for(corpus))
+    build(options)
+    expected = tree(corpus / "public")
+    (corpus / "public/cizi.html").write_text("cizí")
+    (corpus / "public/kraje/index.html").unlink()
+    report = build(options)
+    assert report.written == 1
+    assert tree(corpus / "public") == expected
+
+
+class Killed(BaseException):
+    """Stands for a SIGKILL at one point of the commit."""
+
+
+def _interrupting_replace(after: int) -> Callable[[Path, Path], Path]:
+    original = Path.replace
+    calls = iter(range(10**9))
+
+    def replace(self: Path, target: Path) -> Path:
+        if next(calls) == after:
+            raise Killed
+        return original(self, target)
+
+    return replace
+
+
+@pytest.mark.parametrize("moves_done", [0, 1, 5, 40])
+def test_a_build_killed_between_the_renames_of_its_commit_is_rolled_forward(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, moves_done: int
+) -> None:
+    options = no_search(options_for(corpus))
+    build(options)
+    for path in sorted((corpus / "content/news").glob("*.md"))[::7]:
+        path.write_text(path.read_text().replace("title: ", "title: Nově ", 1))
+    build(dataclasses.replace(options, output_path=tmp_path / "new", use_cache=False))
+    new = tree(tmp_path / "new")
+    # the journal is renamed into place first (one call), then each move is one call
+    monkeypatch.setattr(Path, "replace", _interrupting_replace(1 + moves_done))
+    with pytest.raises(Killed):
+        build(options)
+    monkeypatch.undo()
+    assert (corpus / ".public.journal").is_file()
+    recover(corpus / "public")
+    assert tree(corpus / "public") == {**new, ".sitegen-output": new[".sitegen-output"]}
+    assert not list(corpus.glob(".public.*"))
+
+
+def test_a_build_killed_before_its_commit_leaves_the_old_site(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    options = no_search(options_for(corpus))
+    build(options)
+    old = tree(corpus / "public")
+    base = corpus / "templates/base.html"
+    base.write_text(base.read_text().replace("</body>", "<!-- nové -->\n</body>"))
+    monkeypatch.setattr(Path, "replace", _interrupting_replace(0))  # the journal's rename
+    with pytest.raises(Killed):
+        build(options)
+    monkeypatch.undo()
+    recover(corpus / "public")
+    assert tree(corpus / "public") == old
+    assert not list(corpus.glob(".public.*"))
+
+
+KILL_SCRIPT = """
+import dataclasses, sys
+from pathlib import Path
+from sitegen.pipeline import build
+from tests.conftest import options_for
+options = options_for(Path(sys.argv[1]))
+build(dataclasses.replace(options, search=False, jobs=2))
+print("done", flush=True)
+"""
+
+
+def test_a_build_killed_at_random_moments_leaves_the_old_site_or_the_new(
+    corpus: Path, tmp_path: Path
+) -> None:
+    rng = random.Random(20261122)
+    options = no_search(options_for(corpus))
+    build(options)
+    news = sorted((corpus / "content/news").glob("*.md"))
+    for trial in range(6):
+        old = tree(corpus / "public")
+        for path in rng.sample(news, 10):
+            path.write_text(path.read_text().replace("title: ", f"title: Pokus {trial} ", 1))
+        expected = tmp_path / f"new-{trial}"
+        build(dataclasses.replace(options, output_path=expected, use_cache=False))
+        new = tree(expected)
+        started = time.perf_counter()
+        with subprocess.Popen(
+            [sys.executable, "-c", KILL_SCRIPT, str(corpus)], cwd=REPO, stdout=subprocess.DEVNULL
+        ) as process:
+            time.sleep(rng.uniform(0.2, 2.5))
+            process.send_signal(signal.SIGKILL)
+        recover(corpus / "public")
+        after = tree(corpus / "public")
+        assert after in (old, new), f"a mix after a kill at {time.perf_counter() - started:.2f} s"
+        build(options)
+        assert tree(corpus / "public") == new
+
+
+def test_two_builds_at_once_wait_for_each_other(corpus: Path) -> None:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(int(NOW.timestamp()))}
+    command = [sys.executable, str(REPO / "build.py"), "--source", str(corpus)]
+    with subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL) as first:
+        time.sleep(0.3)
+        second = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert first.returncode == 0 and second.returncode == 0, second.stderr
+    if "waiting for it to end" not in second.stderr:
+        pytest.skip("the first build ended before the second began")
+    assert "database is locked" not in second.stderr
+
+
+def cache_folder_is_a_file(site: Path) -> None:
+    (site / CACHE_FOLDER).write_text("x")
+
+
+def cache_database_is_a_folder(site: Path) -> None:
+    (site / CACHE_FOLDER / "cache.sqlite").mkdir(parents=True)
+
+
+def cache_file_cases() -> Iterator[tuple[str, Callable[[Path], None]]]:
+    yield "cache folder is a file", cache_folder_is_a_file
+    yield "cache.sqlite is a folder", cache_database_is_a_folder
+
+
+@pytest.mark.parametrize(("case", "damage"), list(cache_file_cases()))
+def test_an_unusable_cache_is_a_warning_and_the_build_succeeds(
+    tmp_path: Path,
+    run_cli: Callable[..., Run],
+    case: str,
+    damage: Callable[[Path], None],
+) -> None:
+    site = make_site(tmp_path / "site", {})
+    damage(site)
+    result = run_cli("--source", site)
+    assert result.status == 0, result.err
+    assert "Traceback" not in result.err
+    warnings = [line for line in result.err.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 1, result.err
+    assert "building without it" in warnings[0] or "keeps no cache" in warnings[0]
+    assert (site / "public/index.html").is_file()
+
+
+def test_a_damaged_cache_database_is_discarded_with_one_warning(
+    corpus: Path, run_cli: Callable[..., Run]
+) -> None:
+    assert run_cli("--source", corpus).status == 0
+    database = corpus / CACHE_FOLDER / "cache.sqlite"
+    data = bytearray(database.read_bytes())
+    for offset in range(4096, len(data), 4096):  # every page but the header
+        data[offset + 100 : offset + 400] = os.urandom(300)
+    database.write_bytes(bytes(data))
+    (corpus / "content/news").joinpath(a_news_file(corpus, "2012").name).touch()
+    result = run_cli("--source", corpus)
+    assert result.status == 0, result.err
+    assert "Traceback" not in result.err
+    assert result.err.count("warning: the build cache") <= 1
+    assert run_cli("--source", corpus).status == 0
+
+
+@pytest.mark.parametrize(
+    ("template", "line"),
+    [
+        ("{% extends 'base.html' %}{% block content %}{{ 1/0 }}{% endblock %}", "division by zero"),
+        ("{% extends 'base.html' %}{% block content %}{{ x|nesmysl }}{% endblock %}", "nesmysl"),
+        (
+            "{% extends 'base.html' %}{% block content %}{% if %}{% endblock %}",
+            "templates/404.html:1",
+        ),
+    ],
+)
+def test_template_errors_are_one_line_and_leave_the_output(
+    tmp_path: Path, run_cli: Callable[..., Run], template: str, line: str
+) -> None:
+    site = make_site(tmp_path / "site", {})
+    assert run_cli("--source", site).status == 0
+    before = tree(site / "public")
+    (site / "templates/404.html").write_text(template)
+    result = run_cli("--source", site)
+    assert result.status == 1
+    assert "Traceback" not in result.err
+    assert line in result.err
+    assert result.err.splitlines()[0].startswith("templates/404.html")
+    assert tree(site / "public") == before
+
+
+def test_state_is_one_json_document_with_a_checksum(corpus: Path) -> None:
+    build(no_search(options_for(corpus)))
+    [state] = (corpus / CACHE_FOLDER / "state").glob("*.json")
+    checksum, _, body = state.read_bytes().partition(b"\n")
+    document = json.loads(body)
+    assert len(checksum) == 64
+    assert set(document) == {"key", "inputs", "outputs", "shards", "pages", "valid_until"}
+    assert "content/news/" + a_news_file(corpus, "2012").name in document["inputs"]
+    state.write_bytes(checksum + b"\n" + body.replace(b'"pages":', b'"pages": '))
+    report = build(no_search(options_for(corpus)))  # a damaged state is no state
+    assert report.pages_rendered == report.pages
+    assert report.written == 0
