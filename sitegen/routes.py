@@ -200,7 +200,8 @@ def plan_search_shards(site: Site) -> tuple[SearchShard, ...]:
             groups.append([])
         groups[-1] += [item for item in site.news if item.date.year == year]
     if len(groups) > 1 and len(groups[-1]) < SHARD_MIN_PAGES:
-        groups[-2] += groups.pop()
+        newest = groups.pop()
+        groups[-1] += newest
     shards = [
         SearchShard(
             f"{SEARCH_FOLDER}-aktuality-{group[0].date.year}-{group[-1].date.year}",

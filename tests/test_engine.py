@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import os
 import random
@@ -19,7 +20,7 @@ import pytest
 from bench.corpus import write_corpus
 from sitegen import routes
 from sitegen.options import CACHE_FOLDER, BuildOptions
-from sitegen.pipeline import build
+from sitegen.pipeline import build, load_site
 from sitegen.writer import recover
 from tests.conftest import NOW, REPO, Run, make_site, options_for
 from tests.test_golden import tree
@@ -93,6 +94,22 @@ def test_an_edit_renders_its_pages_and_reindexes_only_its_search_shard(
     changed_shards = {path.split("/")[0] for path in changed if path.startswith("pagefind-")}
     assert changed_shards == {next(name for name in shards if covers(name, 2010))}
     assert not any(path.startswith("pagefind/") for path in changed)
+
+
+def test_search_shards_hold_every_searchable_page_once(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(routes, "SHARD_MIN_PAGES", 20)
+    site = load_site(options_for(corpus))
+    shards = routes.plan_search_shards(site)
+    searchable = [route.url for route in routes.plan_routes(site) if route.search]
+    indexed = [url for shard in shards for url in shard.urls]
+    assert sorted(indexed) == sorted(searchable)
+    sizes = [len(shard.urls) for shard in shards[1:]]
+    assert len(sizes) >= 4
+    assert all(size >= 20 for size in sizes)
+    years = [tuple(map(int, shard.folder.rsplit("-", 2)[1:])) for shard in shards[1:]]
+    assert all(a[1] < b[0] for a, b in itertools.pairwise(years))
 
 
 def test_search_page_names_every_shard_to_merge(
@@ -190,7 +207,7 @@ def test_a_build_killed_before_its_commit_leaves_the_old_site(
 KILL_SCRIPT = """
 import dataclasses, sys
 from pathlib import Path
-from sitegen.pipeline import build
+from sitegen.pipeline import build, load_site
 from tests.conftest import options_for
 options = options_for(Path(sys.argv[1]))
 build(dataclasses.replace(options, search=False, jobs=2))
