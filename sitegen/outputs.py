@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -24,7 +25,6 @@ import jinja2
 from sitegen.cache import code_fingerprint, digest, folder_digest
 from sitegen.content.models import Asset
 from sitegen.errors import ContentError, Problem
-from sitegen.feeds import render_feed
 from sitegen.fingerprint import Fingerprinter
 from sitegen.options import BuildOptions
 from sitegen.parallel import Progress, map_in_order
@@ -218,8 +218,7 @@ def render_outputs(decisions: Decisions, options: BuildOptions, progress: Progre
             commit.put(job.path, job.make())
         for copy in decisions.copies_todo:
             commit.copy(copy.path, copy.source)
-        for shard in decisions.shards:
-            _update_shard(made, shard, options)
+        _update_shards(made, options)
     except BaseException:
         commit.abort()
         raise
@@ -285,35 +284,55 @@ def _render_pages(
     return {job.path: str(result) for job, result in zip(jobs, results, strict=True)}
 
 
-def _update_shard(made: Made, job: ShardJob, options: BuildOptions) -> None:
-    """Keep a search shard whose pages did not change, or index it again."""
-    decisions, folder = made.decisions, job.shard.folder
+def _update_shards(made: Made, options: BuildOptions) -> None:
+    """Keep the search shards whose pages did not change; index the others, on every core."""
+    decisions = made.decisions
     language = decisions.site.config.language
-    fingerprint = digest(
-        code_fingerprint(), language, *(made.page_digests[path] for path in job.pages)
-    )
-    previous = decisions.previous_shards.get(folder)
-    if previous and (previous.fingerprint == fingerprint or not decisions.search):
-        intact = all(
-            FileStat.of(options.output_path / path) == decisions.previous_records[path].stat
-            for path in previous.files
-            if path in decisions.previous_records
+    todo: list[tuple[ShardJob, str]] = []
+    for job in decisions.shards:
+        fingerprint = digest(
+            code_fingerprint(), language, *(made.page_digests[path] for path in job.pages)
         )
-        if intact and all(path in decisions.previous_records for path in previous.files):
-            made.shards[folder] = previous
-            decisions.kept |= {path: decisions.previous_records[path] for path in previous.files}
-            return
-    if not decisions.search:
+        if _keep_shard(made, job, fingerprint, options.output_path):
+            continue
+        if decisions.search:
+            todo.append((job, fingerprint))
+    if not todo:
         return
-    made.shards[folder] = ShardRecord(
-        fingerprint, _index_shard(made.commit, job, options, language)
-    )
+    with ThreadPoolExecutor(max(1, min(options.workers, len(todo)))) as pool:
+        bundles = list(
+            pool.map(lambda item: _index_shard(made.commit, item[0], options, language), todo)
+        )
+    for (job, fingerprint), files in zip(todo, bundles, strict=True):
+        paths = []
+        for rel, data in files.items():
+            path = f"{job.shard.folder}/{rel}"
+            made.commit.put(path, data)
+            paths.append(path)
+        made.shards[job.shard.folder] = ShardRecord(fingerprint, tuple(sorted(paths)))
+
+
+def _keep_shard(made: Made, job: ShardJob, fingerprint: str, output_path: Path) -> bool:
+    """Keep the previous bundle of a shard whose pages did not change (or without search)."""
+    decisions = made.decisions
+    previous = decisions.previous_shards.get(job.shard.folder)
+    if not previous or not (previous.fingerprint == fingerprint or not decisions.search):
+        return False
+    records = decisions.previous_records
+    if not all(
+        path in records and FileStat.of(output_path / path) == records[path].stat
+        for path in previous.files
+    ):
+        return False
+    made.shards[job.shard.folder] = previous
+    decisions.kept |= {path: records[path] for path in previous.files}
+    return True
 
 
 def _index_shard(
     commit: Commit, job: ShardJob, options: BuildOptions, language: str
-) -> tuple[str, ...]:
-    """Index one shard from its pages as they will be after the commit; return its files."""
+) -> dict[str, bytes]:
+    """Index one shard from its pages as they will be after the commit; return its bundle."""
     sources = {
         path: commit.pending_path / path
         if (commit.pending_path / path).is_file()
@@ -324,13 +343,7 @@ def _index_shard(
         prefix=".sitegen-search-", dir=commit.pending_path.parent
     ) as folder:
         gather_pages(Path(folder), sources)
-        files = index_pages(Path(folder), language)
-    paths = []
-    for rel, data in files.items():
-        path = f"{job.shard.folder}/{rel}"
-        commit.put(path, data)
-        paths.append(path)
-    return tuple(sorted(paths))
+        return index_pages(Path(folder), language)
 
 
 def _feed_jobs(
@@ -342,11 +355,17 @@ def _feed_jobs(
         FileJob(
             site.urls.output_path(spec.url),
             digest(shared, printer.of(spec).hex()),
-            lambda spec=spec: render_feed(spec, site.config, site.urls, newest),  # type: ignore[misc]
+            lambda spec=spec: _render_feed(spec, site, newest),  # type: ignore[misc]
             spec.url,
         )
         for spec in feeds
     ]
+
+
+def _render_feed(spec: FeedSpec, site: Site, newest: datetime | None) -> bytes:
+    from sitegen.feeds import render_feed  # feedgen and lxml load only when a feed changed
+
+    return render_feed(spec, site.config, site.urls, newest)
 
 
 def _crawler_jobs(site: Site, routes: list[Route]) -> list[FileJob]:
