@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from sitegen.cache import CACHE_FOLDER
-from sitegen.errors import ContentError, UsageError
+from sitegen.errors import ContentError, Problem, UsageError
+from sitegen.filetypes import KB, MB, FileRefused, decode_text, read_regular
 from sitegen.parallel import available_cores
 from sitegen.validation import fail, translate_errors
 from sitegen.yamldoc import parse_yaml_mapping
@@ -21,9 +24,25 @@ from sitegen.yamldoc import parse_yaml_mapping
 SITE_FILE = "site.yaml"
 
 
+def web_address_problem(value: str) -> str | None:
+    """Return why value is not a usable http(s) address of a site, or None."""
+    example = "write e.g. https://www.example.cz/"
+    if not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", value):
+        return f"{value!r} is not a web address; {example}"
+    try:
+        split = urlsplit(value)
+        port = split.port
+    except ValueError as error:
+        return f"{value!r} is not a web address ({error}); {example}"
+    if not split.hostname or port == 0 or split.username is not None:
+        return f"{value!r} is not a web address (no host name, or a user or port 0); {example}"
+    return None
+
+
 def _check_base_url(value: str) -> str:
-    if not re.fullmatch(r"https?://[^/\s]+(/[^\s?#]*)?", value):
-        raise fail(f"{value!r} is not a web address; write e.g. https://www.example.cz/")
+    problem = web_address_problem(value)
+    if problem is not None:
+        raise fail(problem)
     return value if value.endswith("/") else value + "/"
 
 
@@ -60,6 +79,25 @@ class Paging(_Settings):
     """Newest items on the home page."""
     related_news: int = Field(4, ge=0)
     """Related items under a news item."""
+
+
+class Limits(_Settings):
+    """The largest files a build accepts; a bigger one is an error, not a slow build."""
+
+    markdown_kb: int = Field(2048, ge=1, le=100 * 1024)
+    """Largest content file (.md), in kilobytes."""
+    attachment_mb: int = Field(10, ge=1, le=10 * 1024)
+    """Largest file in a bundle or in static/, in megabytes."""
+
+    @property
+    def markdown_bytes(self) -> int:
+        """Return the largest content file in bytes."""
+        return self.markdown_kb * KB
+
+    @property
+    def attachment_bytes(self) -> int:
+        """Return the largest bundle or static file in bytes."""
+        return self.attachment_mb * MB
 
 
 class MenuLink(_Settings):
@@ -136,6 +174,8 @@ class SiteConfig(_Settings):
     feed_id_authority: Annotated[str, AfterValidator(_check_authority)]
     """Domain used in the feeds' tag: ids; never change it once feeds are out."""
     paging: Paging = Paging()
+    limits: Limits = Limits()
+    """Largest content files and attachments."""
     menu: tuple[MenuLink, ...] = ()
     contact: Contact | None = None
     social: dict[str, str] = {}
@@ -157,9 +197,7 @@ def load_config(site_path: Path, base_url: str | None) -> SiteConfig:
         ContentError: when site.yaml is not valid.
     """
     path = site_path / SITE_FILE
-    if not path.is_file():
-        raise UsageError(f"{path}: not found; --source must be a site folder with {SITE_FILE}")
-    data, lines = parse_yaml_mapping(path.read_text("utf-8"), SITE_FILE, first_line=1)
+    data, lines = parse_yaml_mapping(read_site_file(path), SITE_FILE, first_line=1)
     if base_url is not None:
         data["base_url"] = base_url
     try:
@@ -170,6 +208,43 @@ def load_config(site_path: Path, base_url: str | None) -> SiteConfig:
             return next((lines[loc[:n]] for n in range(len(loc), 0, -1) if loc[:n] in lines), 1)
 
         raise ContentError(translate_errors(error, SiteConfig, SITE_FILE, line_of)) from None
+
+
+SITE_FILE_LIMIT = 1024 * KB
+"""Largest site.yaml: settings are a few kilobytes."""
+
+
+def read_site_file(path: Path) -> str:
+    """Return the text of site.yaml, reading it only when it is a regular file.
+
+    Raises:
+        UsageError: when there is no site.yaml.
+        ContentError: when it is not a regular file, cannot be read, is too large, is
+            not UTF-8 or holds a control character.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise UsageError(
+            f"{path}: not found; --source must be a site folder with {SITE_FILE}"
+        ) from None
+    except OSError as error:
+        raise ContentError(
+            [Problem(SITE_FILE, 0, "", f"cannot be read ({error.strerror})")]
+        ) from None
+    if stat.S_ISDIR(mode):
+        message = f"is a folder; {SITE_FILE} must be a file with the site's settings"
+        raise ContentError([Problem(SITE_FILE, 0, "", message)])
+    try:
+        raw = read_regular(
+            path,
+            SITE_FILE_LIMIT,
+            f"the file is larger than {SITE_FILE_LIMIT // KB} KB; "
+            "settings take a few kilobytes, check the file",
+        )
+    except FileRefused as refused:
+        raise ContentError([Problem(SITE_FILE, 0, "", str(refused))]) from None
+    return decode_text(raw, SITE_FILE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +296,12 @@ def build_time(environ: dict[str, str] | os._Environ[str]) -> datetime:
     epoch = environ.get("SOURCE_DATE_EPOCH")
     if epoch is None:
         return datetime.now(UTC)
-    if not epoch.strip().isdigit():
+    if not re.fullmatch(r"[0-9]+", epoch.strip(), flags=re.ASCII):
         raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r}: expected whole seconds since 1970")
-    return datetime.fromtimestamp(int(epoch), UTC)
+    try:
+        return datetime.fromtimestamp(int(epoch), UTC)
+    except (OverflowError, OSError, ValueError):
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH={epoch!r}: out of range; expected whole seconds since 1970 "
+            "before the year 10000"
+        ) from None

@@ -11,6 +11,7 @@ BASE = {
     "errors",
     "validation",
     "yamldoc",
+    "filetypes",
     "cache",
     "parallel",
     "fingerprint",
