@@ -60,6 +60,12 @@ def _check_authority(value: str) -> str:
     return value
 
 
+def _check_size(value: int) -> int:
+    if not 1 <= value <= 100_000:
+        raise fail(f"{value} is out of range; write a whole number from 1 to 100000")
+    return value
+
+
 BaseUrl = Annotated[str, AfterValidator(_check_base_url)]
 Text = Annotated[str, Field(min_length=1)]
 
@@ -84,9 +90,9 @@ class Paging(_Settings):
 class Limits(_Settings):
     """The largest files a build accepts; a bigger one is an error, not a slow build."""
 
-    markdown_kb: int = Field(2048, ge=1, le=100 * 1024)
+    markdown_kb: Annotated[int, AfterValidator(_check_size)] = 2048
     """Largest content file (.md), in kilobytes."""
-    attachment_mb: int = Field(10, ge=1, le=10 * 1024)
+    attachment_mb: Annotated[int, AfterValidator(_check_size)] = 10
     """Largest file in a bundle or in static/, in megabytes."""
 
     @property

@@ -118,8 +118,9 @@ def _event_problem(event: yaml.Event) -> str | None:
         match = _BAD_VALUE.search(event.value)
         if match is not None:
             return (
-                f"the YAML text holds the character U+{ord(match.group()):04X} (from an "
-                "escape like \\x0b or \\ud800), which a web page cannot show; delete it"
+                f"the value holds the character U+{ord(match.group()):04X}, which no page or "
+                "feed can show (an escape such as \\x00 or \\u0000 in quotes makes it); "
+                "delete the escape"
             )
     return None
 

@@ -64,13 +64,14 @@ class SourceFile:
 
 
 def display_path(path: Path, root: Path) -> str:
-    """Return path relative to root when inside it (POSIX), else as given."""
+    """Return path relative to root when inside it (POSIX), else as given.
+
+    The folders are resolved but not the last name: a symbolic link is shown as the
+    name it has in the folder, and one that loops is shown at all.
+    """
+    located = path.parent.resolve() / path.name
     try:
-        resolved = path.resolve()
-    except (OSError, RuntimeError):  # a symbolic link that loops: resolve its folder only
-        resolved = path.parent.resolve() / path.name
-    try:
-        return printable_name(resolved.relative_to(root.resolve()).as_posix())
+        return printable_name(located.relative_to(root.resolve()).as_posix())
     except ValueError:
         return printable_name(path.as_posix())
 
