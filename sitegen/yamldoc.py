@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from sitegen.errors import ContentError, Problem
+from sitegen.filetypes import char_problem
 
 Loc = tuple[str | int, ...]
 """A path into the front matter: ("documents", 0, "file")."""
@@ -62,8 +63,8 @@ def parse_yaml_mapping(
                 )
             ]
         ) from None
-    except yaml.YAMLError as error:  # a ReaderError: the text holds what YAML refuses
-        raise ContentError([Problem(rel_path, first_line, "", f"invalid YAML: {error}")]) from None
+    except yaml.YAMLError:  # a ReaderError: the text holds a character YAML refuses
+        raise ContentError([_character_problem(text, rel_path, first_line)]) from None
     if not isinstance(data, dict):
         raise ContentError(
             [Problem(rel_path, first_line, "", "the front matter must be 'key: value' lines")]
@@ -74,6 +75,15 @@ def parse_yaml_mapping(
     if problems:
         raise ContentError(problems)
     return data, key_lines
+
+
+def _character_problem(text: str, rel_path: str, first_line: int) -> Problem:
+    """Return the problem of a text that YAML's reader refuses (the sources stage refuses
+    such files already; this keeps any other caller from seeing a traceback)."""
+    found = char_problem(text)
+    if found is None:
+        return Problem(rel_path, first_line, "", "invalid YAML: a character YAML does not accept")
+    return Problem(rel_path, first_line + found[0] - 1, "", found[1])
 
 
 def _compose(text: str) -> tuple[Any, yaml.Node | None]:

@@ -24,6 +24,7 @@ from sitegen.errors import ContentError, UsageError
 from sitegen.filetypes import file_problem, static_file_problem, svg_problem
 from sitegen.scaffold import shorten_slug
 from sitegen.writer import MARKER
+from sitegen.yamldoc import parse_yaml_mapping
 from tests.conftest import REPO, SITE_YAML, Run, make_site
 
 NEWS = "content/news/2017-10-20-memorandum.md"
@@ -44,7 +45,9 @@ def bundle(files: dict[str, str | bytes]) -> dict[str, str | bytes]:
 
 def tree(folder: Path) -> dict[str, bytes]:
     """Return every file under folder with its bytes."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
 
 
 @pytest.fixture(autouse=True)
@@ -335,6 +338,15 @@ def test_linked_folder_in_bundle_is_not_followed(
     assert build_fails(site, run_cli) == [
         f"{BUNDLE}/nahoru: a link to a folder is not followed inside a bundle; "
         "copy the folder in instead"
+    ]
+
+
+def test_yaml_reader_errors_become_problems() -> None:
+    with pytest.raises(ContentError) as error:
+        parse_yaml_mapping("title: A\nplace: Pra\x00ha\n", "content/news/a.md", first_line=2)
+    assert [str(problem) for problem in error.value.problems] == [
+        "content/news/a.md:3: the file contains the control character U+0000; "
+        "delete it (it is invisible in most editors)"
     ]
 
 
