@@ -34,9 +34,16 @@ def web_address_problem(value: str) -> str | None:
         port = split.port
     except ValueError as error:
         return f"{value!r} is not a web address ({error}); {example}"
-    if not split.hostname or port == 0 or split.username is not None:
-        return f"{value!r} is not a web address (no host name, or a user or port 0); {example}"
-    return None
+    flaw = _address_flaw(split.hostname, split.username, port)
+    return f"{value!r} is not a web address ({flaw}); {example}" if flaw else None
+
+
+def _address_flaw(hostname: str | None, username: str | None, port: int | None) -> str | None:
+    if not hostname:
+        return "it has no host name"
+    if username is not None:
+        return "a site address holds no user name"
+    return "port 0 cannot be reached" if port == 0 else None
 
 
 def _check_base_url(value: str) -> str:

@@ -559,9 +559,14 @@ EXAMPLE = "write e.g. https://www.example.cz/"
         ),
         (["build", "--base-url", "foo"], f"{BASE_URL}'foo' is not a web address; {EXAMPLE}"),
         (
+            ["check", "--base-url", "https://x.cz:0/"],
+            "sitegen check: error: argument --base-url: 'https://x.cz:0/' is not a web address "
+            f"(port 0 cannot be reached); {EXAMPLE}",
+        ),
+        (
             ["build", "--base-url", "https://user@x.cz/"],
-            f"{BASE_URL}'https://user@x.cz/' is not a web address (no host name, or a user or "
-            f"port 0); {EXAMPLE}",
+            f"{BASE_URL}'https://user@x.cz/' is not a web address (a site address holds no user "
+            f"name); {EXAMPLE}",
         ),
         (
             ["build", "--jobs", "-5"],
