@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sitegen import __version__
 from sitegen.errors import ContentError, SitegenError
-from sitegen.options import BuildOptions, build_time
+from sitegen.options import BuildOptions, build_time, web_address_problem
 from sitegen.parallel import Progress, no_progress
 from sitegen.pipeline import BuildReport, build, load_site
 
@@ -43,7 +43,7 @@ def make_parser() -> argparse.ArgumentParser:
         "--drafts", action="store_true", help="include drafts and items dated in the future"
     )
     build_parser.add_argument(
-        "--jobs", type=int, default=0, help="processes that render (default: one per core)"
+        "--jobs", type=_jobs, default=0, help="processes that render (default: one per core)"
     )
     build_parser.add_argument(
         "--no-cache", action="store_true", help="neither read nor write SOURCE/.sitegen-cache"
@@ -53,7 +53,7 @@ def make_parser() -> argparse.ArgumentParser:
     serve_parser.add_argument(
         "--output", type=Path, help="preview folder (default: SOURCE/.sitegen-cache/preview)"
     )
-    serve_parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve_parser.add_argument("--port", type=_port, default=8000, help="port (default: 8000)")
     serve_parser.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
     )
@@ -76,13 +76,42 @@ def _site_options(parser: argparse.ArgumentParser) -> None:
         help="site root with site.yaml, content/, templates/, static/ (default: .)",
     )
     parser.add_argument("--content", type=Path, help="content folder (default: SOURCE/content)")
-    parser.add_argument("--base-url", help="public address, overrides site.yaml")
+    parser.add_argument("--base-url", type=_base_url, help="public address, overrides site.yaml")
     loudness = parser.add_mutually_exclusive_group()
     loudness.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     loudness.add_argument(
         "-v", "--verbose", action="store_true", help="also print what each stage did"
     )
     parser.add_argument("--debug", action="store_true", help="show a traceback on failure")
+
+
+MAX_JOBS = 256
+"""More processes than this only exhaust the machine."""
+
+
+def _whole_number(text: str, low: int, high: int, what: str) -> int:
+    """Return text as a whole number from low to high, for argparse's type=."""
+    if not text.isascii() or not text.strip().lstrip("-").isdigit() or len(text) > 12:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; {what}")
+    number = int(text)
+    if not low <= number <= high:
+        raise argparse.ArgumentTypeError(f"{text!r} is out of range; {what}")
+    return number
+
+
+def _jobs(text: str) -> int:
+    return _whole_number(text, 0, MAX_JOBS, f"write 0 (one per core) up to {MAX_JOBS}")
+
+
+def _port(text: str) -> int:
+    return _whole_number(text, 1, 65535, "write a port from 1 to 65535, e.g. 8000")
+
+
+def _base_url(text: str) -> str:
+    problem = web_address_problem(text)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return text
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import stat
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
@@ -10,8 +11,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from sitegen.errors import ContentError, UsageError
-from sitegen.options import BuildOptions, build_time
+from sitegen.errors import ContentError, Problem, UsageError
+from sitegen.filetypes import KB, MB, FileRefused, decode_text, read_regular
+from sitegen.options import BuildOptions, build_time, web_address_problem
 from sitegen.validation import fail, translate_errors
 from sitegen.yamldoc import parse_yaml_mapping
 
@@ -19,8 +21,9 @@ SITE_FILE = "site.yaml"
 
 
 def _check_base_url(value: str) -> str:
-    if not re.fullmatch(r"https?://[^/\s]+(/[^\s?#]*)?", value):
-        raise fail(f"{value!r} is not a web address; write e.g. https://www.example.cz/")
+    problem = web_address_problem(value)
+    if problem is not None:
+        raise fail(problem)
     return value if value.endswith("/") else value + "/"
 
 
@@ -35,6 +38,12 @@ def _check_timezone(value: str) -> str:
 def _check_authority(value: str) -> str:
     if not re.fullmatch(r"[a-z0-9]+([.-][a-z0-9]+)*\.[a-z]{2,}", value):
         raise fail(f"{value!r} is not a domain name; write e.g. socialni-zaclenovani.cz")
+    return value
+
+
+def _check_size(value: int) -> int:
+    if not 1 <= value <= 100_000:
+        raise fail(f"{value} is out of range; write a whole number from 1 to 100000")
     return value
 
 
@@ -57,6 +66,25 @@ class Paging(_Settings):
     """Newest items on the home page."""
     related_news: int = Field(4, ge=0)
     """Related items under a news item."""
+
+
+class Limits(_Settings):
+    """The largest files a build accepts; a bigger one is an error, not a slow build."""
+
+    markdown_kb: Annotated[int, AfterValidator(_check_size)] = 2048
+    """Largest content file (.md), in kilobytes."""
+    attachment_mb: Annotated[int, AfterValidator(_check_size)] = 10
+    """Largest file in a bundle or in static/, in megabytes."""
+
+    @property
+    def markdown_bytes(self) -> int:
+        """Return the largest content file in bytes."""
+        return self.markdown_kb * KB
+
+    @property
+    def attachment_bytes(self) -> int:
+        """Return the largest bundle or static file in bytes."""
+        return self.attachment_mb * MB
 
 
 class MenuLink(_Settings):
@@ -133,6 +161,8 @@ class SiteConfig(_Settings):
     feed_id_authority: Annotated[str, AfterValidator(_check_authority)]
     """Domain used in the feeds' tag: ids; never change it once feeds are out."""
     paging: Paging = Paging()
+    limits: Limits = Limits()
+    """Largest content files and attachments."""
     menu: tuple[MenuLink, ...] = ()
     contact: Contact | None = None
     social: dict[str, str] = {}
@@ -154,9 +184,7 @@ def load_config(site_path: Path, base_url: str | None) -> SiteConfig:
         ContentError: when site.yaml is not valid.
     """
     path = site_path / SITE_FILE
-    if not path.is_file():
-        raise UsageError(f"{path}: not found; --source must be a site folder with {SITE_FILE}")
-    data, lines = parse_yaml_mapping(path.read_text("utf-8"), SITE_FILE, first_line=1)
+    data, lines = parse_yaml_mapping(read_site_file(path), SITE_FILE, first_line=1)
     if base_url is not None:
         data["base_url"] = base_url
     try:
@@ -169,4 +197,41 @@ def load_config(site_path: Path, base_url: str | None) -> SiteConfig:
         raise ContentError(translate_errors(error, SiteConfig, SITE_FILE, line_of)) from None
 
 
-__all__ = ["BuildOptions", "SiteConfig", "build_time", "load_config"]
+SITE_FILE_LIMIT = 1024 * KB
+"""Largest site.yaml: settings are a few kilobytes."""
+
+
+def read_site_file(path: Path) -> str:
+    """Return the text of site.yaml, reading it only when it is a regular file.
+
+    Raises:
+        UsageError: when there is no site.yaml.
+        ContentError: when it is not a regular file, cannot be read, is too large, is
+            not UTF-8 or holds a control character.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise UsageError(
+            f"{path}: not found; --source must be a site folder with {SITE_FILE}"
+        ) from None
+    except OSError as error:
+        raise ContentError(
+            [Problem(SITE_FILE, 0, "", f"cannot be read ({error.strerror})")]
+        ) from None
+    if stat.S_ISDIR(mode):
+        message = f"is a folder; {SITE_FILE} must be a file with the site's settings"
+        raise ContentError([Problem(SITE_FILE, 0, "", message)])
+    try:
+        raw = read_regular(
+            path,
+            SITE_FILE_LIMIT,
+            f"the file is larger than {SITE_FILE_LIMIT // KB} KB; "
+            "settings take a few kilobytes, check the file",
+        )
+    except FileRefused as refused:
+        raise ContentError([Problem(SITE_FILE, 0, "", str(refused))]) from None
+    return decode_text(raw, SITE_FILE)
+
+
+__all__ = ["BuildOptions", "SiteConfig", "build_time", "load_config", "web_address_problem"]

@@ -4,9 +4,11 @@ a build that finds nothing to do never loads the heavier stages."""
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sitegen.errors import UsageError
 from sitegen.parallel import available_cores
@@ -64,6 +66,34 @@ def build_time(environ: dict[str, str] | os._Environ[str]) -> datetime:
     epoch = environ.get("SOURCE_DATE_EPOCH")
     if epoch is None:
         return datetime.now(UTC)
-    if not epoch.strip().isdigit():
+    if not re.fullmatch(r"[0-9]+", epoch.strip(), flags=re.ASCII):
         raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r}: expected whole seconds since 1970")
-    return datetime.fromtimestamp(int(epoch), UTC)
+    try:
+        return datetime.fromtimestamp(int(epoch), UTC)
+    except (OverflowError, OSError, ValueError):
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH={epoch!r}: out of range; expected whole seconds since 1970 "
+            "before the year 10000"
+        ) from None
+
+
+def web_address_problem(value: str) -> str | None:
+    """Return why value is not a usable http(s) address of a site, or None."""
+    example = "write e.g. https://www.example.cz/"
+    if not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", value):
+        return f"{value!r} is not a web address; {example}"
+    try:
+        split = urlsplit(value)
+        port = split.port
+    except ValueError as error:
+        return f"{value!r} is not a web address ({error}); {example}"
+    flaw = _address_flaw(split.hostname, split.username, port)
+    return f"{value!r} is not a web address ({flaw}); {example}" if flaw else None
+
+
+def _address_flaw(hostname: str | None, username: str | None, port: int | None) -> str | None:
+    if not hostname:
+        return "it has no host name"
+    if username is not None:
+        return "a site address holds no user name"
+    return "port 0 cannot be reached" if port == 0 else None

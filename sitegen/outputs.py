@@ -25,6 +25,7 @@ import jinja2
 from sitegen.cache import code_fingerprint, digest, folder_digest
 from sitegen.content.models import Asset
 from sitegen.errors import ContentError, Problem
+from sitegen.filetypes import static_file_problem
 from sitegen.fingerprint import Fingerprinter
 from sitegen.options import BuildOptions
 from sitegen.parallel import Progress, map_in_order
@@ -392,14 +393,19 @@ def _copy_jobs(site: Site, static_path: Path, claims: Output) -> list[CopyJob]:
     for source, assets in holders:
         for asset in assets:
             claims.add_copy(site.urls.output_path(asset.url), asset.source_path, source)
-    _add_static(claims, static_path)
+    _add_static(claims, static_path, site.config.limits.attachment_bytes)
     return [
         CopyJob(path, digest(str(copied.resolve()), repr(FileStat.of(copied))), copied)
         for path, copied in sorted(claims.copies.items())
     ]
 
 
-def _add_static(output: Output, static_path: Path) -> None:
+def _add_static(output: Output, static_path: Path, max_bytes: int) -> None:
+    """Add every file of static/ to copy; refuse links out of it and unsafe or huge files.
+
+    Raises:
+        ContentError: with a problem for each file that cannot be published.
+    """
     if not static_path.is_dir():
         return
     root = static_path.resolve()
@@ -408,16 +414,14 @@ def _add_static(output: Output, static_path: Path) -> None:
         rel = path.relative_to(static_path)
         if not path.is_file() or any(part.startswith(".") for part in rel.parts):
             continue
+        where = f"static/{rel.as_posix()}"
         if not path.resolve().is_relative_to(root):
-            problems.append(
-                Problem(
-                    f"static/{rel.as_posix()}",
-                    0,
-                    "",
-                    "links to a place outside static/; copy the file in instead",
-                )
-            )
+            message: str | None = "links to a place outside static/; copy the file in instead"
+        else:
+            message = static_file_problem(path, max_bytes=max_bytes)
+        if message:
+            problems.append(Problem(where, 0, "", message))
             continue
-        output.add_copy(rel.as_posix(), path, f"static/{rel.as_posix()}")
+        output.add_copy(rel.as_posix(), path, where)
     if problems:
         raise ContentError(problems)

@@ -8,9 +8,12 @@ said and uncomments what applies. A new news item is a draft until its author re
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+import yaml
 
 from sitegen.content.sources import KIND_FOLDERS
 from sitegen.errors import UsageError
@@ -95,6 +98,12 @@ title: {title}
 Text stránky.
 """
 
+MAX_SLUG = 60
+"""Longest slug made from a title: file names and addresses stay readable."""
+
+_BAD_TITLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+"""Line breaks, control characters and bytes that are not UTF-8 (lone surrogates)."""
+
 TEMPLATES = {"news": _NEWS, "locality": _LOCALITY, "partnership": _PARTNERSHIP, "page": _PAGE}
 
 
@@ -105,7 +114,13 @@ def new_file(kind: str, title: str, content_path: Path, now: datetime, tz: ZoneI
         UsageError: when the title gives no slug, the file exists, or a partnership
             has no locality to name.
     """
-    slug = ascii_slug(title)
+    bad = _BAD_TITLE.search(title)
+    if bad is not None:
+        raise UsageError(
+            f"{title!r}: the title must be one line of text without control characters "
+            f"(found U+{ord(bad.group()):04X}); write it on one line"
+        )
+    slug = shorten_slug(ascii_slug(title), MAX_SLUG)
     if not slug:
         raise UsageError(f"{title!r}: the title needs letters or digits to make a file name")
     local = now.astimezone(tz)
@@ -137,8 +152,22 @@ def _slugs(folder: Path) -> list[str]:
     return sorted(p.stem if p.is_file() else p.name for p in folder.iterdir() if p.name[0] != ".")
 
 
+def shorten_slug(slug: str, limit: int) -> str:
+    """Return slug cut to at most limit characters, at a dash when there is one."""
+    if len(slug) <= limit:
+        return slug
+    cut = slug[: limit + 1]
+    return cut[: cut.rfind("-")] if "-" in cut else slug[:limit]
+
+
 def _yaml_text(text: str) -> str:
-    """Return text as a YAML scalar, quoted when YAML would read it otherwise."""
-    if any(c in text for c in ":#'\"[]{}&*!|>%@`,") or text != text.strip():
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return text
+    """Return text as a one-line YAML scalar that reads back as the same text: as it
+    is when YAML reads it so, else in double quotes with YAML's own escapes."""
+    if _dump_scalar(text, None) == text:
+        return text
+    return _dump_scalar(text, '"')
+
+
+def _dump_scalar(text: str, style: str | None) -> str:
+    dumped = yaml.safe_dump({"t": text}, allow_unicode=True, width=2**31 - 1, default_style=style)
+    return dumped.removeprefix('"t": ').removeprefix("t: ").rstrip("\n")

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
 
 from sitegen.errors import ContentError, Problem
+from sitegen.filetypes import char_problem
 
 Loc = tuple[str | int, ...]
 """A path into the front matter: ("documents", 0, "file")."""
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+MAX_DEPTH = 20
+"""Deepest nesting of lists and mappings: front matter needs 3, site.yaml 4."""
+
+_BAD_VALUE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+"""Characters that an escape ("\\x0b", "\\ud800") can put in a value but no page or
+feed can hold: control characters except tab and line feed, surrogates, non-characters."""
 
 
 class _Loader(_BaseLoader):  # type: ignore[valid-type, misc]
@@ -37,10 +46,9 @@ def parse_yaml_mapping(
     Raises:
         ContentError: when the YAML is malformed, not a mapping, or repeats a key.
     """
-    loader = _Loader(text)
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else {}
+        _check_events(text, rel_path, first_line)
+        data, node = _compose(text)
     except yaml.MarkedYAMLError as error:
         line = first_line + _error_line(error, text)
         problem = error.problem or error.context or "malformed YAML"
@@ -55,8 +63,8 @@ def parse_yaml_mapping(
                 )
             ]
         ) from None
-    finally:
-        loader.dispose()
+    except yaml.YAMLError:  # a ReaderError: the text holds a character YAML refuses
+        raise ContentError([_character_problem(text, rel_path, first_line)]) from None
     if not isinstance(data, dict):
         raise ContentError(
             [Problem(rel_path, first_line, "", "the front matter must be 'key: value' lines")]
@@ -67,6 +75,64 @@ def parse_yaml_mapping(
     if problems:
         raise ContentError(problems)
     return data, key_lines
+
+
+def _character_problem(text: str, rel_path: str, first_line: int) -> Problem:
+    """Return the problem of a text that YAML's reader refuses (the sources stage refuses
+    such files already; this keeps any other caller from seeing a traceback)."""
+    found = char_problem(text)
+    if found is None:
+        return Problem(rel_path, first_line, "", "invalid YAML: a character YAML does not accept")
+    return Problem(rel_path, first_line + found[0] - 1, "", found[1])
+
+
+def _compose(text: str) -> tuple[Any, yaml.Node | None]:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else {}), node
+    finally:
+        loader.dispose()
+
+
+def _check_events(text: str, rel_path: str, first_line: int) -> None:
+    """Refuse anchors, aliases, deep nesting and bad escaped characters before anything
+    is built: `yaml.parse` streams events without recursion and without expanding
+    aliases, so a few hundred bytes cannot grow into gigabytes or exhaust the stack.
+
+    Raises:
+        ContentError: at the first such event.
+        yaml.MarkedYAMLError: when the text is malformed.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        message = _event_problem(event)
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH and message is None:
+                message = (
+                    f"the YAML is nested more than {MAX_DEPTH} levels deep; "
+                    "write the value with less nesting"
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        if message is not None:
+            line = first_line + (event.start_mark.line if event.start_mark else 0)
+            raise ContentError([Problem(rel_path, line, "", message)])
+
+
+def _event_problem(event: yaml.Event) -> str | None:
+    if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+        return "anchors and aliases (&name, *name) are not allowed; write the value out"
+    if isinstance(event, yaml.ScalarEvent):
+        match = _BAD_VALUE.search(event.value)
+        if match is not None:
+            return (
+                f"the value holds the character U+{ord(match.group()):04X}, which no page or "
+                "feed can show (an escape such as \\x00 or \\u0000 in quotes makes it); "
+                "delete the escape"
+            )
+    return None
 
 
 def _record_lines(

@@ -220,11 +220,25 @@ def test_static_file_that_would_overwrite_a_page_is_an_error(
     site: Path, run_cli: Callable[..., Run]
 ) -> None:
     (site / "static").mkdir()
-    (site / "static/feed.xml").write_text("<rss/>")
+    (site / "static/robots.txt").write_text("User-agent: *\n")
     result = run_cli("--source", site)
     assert result.problems == [
-        "static/feed.xml: would be written to /feed.xml, which "
-        "/feed.xml already produces; rename one of them"
+        "static/robots.txt: would be written to /robots.txt, which "
+        "robots already produces; rename one of them"
+    ]
+
+
+def test_static_file_of_a_type_that_could_run_scripts_is_an_error(
+    site: Path, run_cli: Callable[..., Run]
+) -> None:
+    (site / "static").mkdir()
+    (site / "static/feed.xml").write_text("<rss/>")
+    (site / "static/utok.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" onload="x()"/>')
+    result = run_cli("--source", site)
+    assert result.status == 1
+    assert [line.split(":")[0] for line in result.problems] == [
+        "static/feed.xml",
+        "static/utok.svg",
     ]
 
 

@@ -12,6 +12,7 @@ BASE = {
     "validation",
     "yamldoc",
     "options",
+    "filetypes",
     "cache",
     "parallel",
     "state",

@@ -2,14 +2,31 @@
 
 Input: the content folder. Output: SourceFile values (text already decoded) and the
 problems found on the way (files that are not UTF-8, stray files, unknown folders).
+
+Only regular files are opened: the type of every entry is taken with stat() first, so a
+named pipe or a device in content/ is reported, never read, and a symbolic link that
+loops or leads outside content/ is reported, never followed.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen.config import Limits
 from sitegen.errors import ContentError, Problem, did_you_mean
+from sitegen.filetypes import (
+    FileRefused,
+    decode_text,
+    file_problem,
+    name_problem,
+    printable_name,
+    read_regular,
+    special_file_problem,
+    stat_problem,
+)
 
 KIND_FOLDERS = {
     "news": "news",
@@ -21,6 +38,9 @@ KIND_FOLDERS = {
 """Folder under content/ → the kind of item its files hold."""
 
 BUNDLE_INDEX = "index.md"
+
+DEFAULT_LIMITS = Limits()
+"""The limits of a site.yaml without a `limits:` section."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,50 +64,87 @@ class SourceFile:
 
 
 def display_path(path: Path, root: Path) -> str:
-    """Return path relative to root when inside it (POSIX), else as given."""
+    """Return path relative to root when inside it (POSIX), else as given.
+
+    The folders are resolved but not the last name: a symbolic link is shown as the
+    name it has in the folder, and one that loops is shown at all.
+    """
+    located = path.parent.resolve() / path.name
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return printable_name(located.relative_to(root.resolve()).as_posix())
     except ValueError:
-        return path.as_posix()
+        return printable_name(path.as_posix())
 
 
-def read_sources(content_path: Path, site_path: Path) -> tuple[SourceFile, ...]:
+def read_sources(
+    content_path: Path, site_path: Path, *, limits: Limits = DEFAULT_LIMITS
+) -> tuple[SourceFile, ...]:
     """Read every content file under content_path, sorted by path.
+
+    limits (site.yaml's `limits:`) caps the size of content files and bundle files.
 
     Raises:
         ContentError: with every problem found, when any file cannot be used.
     """
     sources: list[SourceFile] = []
     problems: list[Problem] = []
-    reader = _Reader(content_path.resolve(), site_path, sources, problems)
-    for child in _listing(content_path):
-        reader.read_top(child)
+    reader = _Reader(content_path.resolve(), site_path, limits, sources, problems)
+    for child, mode in reader.entries(content_path):
+        reader.read_top(child, mode)
     if problems:
         raise ContentError(problems)
     return tuple(sorted(sources, key=lambda source: source.content_key))
-
-
-def _listing(folder: Path) -> list[Path]:
-    """Return the visible entries of folder, sorted by name (file-system order varies)."""
-    return sorted(child for child in folder.iterdir() if not child.name.startswith("."))
 
 
 @dataclass(slots=True)
 class _Reader:
     content_root: Path
     site_path: Path
+    limits: Limits
     sources: list[SourceFile]
     problems: list[Problem]
 
     def report(self, path: Path, line: int, message: str) -> None:
         self.problems.append(Problem(display_path(path, self.site_path), line, "", message))
 
-    def read_top(self, child: Path) -> None:
+    def entries(self, folder: Path) -> list[tuple[Path, int]]:
+        """Return the visible entries of folder that are regular files or folders inside
+        the content folder, with their st_mode, sorted by name (file-system order varies);
+        report the others."""
+        try:
+            with os.scandir(folder) as scan:
+                names = sorted(entry.name for entry in scan if not entry.name.startswith("."))
+        except OSError as error:
+            self.report(folder, 0, stat_problem(error))
+            return []
+        found = []
+        for name in names:
+            mode = self.mode_of(folder / name)
+            if mode is not None:
+                found.append((folder / name, mode))
+        return found
+
+    def mode_of(self, path: Path) -> int | None:
+        """Return the st_mode of path (after its symbolic link), or None after reporting
+        why it cannot be used."""
+        problem = name_problem(path.name)
+        try:
+            mode = path.stat().st_mode
+        except OSError as error:  # a link that loops or leads nowhere, no permission
+            problem = problem or stat_problem(error)
+            mode = 0
+        problem = problem or special_file_problem(mode)
+        if problem is not None:
+            self.report(path, 0, problem)
+            return None
+        return mode if self.is_inside(path) else None
+
+    def read_top(self, child: Path, mode: int) -> None:
         kind = KIND_FOLDERS.get(child.name)
-        if child.is_dir() and kind:
-            for entry in _listing(child):
-                self.read_entry(entry, kind)
-        elif child.is_dir():
+        if stat.S_ISDIR(mode) and kind:
+            for entry, entry_mode in self.entries(child):
+                self.read_entry(entry, entry_mode, kind)
+        elif stat.S_ISDIR(mode):
             hint = did_you_mean(child.name, KIND_FOLDERS)
             folders = ", ".join(f"{name}/" for name in KIND_FOLDERS)
             self.report(child, 0, f"unknown content folder{hint}; use one of {folders}")
@@ -99,10 +156,8 @@ class _Reader:
                 "localities/, partnerships/, pages/ or regions/",
             )
 
-    def read_entry(self, entry: Path, kind: str) -> None:
-        if not self.is_inside(entry):
-            return
-        if entry.is_dir():
+    def read_entry(self, entry: Path, mode: int, kind: str) -> None:
+        if stat.S_ISDIR(mode):
             self.read_bundle(entry, kind)
         elif entry.suffix == ".md":
             self.add(entry, kind, entry.stem, None, ())
@@ -116,7 +171,7 @@ class _Reader:
 
     def read_bundle(self, folder: Path, kind: str) -> None:
         index = folder / BUNDLE_INDEX
-        if not index.is_file():
+        if not os.path.lexists(index):
             self.report(
                 folder,
                 0,
@@ -124,17 +179,41 @@ class _Reader:
                 "with the item's front matter and text",
             )
             return
-        files = tuple(
-            sorted(
-                path.relative_to(folder).as_posix()
-                for path in folder.rglob("*")
-                if path.is_file()
-                and path != index
-                and self.is_inside(path)
-                and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+        self.add(index, kind, folder.name, folder, self.bundle_files(folder))
+
+    def bundle_files(self, folder: Path) -> tuple[str, ...]:
+        """Return the publishable files of a bundle besides index.md; report the others.
+
+        The walk uses a stack, not recursion, and enters only real folders, so neither
+        deep nor linked folders can make it run without end.
+        """
+        files: list[str] = []
+        stack = [folder]
+        while stack:
+            current = stack.pop()
+            for path, mode in self.entries(current):
+                if stat.S_ISDIR(mode):
+                    self.enter(path, stack)
+                elif path != folder / BUNDLE_INDEX:
+                    self.add_bundle_file(path, folder, files)
+        return tuple(sorted(files))
+
+    def enter(self, path: Path, stack: list[Path]) -> None:
+        if path.is_symlink():
+            self.report(
+                path,
+                0,
+                "a link to a folder is not followed inside a bundle; copy the folder in instead",
             )
-        )
-        self.add(index, kind, folder.name, folder, files)
+        else:
+            stack.append(path)
+
+    def add_bundle_file(self, path: Path, folder: Path, files: list[str]) -> None:
+        problem = file_problem(path, max_bytes=self.limits.attachment_bytes)
+        if problem is not None:
+            self.report(path, 0, problem)
+        else:
+            files.append(path.relative_to(folder).as_posix())
 
     def is_inside(self, path: Path) -> bool:
         if path.resolve().is_relative_to(self.content_root):
@@ -158,16 +237,15 @@ class _Reader:
         self.sources.append(SourceFile(rel_path, kind, name, text, bundle, files, key))
 
     def decode(self, path: Path) -> str | None:
-        raw = path.read_bytes()
+        too_large = (
+            f"the file is larger than {self.limits.markdown_kb} KB; split the text into "
+            "several items, or raise limits.markdown_kb in site.yaml"
+        )
         try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            line = raw[: error.start].count(b"\n") + 1
-            byte = raw[error.start]
-            self.report(
-                path,
-                line,
-                f"the file is not UTF-8 text (byte 0x{byte:02X}); save it with the UTF-8 encoding",
-            )
-            return None
-        return text.replace("\r\n", "\n").replace("\r", "\n")
+            raw = read_regular(path, self.limits.markdown_bytes, too_large)
+            return decode_text(raw, display_path(path, self.site_path))
+        except FileRefused as refused:
+            self.report(path, 0, str(refused))
+        except ContentError as error:
+            self.problems.extend(error.problems)
+        return None
