@@ -51,9 +51,14 @@ def make_parser() -> argparse.ArgumentParser:
     serve_parser.add_argument(
         "--output", type=Path, help="preview folder (default: SOURCE/.sitegen-cache/preview)"
     )
-    serve_parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve_parser.add_argument(
-        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+        "--port", type=int, default=8000, help="port (default: 8000; 0: any free port)"
+    )
+    serve_parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, this computer only; 0.0.0.0 shows "
+        "the drafts to the whole network)",
     )
     check_parser = commands.add_parser(
         "check", help="build into a temporary folder and check links, feeds and sitemap"

@@ -400,7 +400,7 @@ def listen(host: str, port: int) -> list[socket.socket]:
         UsageError: when the port is taken or the address cannot be listened on.
     """
     if not 0 <= port <= 65535:
-        raise UsageError(f"--port {port}: a port is a number from 1 to 65535")
+        raise UsageError(f"--port {port}: write a number from 1 to 65535 (0: any free port)")
     try:
         return bind_sockets(port, address=host)
     except OSError as error:

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.server import exposure_warning, host_policy
-from tests.conftest import NOW_EPOCH, REPO, make_site
+from tests.conftest import NOW_EPOCH, REPO, Run, make_site
 
 NEWS = "---\ntitle: První zpráva\ndate: 2020-01-01\nregions: [praha]\n---\nText zprávy.\n"
 BROKEN_NEWS = NEWS.replace("2020-01-01", "2020-13-45")
@@ -344,6 +344,15 @@ def test_ctrl_c_during_the_first_build_stops_at_once(
     assert preview.wait() == 0
     assert time.monotonic() - started < 3
     assert preview.output.endswith("Building the preview...\nPreview stopped.\n"), preview.output
+
+
+def test_port_out_of_range_is_a_usage_error(tmp_path: Path, run_cli: Callable[..., Run]) -> None:
+    site = two_news_site(tmp_path / "site")
+    result = run_cli("serve", "--source", site, "--port", "70000")
+    assert (result.status, result.err) == (
+        2,
+        "sitegen: --port 70000: write a number from 1 to 65535 (0: any free port)\n",
+    )
 
 
 @pytest.mark.parametrize(
