@@ -224,6 +224,8 @@ def add_overlay(page: bytes, problems: list[str], note: str = LAST_GOOD_NOTE) ->
 class HostPolicy:
     """Which Host headers (and websocket origins) name this preview."""
 
+    url: str
+    """The preview's address, as printed."""
     names: frozenset[str]
     """Accepted `host:port` values, lower case."""
     port: int
@@ -249,7 +251,8 @@ def host_policy(host: str, port: int) -> HostPolicy:
     names = {f"{name}:{port}" for name in hosts}
     if port == 80:  # browsers leave out the default port
         names |= hosts
-    return HostPolicy(frozenset(names), port, any_address=host in ("", "0.0.0.0", "::"))
+    url = f"http://{listened}:{port}/"
+    return HostPolicy(url, frozenset(names), port, any_address=host in ("", "0.0.0.0", "::"))
 
 
 def _is_ip_with_port(value: str, port: int) -> bool:
@@ -266,10 +269,13 @@ def _is_ip_with_port(value: str, port: int) -> bool:
 class _RefusedHostHandler(web.RequestHandler):
     """Answers requests whose Host header names another site."""
 
+    def initialize(self, url: str) -> None:
+        self.url = url
+
     def prepare(self) -> None:
         self.set_status(400)
         self.set_header("Content-Type", "text/plain; charset=utf-8")
-        self.finish("Bad request: this preview answers only to its own address.\n")
+        self.finish(f"Bad request: the preview answers only at {self.url}\n")
 
 
 class _GuardedApplication(web.Application):
@@ -284,12 +290,15 @@ class _GuardedApplication(web.Application):
     ) -> web._HandlerDelegate:
         """Return the handler of request, or the refusal when its Host is not ours."""
         if not self.policy.allows(request.headers.get("Host", "")):
-            return self.get_handler_delegate(request, _RefusedHostHandler)
+            return self.get_handler_delegate(request, _RefusedHostHandler, {"url": self.policy.url})
         return super().find_handler(request, **kwargs)
 
 
 class _LiveReloadSocket(LiveReloadHandler):  # type: ignore[misc]
-    """livereload's socket, open only to pages of the preview (livereload accepts all)."""
+    """livereload's socket, open only to pages of the preview (livereload accepts all).
+
+    tornado also lets in an origin equal to the Host header, which has been checked.
+    """
 
     def initialize(self, policy: HostPolicy) -> None:
         self.policy = policy
@@ -445,10 +454,10 @@ def serve(options: BuildOptions, host: str, port: int) -> int:
     warning = exposure_warning(host, [sock.getsockname()[0] for sock in sockets])
     if warning:
         print(warning, file=sys.stderr)
-    url = f"http://{_url_host(host)}:{port}/"
-    print(f"Preview: {url} (drafts shown; Ctrl-C stops)", file=sys.stderr)
+    policy = host_policy(host, port)
+    print(f"Preview: {policy.url} (drafts shown; Ctrl-C stops)", file=sys.stderr)
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C before the loop took the signal
-        asyncio.run(_serve(Preview(options), sockets, host_policy(host, port)))
+        asyncio.run(_serve(Preview(options), sockets, policy))
     # A second Ctrl-C, while a build in progress winds down, ends the process at once.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     print("Preview stopped.", file=sys.stderr)
@@ -511,7 +520,3 @@ def _notifier(loop: asyncio.AbstractEventLoop, stop: threading.Event) -> Notify:
             loop.call_soon_threadsafe(reload_browsers)
 
     return notify
-
-
-def _url_host(host: str) -> str:
-    return f"[{host}]" if ":" in host else host

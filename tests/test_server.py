@@ -6,7 +6,9 @@ it (to the whole process group), and it is always stopped, within a time limit.
 
 from __future__ import annotations
 
+import asyncio
 import http.client
+import json
 import os
 import re
 import signal
@@ -19,6 +21,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from tornado.httpclient import HTTPRequest
+from tornado.websocket import websocket_connect
 
 from sitegen.server import exposure_warning, host_policy
 from tests.conftest import NOW_EPOCH, REPO, Run, make_site
@@ -195,7 +199,7 @@ def test_requests_for_other_hosts_are_refused(served: int) -> None:
         status, text = request(served, "/aktuality/budouci/", host=host)
         assert (status, text) == (
             400,
-            "Bad request: this preview answers only to its own address.\n",
+            f"Bad request: the preview answers only at http://127.0.0.1:{served}/\n",
         ), host
     assert request(served, "/livereload.js", host=f"evil.example:{served}")[0] == 400
     assert request(served, "/", host=None)[0] == 400
@@ -298,6 +302,41 @@ def test_a_burst_of_changes_rebuilds_once(
     wait_for(lambda: preview.count("Rebuilt: ") >= 1)
     time.sleep(1)
     assert preview.count("Rebuilt: ") == 1, preview.output
+    preview.stop()
+
+
+async def next_message_after_edit(port: int, path: Path) -> dict[str, object]:
+    """Open the live reload socket as livereload.js does, edit path, return what comes."""
+    origin = f"http://127.0.0.1:{port}"
+    request = HTTPRequest(f"ws://127.0.0.1:{port}/livereload", headers={"Origin": origin})
+    connection = await websocket_connect(request)
+
+    async def receive() -> dict[str, object]:
+        message = await connection.read_message()
+        assert isinstance(message, str)
+        received: dict[str, object] = json.loads(message)
+        return received
+
+    try:
+        await connection.write_message(json.dumps({"command": "hello", "protocols": []}))
+        assert (await asyncio.wait_for(receive(), 10))["command"] == "hello"
+        await connection.write_message(json.dumps({"command": "info", "url": origin + "/"}))
+        path.write_text(NEWS.replace("Text zprávy.", "Znovu."), encoding="utf-8")
+        return await asyncio.wait_for(receive(), 20)
+    finally:
+        connection.close()
+
+
+def test_open_pages_reload_after_a_rebuild(
+    tmp_path: Path, start_preview: Callable[..., PreviewProcess]
+) -> None:
+    site = two_news_site(tmp_path / "site")
+    preview = start_preview(site)
+    wait_for(lambda: get(preview.port, "/")[0] == 200)
+    path = site / "content/news/2020-01-01-prvni.md"
+    message = asyncio.run(next_message_after_edit(preview.port, path))
+    assert message["command"] == "reload"
+    assert "Znovu." in get(preview.port, "/aktuality/prvni/")[1]
     preview.stop()
 
 
