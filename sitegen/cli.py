@@ -53,9 +53,14 @@ def make_parser() -> argparse.ArgumentParser:
     serve_parser.add_argument(
         "--output", type=Path, help="preview folder (default: SOURCE/.sitegen-cache/preview)"
     )
-    serve_parser.add_argument("--port", type=_port, default=8000, help="port (default: 8000)")
     serve_parser.add_argument(
-        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+        "--port", type=_port, default=8000, help="port (default: 8000; 0: any free port)"
+    )
+    serve_parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, this computer only; 0.0.0.0 shows "
+        "the drafts to the whole network)",
     )
     check_parser = commands.add_parser(
         "check", help="build into a temporary folder and check links, feeds and sitemap"
@@ -104,7 +109,9 @@ def _jobs(text: str) -> int:
 
 
 def _port(text: str) -> int:
-    return _whole_number(text, 1, 65535, "write a port from 1 to 65535, e.g. 8000")
+    return _whole_number(
+        text, 0, 65535, "write a port from 1 to 65535, e.g. 8000, or 0 for any free port"
+    )
 
 
 def _base_url(text: str) -> str:

@@ -1,118 +1,17 @@
-"""The press officer's commands: serve (in a subprocess), new, check."""
+"""The press officer's commands: new and check (serve is in test_server.py)."""
 
 from __future__ import annotations
 
-import http.client
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from sitegen.scaffold import KINDS
-from tests.conftest import LOCALITY, NOW_EPOCH, REPO, Run, make_site
+from tests.conftest import LOCALITY, REPO, Run, make_site
 
 NEWS = "---\ntitle: První zpráva\ndate: 2020-01-01\nregions: [praha]\n---\nText zprávy.\n"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def get(port: int, path: str) -> tuple[int, str]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        return response.status, response.read().decode()
-    finally:
-        connection.close()
-
-
-def wait_for(condition: Callable[[], bool], seconds: float = 15) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if condition():
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError("timed out")
-
-
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Path, int]]:
-    site = make_site(
-        tmp_path / "site",
-        {
-            "content/news/2020-01-01-prvni.md": NEWS,
-            "content/news/2030-01-01-budouci.md": NEWS.replace("2020", "2030"),
-        },
-    )
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            str(REPO / "build.py"),
-            "serve",
-            "--source",
-            str(site),
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "SOURCE_DATE_EPOCH": str(NOW_EPOCH)},
-    )
-    try:
-        wait_for(lambda: get(port, "/")[0] == 200)
-        yield site, port
-    finally:
-        server.send_signal(signal.SIGINT)
-        out, _ = server.communicate(timeout=15)
-        assert server.returncode == 0, out.decode()
-        assert "Preview stopped." in out.decode()
-
-
-def test_serve_shows_future_items_marked_and_refuses_paths_outside(
-    served: tuple[Path, int],
-) -> None:
-    _site, port = served
-    status, page = get(port, "/aktuality/budouci/")
-    assert status == 200
-    assert "Naplánováno na" in page
-    assert "livereload.js" in page
-    assert get(port, "/../site.yaml")[0] == 403
-    assert get(port, "/%2e%2e/site.yaml")[0] == 403
-    assert get(port, "/neni-tu/")[0] == 404
-
-
-def test_serve_rebuilds_shows_errors_and_recovers(served: tuple[Path, int]) -> None:
-    site, port = served
-    path = site / "content/news/2020-01-01-prvni.md"
-    path.write_text(NEWS.replace("Text zprávy.", "Nový text."), encoding="utf-8")
-    wait_for(lambda: "Nový text." in get(port, "/aktuality/prvni/")[1])
-
-    path.write_text(NEWS.replace("2020-01-01", "2020-13-45"), encoding="utf-8")
-    wait_for(lambda: "sitegen-chyby" in get(port, "/aktuality/prvni/")[1])
-    page = get(port, "/aktuality/prvni/")[1]
-    assert "2020-01-01-prvni.md:3: date: &#x27;2020-13-45&#x27; is not a date" in page
-    assert "Nový text." in page  # the last good page stays served
-    assert "sitegen-chyby" in get(port, "/")[1]  # on every page
-
-    path.write_text(NEWS.replace("Text zprávy.", "Opraveno."), encoding="utf-8")
-    wait_for(lambda: "Opraveno." in get(port, "/aktuality/prvni/")[1])
-    assert "sitegen-chyby" not in get(port, "/aktuality/prvni/")[1]
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -581,7 +581,7 @@ EXAMPLE = "write e.g. https://www.example.cz/"
         (
             ["serve", "--port", "70000"],
             "sitegen serve: error: argument --port: '70000' is out of range; "
-            "write a port from 1 to 65535, e.g. 8000",
+            "write a port from 1 to 65535, e.g. 8000, or 0 for any free port",
         ),
     ],
 )
