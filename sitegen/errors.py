@@ -3,6 +3,7 @@
 Exception tree:
     SitegenError
     ├── ContentError   the content (or site.yaml, or a template) is wrong: exit 1
+    ├── WriteError     the output cannot be written (a full disk, no permission): exit 1
     └── UsageError     the command line or the folders are wrong: exit 2
 """
 
@@ -44,6 +45,10 @@ class ContentError(SitegenError):
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = tuple(sorted(set(problems)))
         super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+class WriteError(SitegenError):
+    """The site could not be written; the previous output is kept (or finished later)."""
 
 
 class UsageError(SitegenError):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sitegen.cache import code_fingerprint
-from sitegen.errors import UsageError
+from sitegen.errors import UsageError, WriteError
 from sitegen.lock import Notes, build_lock
 from sitegen.options import BuildOptions
 from sitegen.parallel import Progress, no_progress
@@ -31,7 +31,7 @@ from sitegen.state import (
     state_key,
     state_path,
 )
-from sitegen.writer import MARKER, check_output_path, recover
+from sitegen.writer import MARKER, check_output_path, pending_journal, recover
 
 if TYPE_CHECKING:
     from sitegen.cache import Cache
@@ -69,12 +69,26 @@ def build(
     Raises:
         UsageError: for unusable folders (nothing is written).
         ContentError: for problems in content, site.yaml or templates (nothing is written).
+        WriteError: when files cannot be read or written (a full disk, no permission).
 
     report receives what each stage did; notice what the user must know at once (that
     the build waits for another one).
     """
     started = time.perf_counter()
     check_folders(options)
+    try:
+        return _build(options, report, progress, notice, started)
+    except OSError as error:
+        raise WriteError(_write_problem(error, options)) from error
+
+
+def _build(
+    options: BuildOptions,
+    report: Reporter,
+    progress: Progress,
+    notice: Reporter,
+    started: float,
+) -> BuildReport:
     with build_lock(options, notice) as notes:
         options = _usable_cache(options, notes)
         recover(options.output_path)
@@ -90,6 +104,18 @@ def build(
         _keep_state(options, state, notes)
     seconds = time.perf_counter() - started
     return BuildReport(state.pages, len(state.outputs), written, rendered, seconds, tuple(notes))
+
+
+def _write_problem(error: OSError, options: BuildOptions) -> str:
+    """Return what went wrong with the files, and what became of the output."""
+    where = f"{error.filename}: " if error.filename else ""
+    what = error.strerror or str(error)
+    if pending_journal(options.output_path).exists():
+        return (
+            f"{where}{what}; the build stopped while updating {options.output_path}: "
+            "fix the cause and build again to finish it"
+        )
+    return f"{where}{what}; nothing was changed in {options.output_path}"
 
 
 def _assemble(

@@ -191,6 +191,11 @@ def begin_commit(output_path: Path) -> Commit:
     return commit
 
 
+def pending_journal(output_path: Path) -> Path:
+    """Return where a committed build's journal waits until it has been carried out."""
+    return output_path.resolve().parent / f".{output_path.name}.journal"
+
+
 def recover(output_path: Path) -> None:
     """Roll forward a committed build that was killed, and remove stale staging folders."""
     parent = output_path.resolve().parent

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import itertools
 import json
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -27,6 +29,7 @@ from tests.test_golden import tree
 
 ITEMS = 120
 """News items of the corpus sites: about six a year from 2008 on."""
+NEWS = "---\ntitle: Zpráva\ndate: 2024-01-01\n---\nText zprávy.\n"
 STAGES = ("jinja2", "markdown", "pydantic", "feedgen", "nh3", "babel", "yaml")
 
 
@@ -340,3 +343,90 @@ def test_state_is_one_json_document_with_a_checksum(corpus: Path) -> None:
     report = build(no_search(options_for(corpus)))  # a damaged state is no state
     assert report.pages_rendered == report.pages
     assert report.written == 0
+
+
+def _failing_write(error: OSError, inside: str) -> Callable[[Path, bytes], int]:
+    original = Path.write_bytes
+
+    def write_bytes(self: Path, data: bytes) -> int:
+        if inside in str(self):
+            raise OSError(error.errno, error.strerror, str(self))
+        return original(self, data)
+
+    return write_bytes
+
+
+def test_a_full_disk_is_one_line_and_leaves_the_output(
+    tmp_path: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(tmp_path / "site", {"content/news/2024-01-01-a.md": NEWS})
+    assert run_cli("--source", site).status == 0
+    before = tree(site / "public")
+    (site / "content/news/2024-01-01-a.md").write_text(NEWS + "\nNový odstavec.\n")
+    full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    monkeypatch.setattr(Path, "write_bytes", _failing_write(full, ".public.pending"))
+    result = run_cli("--source", site)
+    monkeypatch.undo()
+    assert result.status == 1
+    [line] = result.err.splitlines()
+    assert line.startswith(f"sitegen: {site.resolve()}/.public.pending/")
+    assert line.endswith(f": No space left on device; nothing was changed in {site}/public")
+    assert tree(site / "public") == before
+    assert not list(site.glob(".public.*"))
+
+
+def test_an_output_parent_that_cannot_be_written_is_one_line(
+    tmp_path: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(tmp_path / "site", {})
+    original = Path.mkdir
+
+    def mkdir(self: Path, *args: object, **kwargs: object) -> None:
+        if self.name == ".public.pending":
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "mkdir", mkdir)
+    result = run_cli("--source", site)
+    monkeypatch.undo()
+    assert result.status == 1
+    assert result.err == (
+        f"sitegen: {site.resolve()}/.public.pending: Permission denied; "
+        f"nothing was changed in {site}/public\n"
+    )
+    assert not (site / "public").exists()
+
+
+def test_a_cache_that_cannot_be_written_is_skipped_with_a_warning(
+    tmp_path: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(tmp_path / "site", {})
+
+    def refuse(path: Path, state: object) -> None:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+
+    def no_database(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr("sitegen.pipeline.save_state", refuse)
+    monkeypatch.setattr("sitegen.cache.sqlite3.connect", no_database)
+    result = run_cli("--source", site)
+    assert result.status == 0, result.err
+    warnings = [line for line in result.err.splitlines() if line.startswith("warning:")]
+    assert [warning.split(" (")[0] for warning in warnings] == [
+        f"warning: the build cache {site}/.sitegen-cache/cache.sqlite cannot be used",
+        "warning: the build state could not be kept",
+    ]
+    assert (site / "public/index.html").is_file()
+
+
+def test_staging_folders_of_killed_builds_are_removed(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    site = make_site(tmp_path / "site", {})
+    for stale in (".public.staging-4242", ".public.old-4243", ".public.pending"):
+        (site / stale / "aktuality").mkdir(parents=True)
+        (site / stale / "aktuality/index.html").write_text("stará")
+    (site / ".public.journal.tmp").write_text("{")
+    assert run_cli("--source", site).status == 0
+    assert sorted(p.name for p in site.iterdir() if p.name.startswith(".public")) == []
