@@ -244,7 +244,7 @@ def load_site(
     config = load_config(options.site_path, options.base_url)
     urls = Urls(config.base_url)
     sources = read_sources(options.content_path, options.site_path, limits=config.limits)
-    entries = load_entries(sources, urls, options.static_path, config.tz)
+    entries = load_entries(sources, urls, options.static_path, config.tz, cache)
     return link_site(
         entries,
         config,

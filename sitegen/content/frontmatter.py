@@ -6,9 +6,11 @@ item, the Markdown body and the line where it starts).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
+from sitegen.cache import Cache, code_fingerprint, digest
 from sitegen.errors import ContentError, Problem
 from sitegen.yamldoc import Loc, parse_yaml_mapping
 
@@ -34,8 +36,11 @@ class FrontMatter:
         return self.first_line
 
 
-def split_front_matter(text: str, rel_path: str) -> FrontMatter:
+def split_front_matter(text: str, rel_path: str, cache: Cache | None = None) -> FrontMatter:
     """Split text into front matter and body and parse the front matter.
+
+    A front matter parsed before (the same YAML text) comes from cache: parsing YAML
+    with the line of every key is the costliest part of reading a site.
 
     Raises:
         ContentError: when the block is missing, unclosed or not valid YAML.
@@ -67,5 +72,30 @@ def split_front_matter(text: str, rel_path: str) -> FrontMatter:
         )
     yaml_text = "\n".join(lines[1:end])
     body = "\n".join(lines[end + 1 :])
-    data, key_lines = parse_yaml_mapping(yaml_text, rel_path, first_line=2)
-    return FrontMatter(data, key_lines, body, body_line=end + 2)
+    parsed = _parse(yaml_text, rel_path, cache or Cache(None))
+    return FrontMatter(parsed[0], parsed[1], body, body_line=end + 2)
+
+
+def _parse(yaml_text: str, rel_path: str, cache: Cache) -> tuple[dict[str, Any], dict[Loc, int]]:
+    key = digest(code_fingerprint(), yaml_text)
+    value = cache.get("front", key)
+    try:
+        if value is not None:
+            data, lines = value["data"], {tuple(loc): int(line) for loc, line in value["lines"]}
+            if isinstance(data, dict):
+                return data, lines
+    except (TypeError, KeyError, ValueError):
+        pass  # damaged: parse again
+    data, lines = parse_yaml_mapping(yaml_text, rel_path, first_line=2)
+    if _survives_json(data):  # not a set, bytes or a number as a key: those are not kept
+        cache.put(
+            "front", key, {"data": data, "lines": [[list(loc), n] for loc, n in lines.items()]}
+        )
+    return data, lines
+
+
+def _survives_json(data: dict[str, Any]) -> bool:
+    try:
+        return bool(json.loads(json.dumps(data)) == data)
+    except (TypeError, ValueError, RecursionError):
+        return False

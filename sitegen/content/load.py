@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sitegen.cache import Cache
 from sitegen.content.frontmatter import FrontMatter, split_front_matter
 from sitegen.content.models import Asset
 from sitegen.content.schema import SLUG_PATTERN, DocumentRef, validate_front_matter
@@ -51,7 +52,11 @@ class Entry:
 
 
 def load_entries(
-    sources: Iterable[SourceFile], urls: Urls, static_path: Path, tz: ZoneInfo
+    sources: Iterable[SourceFile],
+    urls: Urls,
+    static_path: Path,
+    tz: ZoneInfo,
+    cache: Cache | None = None,
 ) -> tuple[Entry, ...]:
     """Parse and validate every source; derive slugs and URLs; check slugs are unique.
 
@@ -62,7 +67,7 @@ def load_entries(
     problems: list[Problem] = []
     for source in sources:
         try:
-            entries.append(_load_entry(source, urls, tz))
+            entries.append(_load_entry(source, urls, tz, cache))
         except ContentError as error:
             problems.extend(error.problems)
     problems.extend(_duplicate_slugs(entries))
@@ -73,8 +78,8 @@ def load_entries(
     return tuple(entries)
 
 
-def _load_entry(source: SourceFile, urls: Urls, tz: ZoneInfo) -> Entry:
-    front = split_front_matter(source.text, source.rel_path)
+def _load_entry(source: SourceFile, urls: Urls, tz: ZoneInfo, cache: Cache | None) -> Entry:
+    front = split_front_matter(source.text, source.rel_path, cache)
     meta = validate_front_matter(source.kind, front, source.rel_path, tz)
     slug = _slug(source, front, meta)
     url = _url(source.kind, slug, urls)

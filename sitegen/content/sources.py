@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.config import Limits
@@ -103,9 +103,29 @@ class _Reader:
     limits: Limits
     sources: list[SourceFile]
     problems: list[Problem]
+    folders: dict[Path, Path] = field(default_factory=dict)
+    """Folder → the folder resolved: resolving every file's path costs a system call
+    per path component, which dominated reading a large site."""
 
     def report(self, path: Path, line: int, message: str) -> None:
-        self.problems.append(Problem(display_path(path, self.site_path), line, "", message))
+        self.problems.append(Problem(self.shown(path), line, "", message))
+
+    def located(self, path: Path) -> Path:
+        """Return path with its folders resolved (not its last name, which may be a link)."""
+        folder = self.folders.get(path.parent)
+        if folder is None:
+            folder = self.folders[path.parent] = path.parent.resolve()
+        return folder / path.name
+
+    def shown(self, path: Path) -> str:
+        """Return path as messages show it: relative to the site root (see display_path)."""
+        root = self.folders.get(self.site_path)
+        if root is None:
+            root = self.folders[self.site_path] = self.site_path.resolve()
+        try:
+            return printable_name(self.located(path).relative_to(root).as_posix())
+        except ValueError:
+            return printable_name(path.as_posix())
 
     def entries(self, folder: Path) -> list[tuple[Path, int]]:
         """Return the visible entries of folder that are regular files or folders inside
@@ -216,7 +236,9 @@ class _Reader:
             files.append(path.relative_to(folder).as_posix())
 
     def is_inside(self, path: Path) -> bool:
-        if path.resolve().is_relative_to(self.content_root):
+        located = self.located(path)
+        target = path.resolve() if located.is_symlink() else located
+        if target.is_relative_to(self.content_root):
             return True
         self.report(
             path,
@@ -232,8 +254,8 @@ class _Reader:
         text = self.decode(path)
         if text is None:
             return
-        key = path.resolve().relative_to(self.content_root).as_posix()
-        rel_path = display_path(path, self.site_path)
+        key = self.located(path).relative_to(self.content_root).as_posix()
+        rel_path = self.shown(path)
         self.sources.append(SourceFile(rel_path, kind, name, text, bundle, files, key))
 
     def decode(self, path: Path) -> str | None:
@@ -243,7 +265,7 @@ class _Reader:
         )
         try:
             raw = read_regular(path, self.limits.markdown_bytes, too_large)
-            return decode_text(raw, display_path(path, self.site_path))
+            return decode_text(raw, self.shown(path))
         except FileRefused as refused:
             self.report(path, 0, str(refused))
         except ContentError as error:
