@@ -537,17 +537,34 @@ def _unique_titles(routes: list[Route]) -> list[Route]:
 
 
 def _with_crumbs(routes: list[Route], home_url: str) -> list[Route]:
-    """Give each page the trail of the pages whose URLs contain its own."""
+    """Give each page the trail of the pages whose URLs contain its own.
+
+    Pages with the same parents share one trail object, so that fingerprinting a page
+    (outputs.py) meets a trail it has seen and does not walk it again.
+    """
     titles = {route.url: route.title for route in routes}
     titles[home_url] = "Úvodní stránka"
-    return [replace(route, crumbs=_crumbs(route.url, home_url, titles)) for route in routes]
+    trails: dict[tuple[str, ...], tuple[Crumb, ...]] = {}
+    return [replace(route, crumbs=_crumbs(route.url, home_url, titles, trails)) for route in routes]
 
 
-def _crumbs(url: str, home_url: str, titles: dict[str, str]) -> tuple[Crumb, ...]:
+def _crumbs(
+    url: str,
+    home_url: str,
+    titles: dict[str, str],
+    trails: dict[tuple[str, ...], tuple[Crumb, ...]],
+) -> tuple[Crumb, ...]:
     if url == home_url:
         return ()
     segments = url[len(home_url) :].strip("/").split("/")
-    parents = [
-        home_url + "".join(f"{part}/" for part in segments[:n]) for n in range(len(segments))
-    ]
-    return tuple(Crumb(titles[parent], parent) for parent in parents if parent in titles)
+    parents = tuple(
+        parent
+        for parent in (
+            home_url + "".join(f"{part}/" for part in segments[:n]) for n in range(len(segments))
+        )
+        if parent in titles
+    )
+    trail = trails.get(parents)
+    if trail is None:
+        trail = trails[parents] = tuple(Crumb(titles[parent], parent) for parent in parents)
+    return trail

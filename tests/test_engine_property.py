@@ -67,7 +67,8 @@ def _change(path: Path, kind: str, value: object) -> None:
         day = int(str(value))
         lines = text.splitlines()
         lines = [
-            f"date: 2023-0{1 + day % 9}-{1 + day % 28:02d}" if x.startswith("date:") else x for x in lines
+            f"date: 2023-0{1 + day % 9}-{1 + day % 28:02d}" if x.startswith("date:") else x
+            for x in lines
         ]
         path.write_text("\n".join(lines) + "\n")
     elif kind == "rename":
