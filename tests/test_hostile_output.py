@@ -3,19 +3,25 @@ HTML, markup in feeds and characters XML cannot hold (issue 11)."""
 
 from __future__ import annotations
 
+import dataclasses
 import signal
 from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from types import FrameType
-from typing import TypeVar
+from typing import Any, TypeVar
 
+import feedparser
 import pytest
 
 from sitegen.content.frontmatter import split_front_matter
-from sitegen.content.models import Body
-from sitegen.markup import Renderer, sanitize_body_html
+from sitegen.content.models import Body, NewsItem
+from sitegen.feeds import render_feed
+from sitegen.markup import ALLOWED_TAGS, Renderer, sanitize_body_html
+from sitegen.pipeline import load_site
+from sitegen.routes import FeedSpec
 from sitegen.typography import typeset_html, typeset_text
-from tests.conftest import REPO, Run, make_site
+from tests.conftest import REPO, Run, make_site, options_for
 
 T = TypeVar("T")
 NB = "\u00a0"
@@ -313,3 +319,118 @@ def test_sanitising_a_rendered_body_again_changes_no_byte() -> None:
 def test_sanitising_keeps_non_breaking_spaces_as_written() -> None:
     html = f"<p>a{NB}b&nbsp;c</p><p onclick='x'>d</p>"
     assert sanitize_body_html(html) == f"<p>a{NB}b&nbsp;c</p><p>d</p>"
+
+
+# 4 and 6. Feeds ----------------------------------------------------------------------
+
+ATTACKS = (
+    "Úvod.\n\n<img src=x onerror=alert(1)> <a href='javascript:alert(1)'>odkaz</a>\n\n"
+    "<svg onload=alert(1)><circle/></svg> <iframe src='https://zlo.cz'></iframe>\n\n"
+    '<a href="jav&#x09;ascript:alert(1)">druhý</a> <object data=x>objekt</object>\n\n'
+    "<form action=x><input value=y></form> <details open ontoggle=alert(1)>d</details>\n"
+)
+POISONED_SUMMARY = "<img src=x onerror=alert(1)> & <script>alert(2)</script>"
+
+
+class _Elements(HTMLParser):
+    """Collects the elements and attributes of an HTML fragment, and its text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: set[str] = set()
+        self.attributes: list[tuple[str, str]] = []
+        self.text = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.add(tag)
+        self.attributes += [(name, value or "") for name, value in attrs]
+
+    def handle_data(self, data: str) -> None:
+        self.text += data
+
+
+def elements(html: str) -> _Elements:
+    parser = _Elements()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def entry_html(entry: Any) -> list[str]:
+    """Return every HTML text of a feed entry that a reader would render."""
+    return [entry.get("summary", "")] + [content.value for content in entry.get("content", [])]
+
+
+def assert_harmless(feed_bytes: bytes) -> None:
+    feed = feedparser.parse(feed_bytes, sanitize_html=False)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.entries
+    for entry in feed.entries:
+        for html in entry_html(entry):
+            found = elements(html)
+            assert found.tags <= ALLOWED_TAGS, found.tags - ALLOWED_TAGS
+            assert not [name for name, _ in found.attributes if name.startswith("on")]
+            values = ["".join(value.split()).lower() for _, value in found.attributes]
+            assert not [value for value in values if "javascript:" in value]
+
+
+@pytest.fixture
+def hostile_site(tmp_path: Path, run_cli: Callable[..., Run]) -> Path:
+    summary = POISONED_SUMMARY.replace("'", "''")
+    news = f"---\ntitle: Zpráva\ndate: 2017-10-20\nsummary: '{summary}'\n---\n{ATTACKS}"
+    site = make_site(tmp_path / "site", {NEWS: news})
+    result = run_cli("build", "--source", site)
+    assert result.status == 0, result.err
+    return site
+
+
+@pytest.mark.parametrize("feed_name", ["feed.xml", "atom.xml"])
+def test_feeds_carry_no_markup_that_could_run(hostile_site: Path, feed_name: str) -> None:
+    data = (hostile_site / "public" / feed_name).read_bytes()
+    assert_harmless(data)
+    entry = feedparser.parse(data, sanitize_html=False).entries[0]
+    assert elements(entry.summary).text == POISONED_SUMMARY
+    assert "odkaz" in entry.content[0].value
+
+
+def loaded_item(site: Path) -> tuple[Any, NewsItem]:
+    loaded = load_site(options_for(site))
+    return loaded, loaded.news[0]
+
+
+def feed_of(site: Any, item: NewsItem, kind: str) -> bytes:
+    spec = FeedSpec("/feed.xml", "Zprávy", "Všechny zprávy", "/aktuality/", (item,), kind)
+    return render_feed(spec, site.config, site.urls, None)
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_a_poisoned_body_is_sanitised_where_the_feed_is_written(
+    hostile_site: Path, kind: str
+) -> None:
+    site, item = loaded_item(hostile_site)
+    poisoned = Body(
+        '<script>alert(1)</script><img src=x onerror=alert(1)><a href="javascript:x()">a</a>'
+        "<style>p{}</style>]]><p>text</p>",
+        "",
+    )
+    data = feed_of(site, dataclasses.replace(item, body=poisoned), kind)
+    assert_harmless(data)
+    content = feedparser.parse(data, sanitize_html=False).entries[0].content[0].value
+    assert content == '<img src="x" /><a>a</a>]]&gt;<p>text</p>'
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_characters_xml_cannot_hold_are_left_out_of_feeds(hostile_site: Path, kind: str) -> None:
+    site, item = loaded_item(hostile_site)
+    item = dataclasses.replace(
+        item,
+        title="Zprá\x00va\x01\ufffe",
+        summary="Shr\x0bnutí\x1f\ud800",
+        author="Au\x02tor",
+        body=Body("<p>Te\x00xt\x08 a\x1b\uffff</p>", ""),
+    )
+    entry = feedparser.parse(feed_of(site, item, kind)).entries[0]
+    assert entry.title == "Zpráva"
+    assert entry.summary == "Shrnutí"
+    assert entry.get("author", "Autor") == "Autor"  # RSS names an author only with an e-mail
+    assert "Text a" in entry.content[0].value
