@@ -273,6 +273,12 @@ _MARKERS = re.compile(r"(?:(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)) *)*")
 """The quote and list markers that start a line, e.g. "> - > 1. "."""
 _LIST_MARKER = re.compile(r"[-*+]|\d{1,9}[.)]")
 _BRACKET = re.compile(r"\\.|[\[\]()]")
+MAX_UNCLOSED_MARKUP = 20
+"""Tags or CDATA sections never closed, at most (Markdown's HTML reader rescans from each)."""
+_UNCLOSED_MARKUP = (
+    (re.compile(r"<[a-zA-Z]"), ">", "'<' that start a tag never closed with '>'"),
+    (re.compile(r"<!\[CDATA\["), "]]>", "'<![CDATA[' never closed with ']]>'"),
+)
 
 
 def nesting_note(text: str) -> BodyNote | None:
@@ -280,7 +286,7 @@ def nesting_note(text: str) -> BodyNote | None:
 
     One pass over the lines, fenced code left out: a line's depth is its indentation
     in steps of four spaces plus its quote and list markers; brackets count while
-    open within a paragraph.
+    open within a paragraph, and tags or CDATA sections while never closed.
     """
     for number, line in _lines_outside_fences(text):
         depth = _line_depth(line)
@@ -290,7 +296,9 @@ def nesting_note(text: str) -> BodyNote | None:
                 f"the text nests lists or quotes {depth} levels deep; "
                 f"at most {MAX_NESTING} are allowed",
             )
-    return _brackets_note(_lines_outside_fences(text))
+    return _brackets_note(_lines_outside_fences(text)) or _unclosed_markup_note(
+        _lines_outside_fences(text)
+    )
 
 
 def _lines_outside_fences(text: str) -> Iterator[tuple[int, str]]:
@@ -336,6 +344,30 @@ def _brackets_note(lines: Iterator[tuple[int, str]]) -> BodyNote | None:
             elif mark in "])":
                 opener = "[" if mark == "]" else "("
                 open_count[opener] = max(open_count[opener] - 1, 0)
+    return None
+
+
+def _unclosed_markup_note(lines: Iterator[tuple[int, str]]) -> BodyNote | None:
+    """Return a note on the line where too many tag or CDATA openers have no closer after."""
+    numbered = list(lines)
+    for opener, closer, what in _UNCLOSED_MARKUP:
+        pending: list[tuple[int, int]] = []  # (line, openers) after the last closer
+        for number, line in numbered:
+            after = line.rfind(closer)
+            if after >= 0:
+                pending = []
+            count = len(opener.findall(line, max(after, 0)))
+            if count:
+                pending.append((number, count))
+        seen = 0
+        for number, count in pending:
+            seen += count
+            if seen > MAX_UNCLOSED_MARKUP:
+                return BodyNote(
+                    number,
+                    f"the text has more than {MAX_UNCLOSED_MARKUP} {what}; close them, "
+                    "or write '&lt;' for a '<' meant as text",
+                )
     return None
 
 
