@@ -450,7 +450,7 @@ def _readable_text(fragment_html: str) -> list[str]:
         if comment is not None and not comment.endswith("-->"):
             pieces.append(comment[4:])
         name = (match["name"] or "").lower()
-        if match["end"] or name not in _DROPPED_WITH_CONTENT | _RAW_TEXT or name in unclosed:
+        if match["end"] or name not in _CLOSING_TAG or name in unclosed:
             continue
         closing = _CLOSING_TAG[name].search(fragment_html, position)
         if closing is None:
