@@ -10,7 +10,8 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +21,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from sitegen.content.models import Body
-from sitegen.typography import ascii_slug, typeset_html
+from sitegen.typography import NBSP, ascii_slug, typeset_html, unused_character
 
 Resolver = Callable[[str], str]
 """Maps a link target as written to the URL to put in the page; raises LinkError."""
@@ -39,6 +40,15 @@ class BrokenLink:
 
 
 @dataclass(frozen=True, slots=True)
+class BodyNote:
+    """Something in a body that readers would not get as written: the build refuses it."""
+
+    line: int
+    """1-based line in the body (not in the file)."""
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class Rendered:
     """A rendered body, its broken links, and what each working link resolved to."""
 
@@ -47,6 +57,8 @@ class Rendered:
     links: tuple[tuple[str, str], ...]
     """(target as written, URL put in the page), sorted: a cached body is still
     good while every target resolves to the same URL."""
+    notes: tuple[BodyNote, ...] = ()
+    """Why the body cannot be published as it is; a body with notes is never cached."""
 
 
 ALLOWED_TAGS = frozenset(
@@ -171,16 +183,35 @@ class Renderer:
         )
 
     def render(self, text: str, resolver: Resolver) -> Rendered:
-        """Render one Markdown body with its links resolved by resolver."""
+        """Render one Markdown body with its links resolved by resolver.
+
+        A body nested too deeply is refused before it reaches Markdown or the HTML
+        parser, whose time grows with depth × length: it comes back empty, with a note.
+        """
         rewriter = self._links.rewriter
         assert rewriter is not None  # set by Markdown when the extension was registered
         rewriter.resolver = resolver
         rewriter.broken = []
         rewriter.resolved = {}
-        raw_html = self._md.reset().convert(text)
-        clean_html = sanitize(raw_html)
+        note = nesting_note(text)
+        if note:
+            return _refused(note)
+        try:
+            raw_html = self._md.reset().convert(text)
+            note = html_depth_note(raw_html, text)
+            clean_html = "" if note else sanitize_body_html(raw_html)
+        except RecursionError:  # a depth the checks above let through
+            note = BodyNote(1, TOO_DEEP)
+        if note:
+            return _refused(note)
         body = Body(typeset_html(clean_html), first_paragraph(clean_html))
-        return Rendered(body, tuple(rewriter.broken), tuple(sorted(rewriter.resolved.items())))
+        notes = hidden_text_notes(raw_html, clean_html, text)
+        links = tuple(sorted(rewriter.resolved.items()))
+        return Rendered(body, tuple(rewriter.broken), links, notes)
+
+
+def _refused(note: BodyNote) -> Rendered:
+    return Rendered(Body("", ""), (), (), (note,))
 
 
 def sanitize(raw_html: str) -> str:
@@ -195,10 +226,282 @@ def sanitize(raw_html: str) -> str:
     )
 
 
+def sanitize_body_html(body_html: str) -> str:
+    """Return body_html sanitised, keeping each non-breaking space as it was written.
+
+    The HTML serialiser would write the typesetter's U+00A0 characters as "&nbsp;";
+    a stand-in character carries them through. So this is idempotent on its own
+    output and on that output typeset (typesetting adds only characters to text),
+    and a page writer can pass every stored body through it: a poisoned cache then
+    yields sanitised HTML, and a clean one the same bytes.
+    """
+    mark = unused_character(body_html)
+    if mark is None:  # the text holds every stand-in: safe, if not byte for byte
+        return sanitize(body_html)
+    return sanitize(body_html.replace(NBSP, mark)).replace(mark, NBSP)
+
+
 def first_paragraph(body_html: str) -> str:
-    """Return the plain text of the first paragraph of body_html, footnote marks left out."""
+    """Return the plain text of the first paragraph of body_html, footnote marks left out.
+
+    body_html is sanitised: every element is closed and no "<" is left in text or
+    values, so each pattern here is scanned once.
+    """
     match = _PARAGRAPH.search(body_html)
     if not match:
         return ""
     text = _TAG.sub("", _FOOTNOTE_REF.sub("", match.group(1)))
     return " ".join(html.unescape(text).split())
+
+
+# Bodies readers would not get as written ---------------------------------------------
+
+MAX_NESTING = 20
+"""Lists and quotes inside one another, at most (Python-Markdown recurses once a level)."""
+MAX_OPEN_BRACKETS = 20
+"""'[' or '(' open at once in a paragraph, at most (Markdown rescans from each one)."""
+MAX_HTML_DEPTH = 100
+"""Elements inside one another in a body's HTML, at most (the parser's time is depth × tags)."""
+TOO_DEEP = "the text nests lists, quotes or emphasis too deeply to be read; nest fewer levels"
+HIDDEN_TEXT = (
+    "the raw HTML here hides the rest of the text from readers (an unclosed <script>?); "
+    "remove it or write it as text"
+)
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_RULE_LINE = re.compile(r" {0,3}([-*_])(?: *\1){2,} *$")
+_MARKERS = re.compile(r"(?:(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)) *)*")
+"""The quote and list markers that start a line, e.g. "> - > 1. "."""
+_LIST_MARKER = re.compile(r"[-*+]|\d{1,9}[.)]")
+_BRACKET = re.compile(r"\\.|[\[\]()]")
+MAX_UNCLOSED_MARKUP = 20
+"""Tags or CDATA sections never closed, at most (Markdown's HTML reader rescans from each)."""
+_UNCLOSED_MARKUP = (
+    (re.compile(r"<[a-zA-Z]"), ">", "'<' that start a tag never closed with '>'"),
+    (re.compile(r"<!\[CDATA\["), "]]>", "'<![CDATA[' never closed with ']]>'"),
+)
+
+
+def nesting_note(text: str) -> BodyNote | None:
+    """Return a note on the first line of Markdown text nested too deeply, or None.
+
+    One pass over the lines, fenced code left out: a line's depth is its indentation
+    in steps of four spaces plus its quote and list markers; brackets count while
+    open within a paragraph, and tags or CDATA sections while never closed.
+    """
+    for number, line in _lines_outside_fences(text):
+        depth = _line_depth(line)
+        if depth > MAX_NESTING:
+            return BodyNote(
+                number,
+                f"the text nests lists or quotes {depth} levels deep; "
+                f"at most {MAX_NESTING} are allowed",
+            )
+    return _brackets_note(_lines_outside_fences(text)) or _unclosed_markup_note(
+        _lines_outside_fences(text)
+    )
+
+
+def _lines_outside_fences(text: str) -> Iterator[tuple[int, str]]:
+    """Yield (1-based number, line with tabs expanded) of each line outside fenced code."""
+    fence = ""
+    for number, line in enumerate(text.split("\n"), start=1):
+        opening = _FENCE.match(line)
+        if fence:
+            if opening and opening.group(1).startswith(fence):
+                fence = ""
+            continue
+        if opening:
+            fence = opening.group(1)
+            continue
+        yield number, line.expandtabs(4)
+
+
+def _line_depth(line: str) -> int:
+    if _RULE_LINE.match(line):
+        return 0
+    stripped = line.lstrip(" ")
+    markers = _MARKERS.match(stripped)
+    marked = markers.group() if markers else ""
+    return (len(line) - len(stripped)) // 4 + marked.count(">") + len(_LIST_MARKER.findall(marked))
+
+
+def _brackets_note(lines: Iterator[tuple[int, str]]) -> BodyNote | None:
+    """Return a note on the line where too many '[' or '(' are open in one paragraph."""
+    open_count = {"[": 0, "(": 0}
+    for number, line in lines:
+        if not line.strip():
+            open_count = {"[": 0, "(": 0}
+        for match in _BRACKET.finditer(line):
+            mark = match.group()
+            if mark in open_count:
+                open_count[mark] += 1
+                if open_count[mark] > MAX_OPEN_BRACKETS:
+                    return BodyNote(
+                        number,
+                        f"the text has more than {MAX_OPEN_BRACKETS} brackets '{mark}' open "
+                        "at once; close them, or write a bracket as text with '\\' before it",
+                    )
+            elif mark in "])":
+                opener = "[" if mark == "]" else "("
+                open_count[opener] = max(open_count[opener] - 1, 0)
+    return None
+
+
+def _unclosed_markup_note(lines: Iterator[tuple[int, str]]) -> BodyNote | None:
+    """Return a note on the line where too many tag or CDATA openers have no closer after."""
+    numbered = list(lines)
+    for opener, closer, what in _UNCLOSED_MARKUP:
+        pending: list[tuple[int, int]] = []  # (line, openers) after the last closer
+        for number, line in numbered:
+            after = line.rfind(closer)
+            if after >= 0:
+                pending = []
+            count = len(opener.findall(line, max(after, 0)))
+            if count:
+                pending.append((number, count))
+        seen = 0
+        for number, count in pending:
+            seen += count
+            if seen > MAX_UNCLOSED_MARKUP:
+                return BodyNote(
+                    number,
+                    f"the text has more than {MAX_UNCLOSED_MARKUP} {what}; close them, "
+                    "or write '&lt;' for a '<' meant as text",
+                )
+    return None
+
+
+_MARKUP = re.compile(
+    r"(?P<comment><!--.*?(?:-->|\Z))"
+    r"|<(?P<end>/?)(?P<name>[a-zA-Z][a-zA-Z0-9-]*)"
+    r"(?:[^\"'>]++|\"[^\"]*+(?:\"|\Z)|'[^']*+(?:'|\Z))*+(?:>|\Z)"
+    r"|<![a-zA-Z][^>]*+(?:>|\Z)",
+    re.S,
+)
+"""A comment, tag or doctype; one never closed runs to the end, so each is read once."""
+
+
+def _names(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_VOID = _names("area base br col embed hr img image input link meta param source track wbr")
+_CLOSED_BY_SIBLING = _names(
+    "p li dt dd option optgroup tr td th thead tbody tfoot colgroup caption rb rt rp rtc"
+)
+"""Elements that the next of their kind closes: they never pile up in the parser."""
+_DROPPED_WITH_CONTENT = frozenset({"script", "style"})
+_RAW_TEXT = frozenset({"textarea", "title", "xmp", "iframe", "noembed", "noframes"})
+"""Elements whose content is text to the closing tag, tags and all."""
+_CLOSING_TAG = {
+    name: re.compile(rf"</{name}(?=[\s/>]|\Z)", re.IGNORECASE)
+    for name in _DROPPED_WITH_CONTENT | _RAW_TEXT
+}
+
+
+def html_depth_note(raw_html: str, source: str) -> BodyNote | None:
+    """Return a note on the first element of raw_html nested too deeply, or None.
+
+    Counts elements left open, in one pass; source (the Markdown) places the note.
+    """
+    depth = 0
+    for match in _MARKUP.finditer(raw_html):
+        name = (match["name"] or "").lower()
+        if not name or name in _VOID or name in _CLOSED_BY_SIBLING:
+            continue
+        depth = max(depth - 1, 0) if match["end"] else depth + 1
+        if depth > MAX_HTML_DEPTH:
+            line = _line_of(source, match.group(), raw_html.count(match.group(), 0, match.end()))
+            return BodyNote(
+                line,
+                f"the raw HTML here nests elements more than {MAX_HTML_DEPTH} levels deep; "
+                "close them or nest fewer",
+            )
+    return None
+
+
+def hidden_text_notes(raw_html: str, clean_html: str, source: str) -> tuple[BodyNote, ...]:
+    """Return a note when sanitising raw_html into clean_html dropped text readers should see.
+
+    What sanitising rightly drops is left out of the comparison: tags, attributes,
+    comments and the content of closed script and style elements. Whitespace and
+    order are ignored (the HTML parser may move text out of a table); the note
+    names the line of source where the first dropped text starts.
+    """
+    before_pieces = _readable_text(raw_html)
+    before = _without_spaces("".join(before_pieces))
+    after = _without_spaces("".join(_readable_text(clean_html)))
+    if before == after or not Counter(before) - Counter(after):
+        return ()
+    where = _first_difference(before, after)
+    snippet, occurrence = _snippet_at(before_pieces, where)
+    return (BodyNote(_line_of(source, snippet, occurrence), HIDDEN_TEXT),)
+
+
+def _readable_text(fragment_html: str) -> list[str]:
+    """Return the unescaped text pieces of an HTML fragment that a reader would see."""
+    pieces: list[str] = []
+    position = 0
+    unclosed: set[str] = set()
+    while match := _MARKUP.search(fragment_html, position):
+        pieces.append(fragment_html[position : match.start()])
+        position = match.end()
+        comment = match["comment"]
+        if comment is not None and not comment.endswith("-->"):
+            pieces.append(comment[4:])
+        name = (match["name"] or "").lower()
+        if match["end"] or name not in _CLOSING_TAG or name in unclosed:
+            continue
+        closing = _CLOSING_TAG[name].search(fragment_html, position)
+        if closing is None:
+            unclosed.add(name)  # none after this one either: no rescan
+        if name in _RAW_TEXT:
+            end = closing.start() if closing else len(fragment_html)
+            pieces.append(fragment_html[position:end])
+            position = end
+        elif closing:
+            position = closing.start()
+    pieces.append(fragment_html[position:])
+    return [html.unescape(piece) for piece in pieces]
+
+
+def _without_spaces(text: str) -> str:
+    return "".join(text.replace("\x00", "").split())
+
+
+def _first_difference(before: str, after: str) -> int:
+    """Return the first index where before and after differ, comparing blocks in C."""
+    low, high = 0, min(len(before), len(after))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if before[low:middle] == after[low:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _snippet_at(pieces: list[str], index: int) -> tuple[str, int]:
+    """Return the text from the index-th non-space character to the end of its line,
+    and which occurrence of it in the pieces this is (1 for the first)."""
+    text = "".join(pieces)
+    seen = 0
+    for word in re.finditer(r"\S+", text):
+        if seen + len(word.group()) > index:
+            start = word.start() + index - seen
+            snippet = text[start:].split("\n", 1)[0].strip()[:60]
+            return snippet, text.count(snippet, 0, start) + 1
+        seen += len(word.group())
+    return "", 1
+
+
+def _line_of(source: str, snippet: str, occurrence: int) -> int:
+    """Return the 1-based line of source where the occurrence-th snippet starts (or the last)."""
+    found = -1
+    position = 0
+    for _ in range(occurrence if snippet else 0):
+        at = source.find(snippet, position)
+        if at < 0:
+            break
+        found, position = at, at + 1
+    return source.count("\n", 0, found) + 1 if found >= 0 else 1

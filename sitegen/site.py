@@ -237,13 +237,16 @@ def _render_bodies(
     )
     for i, rendered in zip(missing, fresh, strict=True):
         results[i] = rendered
-        if not rendered.broken:
+        if not rendered.broken and not rendered.notes:
             cache.put("body", keys[i], _body_value(rendered))
     bodies: dict[str, Body] = {}
     problems: list[Problem] = []
     for entry, result in zip(entries, results, strict=True):
         assert result is not None  # every miss was rendered above
         bodies[entry.source.content_key] = result.body
+        for note in result.notes:
+            line = entry.front.body_line + note.line - 1
+            problems.append(Problem(entry.source.rel_path, line, "", note.message))
         for link in result.broken:
             line = _line_of_text(entry, link.target)
             problems.append(

@@ -79,27 +79,49 @@ def sorted_czech(items: Iterable[T], text: Callable[[T], str]) -> list[T]:
 # proper punctuation; none of them changes the words.
 _MONTHS = "ledna|února|března|dubna|května|června|července|srpna|září|října|listopadu|prosince"
 _UNITS = r"%|‰|Kč|€|EUR|mil\.|mld\.|tis\.|km|m²|m|ha|kg|t|h|min|°C"
-_NBSP_RULES: tuple[tuple[re.Pattern[str], str], ...] = (
+_TITLES = ("Mgr", "Bc", "Ing", "PhDr", "JUDr", "MUDr", "RNDr", "PaedDr", "doc", "prof", "Dr")
+_DAY = r"(?:(?<=\b\d\. )|(?<=\b\d\d\. ))"
+"""Right after "1. " or "20. " (a day or a month); a look-behind takes one width only."""
+_TITLE = "(?:" + "|".join(rf"(?<=\b{title}\. )" for title in _TITLES) + ")"
+# Every rule but the range rule matches only the spaces it replaces, from their first
+# space (found by a fast scan), and checks what comes before in a look-behind: each rule
+# is one left-to-right pass with bounded look-arounds, and a constant replacement costs
+# no Python call per match.
+_NBSP_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     # "v Praze", "a obcí", "K obcím": a one-letter word never ends a line.
-    (re.compile(r"(?<![\w.\-/])([vkszouaiVKSZOUAI]) +"), r"\1" + NBSP),
+    (re.compile(r" (?<=[vkszouaiVKSZOUAI] )(?<![\w.\-/][vkszouaiVKSZOUAI] ) *"), NBSP),
     # "20 000 lidí", "35 mil. Kč", "50 %": a number stays with its unit.
-    (re.compile(r"(\d) (?=\d{3}(?!\d))"), r"\1" + NBSP),
-    (re.compile(rf"(\d) +(?=(?:{_UNITS})(?![\w]))"), r"\1" + NBSP),
-    (re.compile(r"\b(mil\.|mld\.|tis\.) +(?=Kč|EUR|korun)"), r"\1" + NBSP),
+    (re.compile(r" (?<=\d )(?=\d{3}(?!\d))"), NBSP),
+    (re.compile(rf" (?<=\d ) *(?=(?:{_UNITS})(?!\w))"), NBSP),
+    (re.compile(r" (?<=\bmil\. |\bmld\. |\btis\. ) *(?=Kč|EUR|korun)"), NBSP),
     # "20. 10. 2017", "20. října 2017", "1. ledna".
-    (re.compile(r"\b(\d{1,2}\.) +(?=\d{1,2}\. *\d{4}|\d{4}\b)"), r"\1" + NBSP),
-    (re.compile(rf"\b(\d{{1,2}}\.) +(?=(?:{_MONTHS})\b)"), r"\1" + NBSP),
+    (re.compile(rf" {_DAY} *(?=\d{{1,2}}\. *\d{{4}}|\d{{4}}\b)"), NBSP),
+    (re.compile(rf" {_DAY} *(?=(?:{_MONTHS})\b)"), NBSP),
     # "s. r. o.", "o. p. s.", "Mgr. Radek", "§ 8", "č. 85".
-    (re.compile(r"(?<![\w.])([a-zA-Z]\.) +(?=[a-zA-Z]\.)"), r"\1" + NBSP),
-    (re.compile(r"\b(Mgr|Bc|Ing|PhDr|JUDr|MUDr|RNDr|PaedDr|doc|prof|Dr)\. +(?=\w)"), r"\1." + NBSP),
-    (re.compile(r"(§|\bč\.|\bodst\.|\bpísm\.) +(?=\d|[a-z]\))"), r"\1" + NBSP),
+    (re.compile(r" (?<=[a-zA-Z]\. )(?<![\w.][a-zA-Z]\. ) *(?=[a-zA-Z]\.)"), NBSP),
+    (re.compile(rf" (?<=\. ){_TITLE} *(?=\w)"), NBSP),
+    (re.compile(r" (?:(?<=§ )|(?<=\bč\. )|(?<=\bodst\. )|(?<=\bpísm\. )) *(?=\d|[a-z]\))"), NBSP),
     # "2013-2015" is a range: en dash; "slovo - slovo" is a dash that never starts a line.
-    (re.compile(r"(?<![\d\-./])(\d+) ?- ?(\d+)(?![\d\-./])"), "\\1\u2013\\2"),
-    (re.compile(r"(\S) +[-\u2013] +"), "\\1" + NBSP + "\u2013 "),
+    (re.compile(r"(?<![\d\-./])(\d+) ?- ?(\d+)(?![\d\-./])"), lambda m: f"{m[1]}\u2013{m[2]}"),
+    (re.compile(r" (?<=\S ) *[-\u2013] +"), NBSP + "\u2013 "),
 )
-_URLISH = re.compile(r"(https?://[^\s\x00]+|www\.[^\s\x00]+|[^\s\x00]+@[^\s\x00]+\.[^\s\x00]+)")
+_URLISH_RUN = re.compile(
+    r"(?<![^\s\x00])(?=[^\s\x00]*?(?:https?://[^\s\x00]|www\.[^\s\x00]|[^\s\x00]@[^\s\x00]{2}))"
+    r"[^\s\x00]+"
+)
+"""A run of non-space characters that may hold a URL or an e-mail address.
+
+Tried only where a run starts and scanned once: one pass over the text."""
+_URL_START = re.compile(r"https?://(?=.)|www\.(?=.)", re.S)
 _QUOTE = re.compile(r'"|&quot;|&#34;')
 _OPENS_QUOTE = frozenset(" \t\n\r(\u00a0[/\u2013„")
+_AFTER_OPENER = r"(?:^|(?<=[ \t\n\r(\u00a0\[/\u2013„]))"
+_OPENING_QUOTE = re.compile(_AFTER_OPENER + r'(?:"|&quot;|&#34;)')
+"""A quote at the start or right after a space, bracket, slash, dash or „: it opens."""
+_OPENING_QUOTE_AFTER_JOIN = re.compile(_AFTER_OPENER + r'(\x00+)(?:"|&quot;|&#34;)')
+"""An opening quote at the start of a text node: what counts is what comes before the node."""
+_MARKS = (range(0xE000, 0xF900), range(0xF0000, 0xFFFFE), range(0x100000, 0x10FFFE))
+"""Private-use characters: one marks opening quotes while the rest are curled."""
 
 
 _JOIN = "\x00"
@@ -118,10 +140,36 @@ def typeset_text(text: str) -> str:
 
 
 def _typeset(text: str) -> str:
-    parts = _URLISH.split(text)
+    parts = _split_urls(text)
     for index in range(0, len(parts), 2):
         parts[index] = _typeset_words(parts[index])
     return _curl_quotes("".join(parts))
+
+
+def _split_urls(text: str) -> list[str]:
+    """Return [text, URL, text, ..., text]: the URLs and e-mail addresses in text between the rest.
+
+    A URL runs from "http(s)://" or "www." to the next space; an address (x@y.z) is the
+    whole run of non-space characters around its "@".
+    """
+    parts: list[str] = []
+    position = 0
+    for run in _URLISH_RUN.finditer(text):
+        start = _url_start(run.group())
+        if start >= 0:
+            parts += [text[position : run.start() + start], text[run.start() + start : run.end()]]
+            position = run.end()
+    parts.append(text[position:])
+    return parts
+
+
+def _url_start(run: str) -> int:
+    """Return where the URL or e-mail address in a run of non-space characters starts, or -1."""
+    last_dot = run.rfind(".", 0, len(run) - 1)
+    if last_dot >= 3 and run.find("@", 1, last_dot - 1) >= 0:
+        return 0
+    match = _URL_START.search(run)
+    return match.start() if match else -1
 
 
 def _typeset_words(text: str) -> str:
@@ -131,21 +179,67 @@ def _typeset_words(text: str) -> str:
 
 
 def _curl_quotes(text: str) -> str:
+    """Return text with each straight quote made „opening“ or “closing“ by what precedes it.
+
+    Three whole-text passes, each deciding on the text as it was: openings after a
+    _JOIN run get a mark (a character not in text), the other openings „, the rest “.
+    """
+    if not _OPENING_QUOTE_AFTER_JOIN.search(text):
+        return _QUOTE.sub("“", _OPENING_QUOTE.sub("„", text))
+    mark = unused_character(text)
+    if mark is None:
+        return _curl_quotes_one_by_one(text)
+    text = _OPENING_QUOTE_AFTER_JOIN.sub(lambda match: match[1] + mark, text)
+    return _QUOTE.sub("“", _OPENING_QUOTE.sub("„", text)).replace(mark, "„")
+
+
+def unused_character(text: str) -> str | None:
+    """Return a private-use character that text does not contain (None if it has them all).
+
+    Such a character can stand in for another while a library works on the text.
+    """
+    first = chr(_MARKS[0][0])
+    if first not in text:
+        return first
+    used = set(text)
+    for block in _MARKS:
+        for code in block:
+            if chr(code) not in used:
+                return chr(code)
+    return None
+
+
+def _curl_quotes_one_by_one(text: str) -> str:
     pieces: list[str] = []
     position = 0
     for match in _QUOTE.finditer(text):
         pieces.append(text[position : match.start()])
-        previous = text[: match.start()].rstrip(_JOIN)[-1:] or " "
+        previous = _char_before(text, match.start())
         pieces.append("„" if previous in _OPENS_QUOTE else "“")
         position = match.end()
     pieces.append(text[position:])
     return "".join(pieces)
 
 
+def _char_before(text: str, index: int) -> str:
+    """Return the character before index that is not a _JOIN, or " " at the start.
+
+    Walks back over the _JOIN run only, so the quotes of a text cost one pass over it."""
+    while index and text[index - 1] == _JOIN:
+        index -= 1
+    return text[index - 1] if index else " "
+
+
 _TAG = re.compile(
-    r"(<(/?)([a-zA-Z][a-zA-Z0-9-]*)(?:[^\"'>]|\"[^\"]*\"|'[^']*')*>|<!--.*?-->)", re.S
+    r"(<(/?)([a-zA-Z][a-zA-Z0-9-]*)(?:[^\"'>]++|\"[^\"]*+(?:\"|\Z)|'[^']*+(?:'|\Z))*+(?:>|\Z)"
+    r"|<!--.*?(?:-->|\Z))",
+    re.S,
 )
-"""A tag or a comment; split() yields it with its "/" and its name after each text."""
+"""A tag or a comment; split() yields it with its "/" and its name after each text.
+
+A tag, quoted value or comment that is never closed runs to the end of the HTML, as
+browsers read it: matching from a "<" never fails once it has begun, so no "<" is
+scanned for twice and the split is one pass over the HTML."""
 _VERBATIM = frozenset({"code", "pre", "kbd", "samp", "script", "style", "textarea", "title"})
 
 
@@ -153,9 +247,12 @@ def typeset_html(html: str) -> str:
     """Return HTML with Czech typesetting applied to its text nodes only.
 
     Tags, attributes, comments and the content of code, pre, kbd, samp, script,
-    style and textarea stay exactly as they were.
+    style and textarea stay exactly as they were. A NUL character, which no HTML
+    text can hold, becomes U+FFFD as in an HTML parser.
     """
-    pieces = _TAG.split(html)  # text, tag, "/", name, text, tag, "/", name, ..., text
+    pieces = _TAG.split(
+        html.replace(_JOIN, "\ufffd")
+    )  # text, tag, "/", name, text, tag, "/", name, ..., text
     chosen = _typeset_positions(pieces)
     done = _typeset(_JOIN.join(pieces[index] for index in chosen)).split(_JOIN)
     for index, text in zip(chosen, done, strict=True):
