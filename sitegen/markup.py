@@ -261,6 +261,10 @@ MAX_NESTING = 20
 MAX_OPEN_BRACKETS = 20
 """'[' or '(' open at once in a paragraph, at most (Markdown rescans from each one)."""
 MAX_HTML_DEPTH = 100
+MAX_PARAGRAPH = 20_000
+"""Characters of one paragraph (or other block) outside fenced code."""
+MAX_INLINE_MARKS = 20_000
+_INLINE_MARKS = ("*", "_", "`", "[", "<", "&")
 """Elements inside one another in a body's HTML, at most (the parser's time is depth × tags)."""
 TOO_DEEP = "the text nests lists, quotes or emphasis too deeply to be read; nest fewer levels"
 HIDDEN_TEXT = (
@@ -296,9 +300,56 @@ def nesting_note(text: str) -> BodyNote | None:
                 f"the text nests lists or quotes {depth} levels deep; "
                 f"at most {MAX_NESTING} are allowed",
             )
-    return _brackets_note(_lines_outside_fences(text)) or _unclosed_markup_note(
-        _lines_outside_fences(text)
+    return (
+        _brackets_note(_lines_outside_fences(text))
+        or _unclosed_markup_note(_lines_outside_fences(text))
+        or _long_paragraph_note(_lines_outside_fences(text))
+        or _inline_marks_note(_lines_outside_fences(text))
     )
+
+
+def _inline_marks_note(lines: Iterator[tuple[int, str]]) -> BodyNote | None:
+    """Return a note on the line where the text passes MAX_INLINE_MARKS formatting marks.
+
+    Python-Markdown spends about 0.1 ms on each inline element, so 2 MB of `*a* `
+    would take a minute; an article has a few hundred marks.
+    """
+    count = 0
+    for number, line in lines:
+        count += sum(line.count(mark) for mark in _INLINE_MARKS)
+        if count > MAX_INLINE_MARKS:
+            return BodyNote(
+                number,
+                f"the text holds more than {MAX_INLINE_MARKS:,} formatting marks "
+                "(* _ ` [ < &)".replace(",", " ")
+                + "; an article has a few hundred: check the file, or split the text",
+            )
+    return None
+
+
+def _long_paragraph_note(lines: Iterator[tuple[int, str]]) -> BodyNote | None:
+    """Return a note on the first line of a paragraph longer than MAX_PARAGRAPH.
+
+    Python-Markdown's inline patterns take time that grows with the square of a
+    paragraph's length (500 KB of `*a* ` took over a minute), so a paragraph is kept
+    to a length no real text reaches.
+    """
+    start, length = 0, 0
+    for number, line in lines:
+        if not line.strip():
+            start, length = 0, 0
+            continue
+        start = start or number
+        length += len(line) + 1
+        if length > MAX_PARAGRAPH:
+            return BodyNote(
+                start,
+                f"the paragraph starting here is longer than {MAX_PARAGRAPH:,} characters".replace(
+                    ",", " "
+                )
+                + "; split it into shorter paragraphs with blank lines",
+            )
+    return None
 
 
 def _lines_outside_fences(text: str) -> Iterator[tuple[int, str]]:

@@ -15,6 +15,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from sitegen.errors import Problem
+from sitegen.markup import sanitize_body_html
 from sitegen.routes import Route
 from sitegen.site import Site
 from sitegen.typography import (
@@ -61,6 +62,7 @@ def make_environment(templates_path: Path, site: Site) -> jinja2.Environment:
         status=STATUS_LABELS.__getitem__,
         typo=typeset,
         plural=plural,
+        sanitized=sanitized,
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     env.globals.update(site_globals(site))
@@ -79,6 +81,15 @@ def site_globals(site: Site) -> dict[str, object]:
 def typeset(text: str) -> Markup:
     """Return text for a text node of the page: escaped, with Czech typesetting."""
     return escape(typeset_text(text))
+
+
+def sanitized(body_html: str) -> Markup:
+    """Return a rendered body for the page, sanitised again where it is written.
+
+    Bodies may come from the build cache; sanitising at output means a poisoned cache
+    can only ever put sanitised HTML on the site (a clean body keeps its bytes).
+    """
+    return Markup(sanitize_body_html(body_html))
 
 
 def plural(count: int, one: str, few: str, many: str) -> str:

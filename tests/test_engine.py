@@ -21,6 +21,7 @@ import pytest
 
 from bench.corpus import write_corpus
 from sitegen import routes
+from sitegen.cache import digest
 from sitegen.options import CACHE_FOLDER, BuildOptions
 from sitegen.pipeline import build, load_site
 from sitegen.writer import recover
@@ -430,3 +431,31 @@ def test_staging_folders_of_killed_builds_are_removed(
     (site / ".public.journal.tmp").write_text("{")
     assert run_cli("--source", site).status == 0
     assert sorted(p.name for p in site.iterdir() if p.name.startswith(".public")) == []
+
+
+def test_a_poisoned_cache_can_only_put_sanitised_html_on_the_site(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    site = make_site(tmp_path / "site", {"content/news/2024-01-01-a.md": NEWS})
+    assert run_cli("--source", site).status == 0
+    poison = '<p onclick="x()">Podvrh</p><script>alert(1)</script><a href="javascript:x()">a</a>'
+    database = sqlite3.connect(site / CACHE_FOLDER / "cache.sqlite")
+    rows = database.execute("select key, value from entries where kind = 'body'").fetchall()
+    assert rows
+    for key, value in rows:
+        body = json.loads(value)
+        body["html"] = poison
+        data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+        database.execute(
+            "update entries set value = ?, checksum = ? where kind = 'body' and key = ?",
+            (data, digest(data), key),
+        )
+    database.commit()
+    database.close()
+    (site / "templates/base.html").write_text((site / "templates/base.html").read_text() + "\n")
+    assert run_cli("--source", site).status == 0
+    page = (site / "public/aktuality/a/index.html").read_text()
+    assert "Podvrh" in page  # the poisoned body was used, and sanitised where written
+    assert "alert(1)" not in page
+    assert "onclick" not in page
+    assert "javascript:" not in page

@@ -205,6 +205,16 @@ def nested_list(levels: int) -> str:
             f"{NEWS}:5: the text nests lists, quotes or emphasis too deeply to be read; "
             "nest fewer levels",
         ),
+        (
+            "Úvod.\n\nDruhý.\n" + "*a* " * 125_000 + "\n",
+            f"{NEWS}:7: the paragraph starting here is longer than 20 000 characters; "
+            "split it into shorter paragraphs with blank lines",
+        ),
+        (
+            "Úvod.\n\n" + ("*a* " * 1000 + "\n\n") * 11,
+            f"{NEWS}:27: the text holds more than 20 000 formatting marks (* _ ` [ < &); "
+            "an article has a few hundred: check the file, or split the text",
+        ),
     ],
     ids=[
         "lists",
@@ -217,6 +227,8 @@ def nested_list(levels: int) -> str:
         "unclosed-cdata",
         "divs",
         "emphasis",
+        "long-paragraph",
+        "inline-marks",
     ],
 )
 def test_deep_nesting_is_reported_at_its_line(
@@ -259,6 +271,10 @@ def test_twenty_levels_fenced_code_and_rules_are_fine() -> None:
         repeat("x <a "),
         repeat("<![CDATA[ x\n\n"),
         "a\n\n" + "<div>" * 100_000,
+        "*a* " * 500_000,
+        ("*a* " * 4_000 + "\n\n") * 130,
+        ("`a` " * 4_000 + "\n\n") * 130,
+        ("[a](b) " * 2_500 + "\n\n") * 110,
     ],
     ids=[
         "lists",
@@ -269,11 +285,16 @@ def test_twenty_levels_fenced_code_and_rules_are_fine() -> None:
         "unclosed-tags",
         "unclosed-cdata",
         "divs",
+        "one-long-paragraph",
+        "dense-emphasis",
+        "dense-code",
+        "dense-links",
     ],
 )
 def test_deep_nesting_is_refused_in_linear_time(text: str) -> None:
     """3,000 nested lists took Markdown 282 s and 3.7 GB; 80 KB of '<a ' 41 s; 20 KB of
-    '<![CDATA[ ' 8 s; 100,000 nested divs take the HTML sanitiser 25 s."""
+    '<![CDATA[ ' 8 s; 100,000 nested divs take the HTML sanitiser 25 s; 2 MB of
+    emphasis in paragraphs of 16 KB took Markdown 30 s, and in one paragraph minutes."""
     rendered = within(5.0, lambda: Renderer().render(text, identity))
     assert rendered.body == Body("", "")
     assert len(rendered.notes) == 1
