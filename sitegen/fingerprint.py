@@ -24,6 +24,8 @@ class Fingerprinter:
     """Fingerprints values; remembers objects and containers by identity for its lifetime.
 
     Values must not change while a Fingerprinter is in use (a build's models never do).
+    Dataclass fields with metadata {"derived": True} are left out: they are made from
+    the other fields' values, which are covered.
     Every encoding is self-delimiting (a tag, then a length or a fixed size), so a
     sequence of encodings can be hashed joined, without ambiguity.
     """
@@ -62,7 +64,9 @@ class Fingerprinter:
         if dataclasses.is_dataclass(value):
             names = self._fields.get(kind)
             if names is None:
-                names = self._fields[kind] = tuple(f.name for f in dataclasses.fields(value))
+                names = self._fields[kind] = tuple(
+                    f.name for f in dataclasses.fields(value) if not f.metadata.get("derived")
+                )
             head = self.of(kind.__qualname__)
             return head + b"".join([self.of(getattr(value, name)) for name in names])
         if isinstance(value, BaseModel):

@@ -232,14 +232,24 @@ def commit_outputs(made: Made, options: BuildOptions, state: BuildState) -> int:
     fingerprints = dict(decisions.fingerprints)
     for record in made.shards.values():
         fingerprints |= dict.fromkeys(record.files, record.fingerprint)
-    on_disk = files_under(output) if output.is_dir() else set()
-    removals = sorted(on_disk - set(fingerprints) - {MARKER})
+    removals = sorted(_present(decisions, output) - set(fingerprints) - {MARKER})
     written = made.commit.apply(removals)
     state.outputs = {
         path: _record(made, path, fp, output) for path, fp in sorted(fingerprints.items())
     }
     state.shards = made.shards
     return len([path for path in written if path != MARKER])
+
+
+def _present(decisions: Decisions, output: Path) -> set[str]:
+    """Return the files of the output to compare with the new one.
+
+    After a recorded build they are the recorded ones (walking 27,000 files would cost
+    a second); without a record, every file there, so that strays are removed too.
+    """
+    if decisions.previous_records:
+        return set(decisions.previous_records)
+    return files_under(output) if output.is_dir() else set()
 
 
 def _record(made: Made, path: str, fingerprint: str, output: Path) -> OutputRecord:

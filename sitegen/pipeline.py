@@ -91,10 +91,11 @@ def _build(
 ) -> BuildReport:
     with build_lock(options, notice) as notes:
         options = _usable_cache(options, notes)
-        recover(options.output_path)
+        rolled_forward = recover(options.output_path)
         key = _state_key(options)
         inputs = _snapshot(options)
-        previous = _previous_state(options)
+        # After a killed build, the record describes the site before it: start afresh.
+        previous = None if rolled_forward else _previous_state(options)
         if previous and _is_current(previous, key, inputs, options):
             report("Nothing changed since the last build")
             seconds = time.perf_counter() - started

@@ -20,6 +20,8 @@ from sitegen.typography import date_short, sorted_czech
 from sitegen.urls import feed_of, paged
 
 DESCRIPTION_LIMIT = 160
+DERIVED = {"derived": True}
+"""Field metadata: made from the route's context and the settings only (see Route)."""
 PAGER_REACH = 2
 """Pages linked on each side of the current one."""
 SEARCH_FOLDER = "pagefind"
@@ -84,27 +86,31 @@ class Pager:
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """One HTML page to render."""
+    """One HTML page to render.
+
+    Fields marked DERIVED are computed from the models in the context and the settings
+    alone, so the page's fingerprint (which covers those) leaves them out.
+    """
 
     url: str
     template: str
     title: str
     """The page's own title; the site name is added by the template."""
-    description: str
+    description: str = field(metadata=DERIVED)
     context: dict[str, Any] = field(default_factory=dict)
-    og_type: str = "website"
-    image_url: str | None = None
+    og_type: str = field(default="website", metadata=DERIVED)
+    image_url: str | None = field(default=None, metadata=DERIVED)
     feeds: tuple[FeedLink, ...] = ()
     """Feeds of this page besides the site's main feeds."""
-    lastmod: datetime | None = None
+    lastmod: datetime | None = field(default=None, metadata=DERIVED)
     in_sitemap: bool = True
     title_detail: str = ""
     """Added to the title when another page has the same title."""
     crumbs: tuple[Crumb, ...] = ()
     """The pages above this one, home first (filled in by plan_routes)."""
-    search: SearchEntry | None = None
+    search: SearchEntry | None = field(default=None, metadata=DERIVED)
     """How the page enters the site search; None keeps it out of the index."""
-    structured_data: JsonLd | None = None
+    structured_data: JsonLd | None = field(default=None, metadata=DERIVED)
     """schema.org JSON-LD for the page's head."""
 
 

@@ -590,16 +590,13 @@ def _related_to(
     by_slug: dict[str, NewsItem] = {}
     for key in _related_keys(item):
         group, at = groups[key], position[key][item.slug]
+        weight = RELATED_WEIGHTS[key[0]]
         for other in group[max(0, at - RELATED_WINDOW) : at + RELATED_WINDOW + 1]:
-            if other.slug != item.slug:
-                scores[other.slug] += RELATED_WEIGHTS[key[0]]
-                by_slug[other.slug] = other
+            scores[other.slug] += weight
+            by_slug[other.slug] = other
+    scores.pop(item.slug, None)
+    when = item.date.timestamp()
     ranked = sorted(
-        scores,
-        key=lambda slug: (
-            -scores[slug],
-            abs((by_slug[slug].date - item.date).total_seconds()),
-            slug,
-        ),
+        (-score, abs(by_slug[slug].date.timestamp() - when), slug) for slug, score in scores.items()
     )
-    return tuple(by_slug[slug] for slug in ranked[:limit])
+    return tuple(by_slug[slug] for _score, _distance, slug in ranked[:limit])

@@ -196,18 +196,23 @@ def pending_journal(output_path: Path) -> Path:
     return output_path.resolve().parent / f".{output_path.name}.journal"
 
 
-def recover(output_path: Path) -> None:
-    """Roll forward a committed build that was killed, and remove stale staging folders."""
+def recover(output_path: Path) -> bool:
+    """Roll forward a committed build that was killed, and remove stale staging folders.
+
+    Returns True when a killed build was rolled forward.
+    """
     parent = output_path.resolve().parent
     name = output_path.name
     journal = parent / f".{name}.journal"
     pending = parent / f".{name}.pending"
-    if journal.is_file():
+    rolled = journal.is_file()
+    if rolled:
         _carry_out(journal, pending, output_path)
     (parent / f".{name}.journal.tmp").unlink(missing_ok=True)
     shutil.rmtree(pending, ignore_errors=True)
     for stale in (*parent.glob(f".{name}.staging-*"), *parent.glob(f".{name}.old-*")):
         shutil.rmtree(stale, ignore_errors=True)  # left by builds of earlier versions
+    return rolled
 
 
 def _carry_out(journal_path: Path, pending: Path, output: Path) -> None:

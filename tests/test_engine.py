@@ -143,7 +143,7 @@ def test_a_scheduled_item_comes_out_when_its_time_comes(tmp_path: Path) -> None:
     assert (site / "public/aktuality/pozdeji/index.html").is_file()
 
 
-def test_files_nobody_made_are_removed_and_missing_ones_restored(corpus: Path) -> None:
+def test_missing_files_are_restored_and_a_full_build_removes_strays(corpus: Path) -> None:
     options = no_search(options_for(corpus))
     build(options)
     expected = tree(corpus / "public")
@@ -151,6 +151,8 @@ def test_files_nobody_made_are_removed_and_missing_ones_restored(corpus: Path) -
     (corpus / "public/kraje/index.html").unlink()
     report = build(options)
     assert report.written == 1
+    assert tree(corpus / "public") == {**expected, "cizi.html": "cizí".encode()}
+    build(dataclasses.replace(options, use_cache=False))  # no record: a full build
     assert tree(corpus / "public") == expected
 
 
