@@ -126,6 +126,20 @@ _FOOTNOTE_REF = re.compile(r"<sup[^>]*>.*?</sup>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 
 
+EXTENSIONS: dict[str, Callable[[str], bool]] = {
+    "tables": lambda text: "|" in text,
+    "footnotes": lambda text: "[^" in text,
+    "toc": lambda text: "#" in text or "\n==" in text or "\n--" in text or "TOC" in text,
+    "attr_list": lambda text: "{" in text,
+    "fenced_code": lambda text: "```" in text or "~~~" in text,
+}
+"""Python-Markdown's extensions, each with a test for text that may use its syntax."""
+EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
+    "toc": {"slugify": ascii_slug},
+    "footnotes": {"BACKLINK_TITLE": "Zpět k místu poznámky %d"},
+}
+
+
 class _LinkRewriter(Treeprocessor):
     """Rewrites relative href/src through the current document's resolver; demotes h1."""
 
@@ -169,18 +183,31 @@ class _LinkExtension(Extension):
 class Renderer:
     """Python-Markdown configured for sitegen; reuse it for every body of a build."""
 
-    _links: _LinkExtension = field(default_factory=_LinkExtension)
-    _md: markdown.Markdown = field(init=False)
+    _instances: dict[frozenset[str], tuple[markdown.Markdown, _LinkExtension]] = field(
+        default_factory=dict
+    )
+    """One configured Markdown per set of extensions a body needs."""
 
-    def __post_init__(self) -> None:
-        self._md = markdown.Markdown(
-            extensions=["tables", "footnotes", "toc", "attr_list", "fenced_code", self._links],
-            extension_configs={
-                "toc": {"slugify": ascii_slug},
-                "footnotes": {"BACKLINK_TITLE": "Zpět k místu poznámky %d"},
-            },
-            output_format="html",
-        )
+    def _markdown(self, text: str) -> tuple[markdown.Markdown, _LinkRewriter]:
+        """Return Markdown with only the extensions text can use, and its link rewriter.
+
+        An extension whose syntax the text lacks would change nothing but still cost
+        its patterns on every paragraph.
+        """
+        needed = frozenset(name for name, used in EXTENSIONS.items() if used(text))
+        found = self._instances.get(needed)
+        if found is None:
+            links = _LinkExtension()
+            names = [name for name in EXTENSIONS if name in needed]
+            md = markdown.Markdown(
+                extensions=[*names, links],
+                extension_configs={name: EXTENSION_CONFIGS.get(name, {}) for name in names},
+                output_format="html",
+            )
+            found = self._instances[needed] = (md, links)
+        md, links = found
+        assert links.rewriter is not None  # set by Markdown when the extension was registered
+        return md, links.rewriter
 
     def render(self, text: str, resolver: Resolver) -> Rendered:
         """Render one Markdown body with its links resolved by resolver.
@@ -188,8 +215,7 @@ class Renderer:
         A body nested too deeply is refused before it reaches Markdown or the HTML
         parser, whose time grows with depth × length: it comes back empty, with a note.
         """
-        rewriter = self._links.rewriter
-        assert rewriter is not None  # set by Markdown when the extension was registered
+        md, rewriter = self._markdown(text)
         rewriter.resolver = resolver
         rewriter.broken = []
         rewriter.resolved = {}
@@ -197,15 +223,18 @@ class Renderer:
         if note:
             return _refused(note)
         try:
-            raw_html = self._md.reset().convert(text)
+            raw_html = md.reset().convert(text)
             note = html_depth_note(raw_html, text)
+            if note and "<" not in text:  # deep without raw HTML: Markdown's own nesting
+                note = BodyNote(1, TOO_DEEP)
             clean_html = "" if note else sanitize_body_html(raw_html)
         except RecursionError:  # a depth the checks above let through
             note = BodyNote(1, TOO_DEEP)
         if note:
             return _refused(note)
         body = Body(typeset_html(clean_html), first_paragraph(clean_html))
-        notes = hidden_text_notes(raw_html, clean_html, text)
+        # Only raw HTML can hide text from the sanitiser; Markdown's own never does.
+        notes = hidden_text_notes(raw_html, clean_html, text) if "<" in text else ()
         links = tuple(sorted(rewriter.resolved.items()))
         return Rendered(body, tuple(rewriter.broken), links, notes)
 
