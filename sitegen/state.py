@@ -116,20 +116,22 @@ def snapshot_inputs(
     root = str(site_path)
     found: dict[str, FileStat] = {}
     for path in files:
-        _add(found, str(path), root)
+        _add(found, str(path), os.path.relpath(path, root).replace(os.sep, "/"))
     for folder in folders:
+        base, skip = os.path.relpath(folder, root).replace(os.sep, "/"), len(str(folder))
         for top, dirs, names in os.walk(folder):
             dirs[:] = sorted(name for name in dirs if not name.startswith("."))
+            rel_top = base + top[skip:].replace(os.sep, "/")
             for name in names:
                 if not name.startswith("."):
-                    _add(found, os.path.join(top, name), root)  # noqa: PTH118 (speed)
+                    _add(found, os.path.join(top, name), f"{rel_top}/{name}")  # noqa: PTH118
     return found
 
 
-def _add(found: dict[str, FileStat], path: str, root: str) -> None:
+def _add(found: dict[str, FileStat], path: str, rel: str) -> None:
     stat = FileStat.of(path)
     if stat is not None:
-        found[os.path.relpath(path, root).replace(os.sep, "/")] = stat
+        found[rel] = stat
 
 
 def load_state(path: Path) -> BuildState | None:
@@ -204,5 +206,4 @@ def _stat_list(stat: FileStat) -> list[int]:
 
 
 def _stat(values: list[int]) -> FileStat:
-    size, mtime_ns, inode = (int(value) for value in values)
-    return FileStat(size, mtime_ns, inode)
+    return FileStat(int(values[0]), int(values[1]), int(values[2]))
