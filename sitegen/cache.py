@@ -130,9 +130,15 @@ class Cache:
         if self._db is None:
             return
         try:
-            self._db.executemany(
-                "update entries set generation = ? where kind = ? and key = ?",
-                ((self._generation, kind, key) for kind, key in self._used),
+            # One statement over a temporary table: an update per key took 0.6 s at
+            # 20,000 keys, which a build that changed one file cannot afford.
+            self._db.execute("create temp table if not exists used (kind text, key text)")
+            self._db.execute("delete from used")
+            self._db.executemany("insert into used values (?, ?)", self._used)
+            self._db.execute(
+                "update entries set generation = ? where generation < ? and "
+                "(kind, key) in (select kind, key from used)",
+                (self._generation, self._generation),
             )
             self._db.execute(
                 "delete from entries where generation <= ?",

@@ -568,7 +568,8 @@ def find_related(news: Sequence[NewsItem], limit: int) -> dict[str, tuple[NewsIt
     position = {
         key: {item.slug: i for i, item in enumerate(group)} for key, group in groups.items()
     }
-    return {item.slug: _related_to(item, groups, position, limit) for item in news}
+    stamps = {item.slug: item.date.timestamp() for item in news}
+    return {item.slug: _related_to(item, groups, position, stamps, limit) for item in news}
 
 
 def _related_keys(item: NewsItem) -> list[tuple[str, str]]:
@@ -584,6 +585,7 @@ def _related_to(
     item: NewsItem,
     groups: dict[tuple[str, str], list[NewsItem]],
     position: dict[tuple[str, str], dict[str, int]],
+    stamps: dict[str, float],
     limit: int,
 ) -> tuple[NewsItem, ...]:
     scores: Counter[str] = Counter()
