@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sitegen.cache import code_fingerprint
@@ -135,10 +135,11 @@ def _assemble(
     from sitegen.outputs import OutputPlan, commit_outputs, render_outputs
     from sitegen.routes import plan_feeds, plan_routes, plan_search_shards
 
+    clock = _Clock(report)
     cache = Cache(options.cache_path, notes)
     try:
         site = load_site(options, cache, progress)
-        report(
+        clock.lap(
             f"Loaded {len(site.news)} news items, {len(site.localities)} localities, "
             f"{len(site.partnerships)} partnerships, {len(site.pages)} pages"
         )
@@ -148,11 +149,27 @@ def _assemble(
     finally:
         cache.close()
     outputs = plan.decide(previous, options.output_path, search=options.search)
-    report(f"{len(outputs.pages_todo)} of {len(routes)} pages to render")
-    written = commit_outputs(render_outputs(outputs, options, progress), options, state)
+    clock.lap(f"Planned {len(routes)} pages, {len(outputs.pages_todo)} to render")
+    made = render_outputs(outputs, options, progress)
+    clock.lap(f"Rendered {len(outputs.pages_todo)} pages, indexed the changed search shards")
+    written = commit_outputs(made, options, state)
+    clock.lap(f"Committed {written} files")
     state.valid_until = plan.valid_until
     state.pages = len(routes)
     return written, len(outputs.pages_todo)
+
+
+@dataclass(slots=True)
+class _Clock:
+    """Reports each stage with the seconds it took (`--verbose`)."""
+
+    report: Reporter
+    started: float = field(default_factory=time.perf_counter)
+
+    def lap(self, message: str) -> None:
+        now = time.perf_counter()
+        self.report(f"{message} ({now - self.started:.2f} s)")
+        self.started = now
 
 
 def check_folders(options: BuildOptions) -> None:

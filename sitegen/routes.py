@@ -27,7 +27,7 @@ PAGER_REACH = 2
 SEARCH_FOLDER = "pagefind"
 """The main search bundle: Pagefind's interface and the index of everything but news."""
 SHARD_MIN_PAGES = 250
-"""News of consecutive years are indexed together until a shard has this many pages.
+"""News of consecutive months are indexed together until a shard has this many pages.
 
 An edit re-indexes only its shard; a shard ranks words by its own statistics, so
 shards must be large enough to rank like one index would. A site with fewer than
@@ -190,7 +190,7 @@ def plan_search_shards(site: Site) -> tuple[SearchShard, ...]:
     """Return the parts of the search index, the main bundle first.
 
     The main bundle indexes localities, partnerships and pages; news go into shards of
-    consecutive years, each of at least SHARD_MIN_PAGES items (the newest years join
+    consecutive months, each of at least SHARD_MIN_PAGES items (the newest months join
     the shard before them when they have fewer).
     """
     others = (
@@ -200,17 +200,20 @@ def plan_search_shards(site: Site) -> tuple[SearchShard, ...]:
     )
     if len(others) + len(site.news) < 2 * SHARD_MIN_PAGES:
         return (SearchShard(SEARCH_FOLDER, tuple(item.url for item in site.news) + others),)
+    by_month: dict[tuple[int, int], list[NewsItem]] = {}
+    for item in reversed(site.news):  # oldest first
+        by_month.setdefault((item.date.year, item.date.month), []).append(item)
     groups: list[list[NewsItem]] = []
-    for year in sorted({item.date.year for item in site.news}):
+    for month in sorted(by_month):
         if not groups or len(groups[-1]) >= SHARD_MIN_PAGES:
             groups.append([])
-        groups[-1] += [item for item in site.news if item.date.year == year]
+        groups[-1] += by_month[month]
     if len(groups) > 1 and len(groups[-1]) < SHARD_MIN_PAGES:
         newest = groups.pop()
         groups[-1] += newest
     shards = [
         SearchShard(
-            f"{SEARCH_FOLDER}-aktuality-{group[0].date.year}-{group[-1].date.year}",
+            f"{SEARCH_FOLDER}-aktuality-{group[0].date:%Y-%m}-{group[-1].date:%Y-%m}",
             tuple(item.url for item in group),
         )
         for group in groups

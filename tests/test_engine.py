@@ -52,10 +52,16 @@ def identities(output: Path) -> dict[str, tuple[int, int]]:
     }
 
 
-def covers(shard: str, year: int) -> bool:
-    """Return True when the shard pagefind-aktuality-FIRST-LAST holds news of year."""
-    first, last = shard.rsplit("-", 2)[1:]
-    return int(first) <= year <= int(last)
+def shard_span(shard: str) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Return the first and last (year, month) of pagefind-aktuality-YYYY-MM-YYYY-MM."""
+    year, month, last_year, last_month = map(int, shard.rsplit("-", 4)[1:])
+    return (year, month), (last_year, last_month)
+
+
+def covers(shard: str, year: int, month: int) -> bool:
+    """Return True when the shard holds news of that month."""
+    first, last = shard_span(shard)
+    return first <= (year, month) <= last
 
 
 def a_news_file(site: Path, year: str) -> Path:
@@ -90,13 +96,14 @@ def test_an_edit_renders_its_pages_and_reindexes_only_its_search_shard(
     assert len(shards) >= 4
     before = identities(corpus / "public")
     edited = a_news_file(corpus, "2010")
+    year, month = map(int, edited.name.split("-")[:2])
     edited.write_text(edited.read_text() + "\nVěta přidaná v testu.\n")
     report = build(options)
     after = identities(corpus / "public")
     changed = {path for path in after if before.get(path) != after[path]}
     assert 0 < report.pages_rendered < 30 < first.pages_rendered
     changed_shards = {path.split("/")[0] for path in changed if path.startswith("pagefind-")}
-    assert changed_shards == {next(name for name in shards if covers(name, 2010))}
+    assert changed_shards == {next(name for name in shards if covers(name, year, month))}
     assert not any(path.startswith("pagefind/") for path in changed)
 
 
@@ -112,8 +119,8 @@ def test_search_shards_hold_every_searchable_page_once(
     sizes = [len(shard.urls) for shard in shards[1:]]
     assert len(sizes) >= 4
     assert all(size >= 20 for size in sizes)
-    years = [tuple(map(int, shard.folder.rsplit("-", 2)[1:])) for shard in shards[1:]]
-    assert all(a[1] < b[0] for a, b in itertools.pairwise(years))
+    spans = [shard_span(shard.folder) for shard in shards[1:]]
+    assert all(a[1] < b[0] for a, b in itertools.pairwise(spans))
 
 
 def test_search_page_names_every_shard_to_merge(
