@@ -252,6 +252,7 @@ def load_site(
         UsageError: for unusable folders.
         ContentError: for problems in content or site.yaml.
     """
+    from sitegen.bodies import render_bodies
     from sitegen.config import load_config
     from sitegen.content.load import load_entries
     from sitegen.content.sources import read_sources
@@ -263,14 +264,15 @@ def load_site(
     urls = Urls(config.base_url)
     sources = read_sources(options.content_path, options.site_path, limits=config.limits)
     entries = load_entries(sources, urls, options.static_path, config.tz, cache)
+    bodies = render_bodies(
+        entries, options.now, options.include_drafts, cache, options.workers, progress
+    )
     return link_site(
         entries,
+        bodies,
         config,
         urls,
         options.now,
         options.static_path,
         options.include_drafts,
-        cache=cache,
-        jobs=options.workers,
-        progress=progress,
     )

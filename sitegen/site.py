@@ -1,24 +1,23 @@
-"""Link stage: resolve references, render bodies, and index the site both ways.
+"""Link stage: resolve references and index the site both ways; a pure function.
 
-Input: Entries (validated front matter). Output: Site, the graph that routes and
-templates read: published items, sorted, with every cross-reference resolved.
+Input: Entries (validated front matter) and their rendered bodies. Output: Site, the
+graph that routes and templates read: published items, sorted, with every
+cross-reference resolved.
 """
 
 from __future__ import annotations
 
-import posixpath
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TypeVar
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from sitegen.cache import Cache, code_fingerprint, digest
+from sitegen.bodies import RenderedBodies
 from sitegen.config import SiteConfig
-from sitegen.content.load import Entry, asset_for
+from sitegen.content.load import Entry, asset_for, is_scheduled
 from sitegen.content.models import (
     Body,
     Contact,
@@ -34,8 +33,6 @@ from sitegen.content.models import (
 )
 from sitegen.content.schema import DocumentRef
 from sitegen.errors import ContentError, Problem, did_you_mean
-from sitegen.markup import LinkError, Rendered, Renderer
-from sitegen.parallel import Progress, map_in_order, no_progress
 from sitegen.regions import Region, all_regions, regions_by_id
 from sitegen.typography import ascii_slug, czech_key, sorted_czech
 from sitegen.urls import NEWS, Urls
@@ -84,41 +81,33 @@ class Site:
 
 def link_site(
     entries: Sequence[Entry],
+    bodies: RenderedBodies,
     config: SiteConfig,
     urls: Urls,
     now: datetime,
     static_path: Path,
     include_drafts: bool,
-    *,
-    cache: Cache | None = None,
-    jobs: int = 1,
-    progress: Progress = no_progress,
 ) -> Site:
-    """Resolve references and render bodies; keep what is published (or all, with drafts).
+    """Resolve references and index the site; keep what is published (or all, with drafts).
 
-    Bodies still valid in cache are taken from it; the others are rendered on up to
-    jobs cores and stored in it.
+    A pure function of its arguments: bodies were rendered by the stage before.
 
     Raises:
-        ContentError: for unknown references and broken links in bodies.
+        ContentError: for unknown references, with the problems of the bodies.
     """
     by_kind: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries:
         by_kind[entry.kind].append(entry)
     problems = check_references(by_kind)
     problems += check_statement(config, by_kind["page"])
-    visible = {
-        entry.source.content_key for entry in entries if include_drafts or _is_published(entry, now)
-    }
-    bodies, link_problems = _render_bodies(entries, visible, cache or Cache(None), jobs, progress)
-    problems.extend(link_problems)
+    problems += bodies.problems
     if problems:
         raise ContentError(problems)
     builder = _ModelBuilder(
         urls,
         now,
         static_path,
-        bodies,
+        bodies.bodies,
         _topics(by_kind["news"], urls),
         config.feed_id_authority,
         config.tz,
@@ -201,141 +190,6 @@ def _unknown(
             f"; the slugs are the file names in {folder}",
         )
     ]
-
-
-def _is_published(entry: Entry, now: datetime) -> bool:
-    if entry.kind != "news":
-        return True
-    return not entry.meta.draft and not is_scheduled(entry.meta.date, now)
-
-
-def is_scheduled(published: datetime, now: datetime) -> bool:
-    """Return True when an item dated published is not out yet at now."""
-    return published > now
-
-
-# Bodies -----------------------------------------------------------------------------
-
-
-def _render_bodies(
-    entries: Sequence[Entry], visible: set[str], cache: Cache, jobs: int, progress: Progress
-) -> tuple[dict[str, Body], list[Problem]]:
-    """Render every body, taking still-valid ones from cache and the rest on jobs cores."""
-    url_by_key = {entry.source.content_key: entry.url for entry in entries}
-    resolvers = [_LinkResolver(entry, url_by_key, visible) for entry in entries]
-    keys = [_body_key(entry) for entry in entries]
-    results = [
-        _cached_body(cache, key, resolver) for key, resolver in zip(keys, resolvers, strict=True)
-    ]
-    missing = [i for i, result in enumerate(results) if result is None]
-    renderer = Renderer()
-    fresh = map_in_order(
-        lambda i: renderer.render(entries[i].front.body, resolvers[i]),
-        missing,
-        jobs,
-        progress("Rendering Markdown", len(missing)),
-    )
-    for i, rendered in zip(missing, fresh, strict=True):
-        results[i] = rendered
-        if not rendered.broken and not rendered.notes:
-            cache.put("body", keys[i], _body_value(rendered))
-    bodies: dict[str, Body] = {}
-    problems: list[Problem] = []
-    for entry, result in zip(entries, results, strict=True):
-        assert result is not None  # every miss was rendered above
-        bodies[entry.source.content_key] = result.body
-        for note in result.notes:
-            line = entry.front.body_line + note.line - 1
-            problems.append(Problem(entry.source.rel_path, line, "", note.message))
-        for link in result.broken:
-            line = _line_of_text(entry, link.target)
-            problems.append(
-                Problem(entry.source.rel_path, line, "", f"link '{link.target}': {link.message}")
-            )
-    return bodies, problems
-
-
-def _body_key(entry: Entry) -> str:
-    return digest(code_fingerprint(), entry.source.content_key, entry.front.body)
-
-
-def _body_value(rendered: Rendered) -> dict[str, object]:
-    return {
-        "html": rendered.body.html,
-        "first": rendered.body.first_paragraph,
-        "links": rendered.links,
-    }
-
-
-def _cached_body(cache: Cache, key: str, resolver: _LinkResolver) -> Rendered | None:
-    """Return the cached rendering of a body while its links still resolve the same."""
-    value = cache.get("body", key)
-    if value is None:
-        return None
-    try:
-        links = tuple((str(target), str(url)) for target, url in value["links"])
-        body = Body(str(value["html"]), str(value["first"]))
-        if all(resolver(target) == url for target, url in links):
-            return Rendered(body, (), links)
-    except (LinkError, TypeError, KeyError, ValueError):
-        pass
-    return None
-
-
-def _line_of_text(entry: Entry, target: str) -> int:
-    offset = entry.front.body.find(target)
-    return entry.front.body_line + (entry.front.body.count("\n", 0, offset) if offset >= 0 else 0)
-
-
-@dataclass(frozen=True, slots=True)
-class _LinkResolver:
-    """Turns relative links of one body into site URLs."""
-
-    entry: Entry
-    url_by_key: dict[str, str]
-    """content_key → URL of every item."""
-    visible: set[str]
-    """content_key of every item readers will see."""
-
-    def __call__(self, target: str) -> str:
-        split = urlsplit(target)
-        if split.scheme or split.netloc or not split.path or target.startswith("/"):
-            return target
-        folder = posixpath.dirname(self.entry.source.content_key)
-        key = posixpath.normpath(posixpath.join(folder, split.path))
-        fragment = f"#{split.fragment}" if split.fragment else ""
-        if key.startswith("../") or key == "..":
-            raise LinkError(
-                "points outside the content folder; link to another item's .md "
-                "file, or to a file in static/ with '/…'"
-            )
-        if key.endswith(".md"):
-            return self._item_url(key) + fragment
-        return self._bundle_url(key) + fragment
-
-    def _item_url(self, key: str) -> str:
-        if key not in self.url_by_key:
-            raise _missing(key, set(self.url_by_key))
-        if key not in self.visible and self.entry.source.content_key in self.visible:
-            raise LinkError(
-                "that item is a draft or dated in the future, so the link would "
-                "be broken; link to it once it is published"
-            )
-        return self.url_by_key[key]
-
-    def _bundle_url(self, key: str) -> str:
-        folder = posixpath.dirname(self.entry.source.content_key)
-        names = {
-            f"{folder}/{name}": asset.url
-            for name, asset in zip(self.entry.source.bundle_files, self.entry.assets, strict=True)
-        }
-        if key not in names:
-            raise _missing(key, set(names))
-        return names[key]
-
-
-def _missing(key: str, choices: set[str]) -> LinkError:
-    return LinkError(f"content/{key} does not exist{did_you_mean(key, choices)}")
 
 
 # Models -----------------------------------------------------------------------------

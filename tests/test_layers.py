@@ -30,6 +30,7 @@ PIPELINE = [
     "content.models",
     "content.load",
     "markup",
+    "bodies",
     "site",
     "structured",
     "routes",

@@ -10,6 +10,7 @@ import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -218,3 +219,15 @@ def asset_for(entry: Entry, ref: str, static_path: Path, urls: Urls) -> Asset:
         return Asset(path, urls.file(ref.lstrip("/")), path.stat().st_size)
     normal = posixpath.normpath(ref)
     return next(asset for asset in entry.assets if asset.url == entry.url + normal)
+
+
+def is_published(entry: Entry, now: datetime) -> bool:
+    """Return True when readers see the entry at now: not a draft, not scheduled later."""
+    if entry.kind != "news":
+        return True
+    return not entry.meta.draft and not is_scheduled(entry.meta.date, now)
+
+
+def is_scheduled(published: datetime, now: datetime) -> bool:
+    """Return True when an item dated published is not out yet at now."""
+    return published > now
