@@ -22,8 +22,11 @@ from pathlib import Path
 from typing import Any
 
 CACHE_FILE = "cache.sqlite"
-KEEP_GENERATIONS = 3
+KEEP_GENERATIONS = 10
 """Entries unused by this many builds in a row are dropped."""
+REFRESH_AFTER = 4
+"""A used entry's generation is renewed only when it is this old: renewing rewrites the
+row, which for 10,000 entries of kilobytes each would cost most of a small build."""
 LIBRARIES = ("markdown", "nh3", "jinja2", "markupsafe", "feedgen", "babel", "pydantic")
 """Libraries whose version can change the output."""
 _SCHEMA = """
@@ -125,6 +128,38 @@ class Cache:
             return
         self._used.pop((kind, key), None)
 
+    def blobs(self, kind: str) -> dict[str, tuple[str, bytes]]:
+        """Return every (checksum, value) stored under kind, by key: values the caller
+        checks itself (the cache cannot tell a signed value from a forged one)."""
+        if self._db is None:
+            return {}
+        try:
+            rows = self._db.execute(
+                "select key, checksum, value from entries where kind = ?", (kind,)
+            ).fetchall()
+        except sqlite3.Error as error:
+            self._give_up(error)
+            return {}
+        return {str(key): (str(checksum), bytes(value)) for key, checksum, value in rows}
+
+    def put_blob(self, kind: str, key: str, checksum: str, value: bytes) -> None:
+        """Store bytes with the caller's own checksum under (kind, key)."""
+        if self._db is None:
+            return
+        try:
+            self._db.execute(
+                "insert or replace into entries values (?, ?, ?, ?, ?)",
+                (kind, key, checksum, value, self._generation),
+            )
+        except sqlite3.Error as error:
+            self._give_up(error)
+            return
+        self._used.pop((kind, key), None)
+
+    def mark_used(self, kind: str, key: str) -> None:
+        """Keep (kind, key) from being dropped as unused."""
+        self._used[(kind, key)] = None
+
     def save(self) -> None:
         """Commit what this build stored and used; drop entries long unused."""
         if self._db is None:
@@ -136,9 +171,9 @@ class Cache:
             self._db.execute("delete from used")
             self._db.executemany("insert into used values (?, ?)", self._used)
             self._db.execute(
-                "update entries set generation = ? where generation < ? and "
+                "update entries set generation = ? where generation <= ? and "
                 "(kind, key) in (select kind, key from used)",
-                (self._generation, self._generation),
+                (self._generation, self._generation - REFRESH_AFTER),
             )
             self._db.execute(
                 "delete from entries where generation <= ?",

@@ -35,6 +35,8 @@ from sitegen.writer import MARKER, check_output_path, pending_journal, recover
 
 if TYPE_CHECKING:
     from sitegen.cache import Cache
+    from sitegen.config import SiteConfig
+    from sitegen.content.memo import EntryMemo
     from sitegen.site import Site
 
 Reporter = Callable[[str], None]
@@ -243,6 +245,22 @@ def _keep_state(options: BuildOptions, state: BuildState, notes: Notes) -> None:
         notes.append(f"the build state could not be kept ({error}); the next build is a full one")
 
 
+def _entry_memo(options: BuildOptions, config: SiteConfig, cache: Cache | None) -> EntryMemo | None:
+    """Return the entries kept by earlier builds of this site, or None without a cache."""
+    from sitegen.content.memo import EntryMemo, user_secret
+
+    if cache is None:
+        return None
+    settings = "\0".join(
+        (
+            str(options.site_path.resolve()),
+            str(options.content_path.resolve()),
+            config.model_dump_json(),
+        )
+    )
+    return EntryMemo(cache, settings, user_secret())
+
+
 def load_site(
     options: BuildOptions, cache: Cache | None = None, progress: Progress = no_progress
 ) -> Site:
@@ -262,8 +280,14 @@ def load_site(
     check_folders(options)
     config = load_config(options.site_path, options.base_url)
     urls = Urls(config.base_url)
-    sources = read_sources(options.content_path, options.site_path, limits=config.limits)
-    entries = load_entries(sources, urls, options.static_path, config.tz, cache)
+    memo = _entry_memo(options, config, cache)
+    sources = read_sources(
+        options.content_path,
+        options.site_path,
+        limits=config.limits,
+        reuse=memo.reuse if memo else None,
+    )
+    entries = load_entries(sources, urls, options.static_path, config.tz, cache, memo)
     bodies = render_bodies(
         entries, options.now, options.include_drafts, cache, options.workers, progress
     )

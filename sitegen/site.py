@@ -451,8 +451,6 @@ def _related_to(
             scores[other.slug] += weight
             by_slug[other.slug] = other
     scores.pop(item.slug, None)
-    when = item.date.timestamp()
-    ranked = sorted(
-        (-score, abs(by_slug[slug].date.timestamp() - when), slug) for slug, score in scores.items()
-    )
+    when = stamps[item.slug]
+    ranked = sorted([(-score, abs(stamps[slug] - when), slug) for slug, score in scores.items()])
     return tuple(by_slug[slug] for _score, _distance, slug in ranked[:limit])

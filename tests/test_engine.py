@@ -7,6 +7,7 @@ import errno
 import itertools
 import json
 import os
+import pickle
 import random
 import signal
 import sqlite3
@@ -22,6 +23,9 @@ import pytest
 from bench.corpus import write_corpus
 from sitegen import routes
 from sitegen.cache import digest
+from sitegen.content import load as load_module
+from sitegen.content.load import Entry
+from sitegen.content.sources import SourceFile
 from sitegen.options import CACHE_FOLDER, BuildOptions
 from sitegen.pipeline import build, load_site
 from sitegen.writer import recover
@@ -468,3 +472,69 @@ def test_a_poisoned_cache_can_only_put_sanitised_html_on_the_site(
     assert "alert(1)" not in page
     assert "onclick" not in page
     assert "javascript:" not in page
+
+
+def test_unchanged_files_are_not_parsed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(tmp_path / "site", {"content/news/2024-01-01-a.md": NEWS})
+    options = no_search(options_for(site))
+    build(options)
+    parsed: list[str] = []
+    original = load_module._load_entry
+
+    def counting(source: SourceFile, *args: object) -> Entry:
+        parsed.append(source.rel_path)
+        return original(source, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(load_module, "_load_entry", counting)
+    (site / "content/news/2024-01-01-a.md").write_text(NEWS + "\nDalší odstavec.\n")
+    build(options)
+    assert parsed == ["content/news/2024-01-01-a.md"]
+
+
+def test_a_forged_entry_in_the_cache_is_never_unpickled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(tmp_path / "site", {"content/news/2024-01-01-a.md": NEWS})
+    options = no_search(options_for(site))
+    build(options)
+    database = sqlite3.connect(site / CACHE_FOLDER / "cache.sqlite")
+    rows = database.execute("select key, value from entries where kind = 'entry'").fetchall()
+    assert rows
+    marker = tmp_path / "spusteno"
+    for key, value in rows:
+        mark = bytes(value).partition(b"\n")[0]
+        forged = mark + b"\n" + pickle.dumps(_Planted(str(marker)))
+        database.execute(
+            "update entries set value = ?, checksum = ? where kind = 'entry' and key = ?",
+            (forged, digest(forged), key),
+        )
+    database.commit()
+    database.close()
+    (site / "templates/base.html").write_text((site / "templates/base.html").read_text() + "\n")
+    build(options)
+    assert not marker.exists()
+    assert (site / "public/aktuality/a/index.html").is_file()
+
+
+class _Planted:
+    """Unpickling this object would create a file: the mark of code run from the cache."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (Path.write_text, (Path(self.path), "x"))  # type: ignore[return-value]
+
+
+def test_without_a_place_for_the_key_files_are_parsed_and_the_build_works(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "soubor").write_text("")
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "soubor"))
+    site = make_site(tmp_path / "site", {"content/news/2024-01-01-a.md": NEWS})
+    build(no_search(options_for(site)))
+    (site / "content/news/2024-01-01-a.md").write_text(NEWS + "\nDalší.\n")
+    build(no_search(options_for(site)))
+    assert "Další." in (site / "public/aktuality/a/index.html").read_text()

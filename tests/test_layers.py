@@ -29,6 +29,7 @@ PIPELINE = [
     "content.schema",
     "content.models",
     "content.load",
+    "content.memo",
     "markup",
     "bodies",
     "site",

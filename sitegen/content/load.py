@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sitegen.cache import Cache
@@ -58,8 +58,12 @@ def load_entries(
     static_path: Path,
     tz: ZoneInfo,
     cache: Cache | None = None,
+    memo: Memo | None = None,
 ) -> tuple[Entry, ...]:
     """Parse and validate every source; derive slugs and URLs; check slugs are unique.
+
+    A source that read_sources left unread (unchanged since memo parsed it) is taken
+    from memo; every source parsed here is given to memo.
 
     Raises:
         ContentError: with the problems of every file.
@@ -68,15 +72,30 @@ def load_entries(
     problems: list[Problem] = []
     for source in sources:
         try:
-            entries.append(_load_entry(source, urls, tz, cache))
+            entry = memo.take(source.content_key) if memo and source.is_reused else None
+            entry = entry or _load_entry(source, urls, tz, cache)
         except ContentError as error:
             problems.extend(error.problems)
+            continue
+        entries.append(entry)
+        if memo and not source.is_reused:
+            memo.put(entry, source.signature)
     problems.extend(_duplicate_slugs(entries))
     for entry in entries:
         problems.extend(_missing_files(entry, static_path))
     if problems:
         raise ContentError(problems)
     return tuple(entries)
+
+
+class Memo(Protocol):
+    """Where parsed entries are kept between builds (content/memo.py)."""
+
+    def take(self, key: str) -> Entry:
+        """Return the kept entry of an unread source."""
+
+    def put(self, entry: Entry, signature: str) -> None:
+        """Keep a parsed entry."""
 
 
 def _load_entry(source: SourceFile, urls: Urls, tz: ZoneInfo, cache: Cache | None) -> Entry:

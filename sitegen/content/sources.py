@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,6 +62,14 @@ class SourceFile:
     """Files of the bundle besides index.md, as sorted POSIX paths inside the bundle."""
     content_key: str
     """Path relative to the content folder (POSIX): what Markdown links resolve against."""
+    signature: str = ""
+    """Digest of the stat of the file and of its bundle's files: changes with any of them."""
+    is_reused: bool = False
+    """Not read: unchanged since the build that parsed it (text is then empty)."""
+
+
+Reuse = Callable[[str, str], bool]
+"""reuse(content_key, signature): True when the entry parsed before is still good."""
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -77,7 +86,11 @@ def display_path(path: Path, root: Path) -> str:
 
 
 def read_sources(
-    content_path: Path, site_path: Path, *, limits: Limits = DEFAULT_LIMITS
+    content_path: Path,
+    site_path: Path,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    reuse: Reuse | None = None,
 ) -> tuple[SourceFile, ...]:
     """Read every content file under content_path, sorted by path.
 
@@ -88,7 +101,7 @@ def read_sources(
     """
     sources: list[SourceFile] = []
     problems: list[Problem] = []
-    reader = _Reader(content_path.resolve(), site_path, limits, sources, problems)
+    reader = _Reader(content_path.resolve(), site_path, limits, sources, problems, reuse)
     for child, mode in reader.entries(content_path):
         reader.read_top(child, mode)
     if problems:
@@ -103,6 +116,7 @@ class _Reader:
     limits: Limits
     sources: list[SourceFile]
     problems: list[Problem]
+    reuse: Reuse | None = None
     folders: dict[Path, Path] = field(default_factory=dict)
     """Folder → the folder resolved: resolving every file's path costs a system call
     per path component, which dominated reading a large site."""
@@ -251,12 +265,17 @@ class _Reader:
     def add(
         self, path: Path, kind: str, name: str, bundle: Path | None, files: tuple[str, ...]
     ) -> None:
+        key = self.located(path).relative_to(self.content_root).as_posix()
+        rel_path = self.shown(path)
+        signature = _signature(path, bundle, files)
+        if self.reuse is not None and signature and self.reuse(key, signature):
+            source = SourceFile(rel_path, kind, name, "", bundle, files, key, signature, True)
+            self.sources.append(source)
+            return
         text = self.decode(path)
         if text is None:
             return
-        key = self.located(path).relative_to(self.content_root).as_posix()
-        rel_path = self.shown(path)
-        self.sources.append(SourceFile(rel_path, kind, name, text, bundle, files, key))
+        self.sources.append(SourceFile(rel_path, kind, name, text, bundle, files, key, signature))
 
     def decode(self, path: Path) -> str | None:
         too_large = (
@@ -271,3 +290,16 @@ class _Reader:
         except ContentError as error:
             self.problems.extend(error.problems)
         return None
+
+
+def _signature(path: Path, bundle: Path | None, files: tuple[str, ...]) -> str:
+    """Return the stat of path and of the bundle's files as text ("" when one is gone)."""
+    parts = [(path.name, path), *((name, bundle / name) for name in files if bundle)]
+    stats = []
+    for name, part in parts:
+        try:
+            st = part.stat()
+        except OSError:
+            return ""
+        stats.append(f"{name}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}")
+    return "|".join(stats)
