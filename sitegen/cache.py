@@ -128,19 +128,19 @@ class Cache:
             return
         self._used.pop((kind, key), None)
 
-    def blobs(self, kind: str) -> dict[str, tuple[str, bytes]]:
-        """Return every (checksum, value) stored under kind, by key: values the caller
-        checks itself (the cache cannot tell a signed value from a forged one)."""
+    def blob(self, kind: str, key: str) -> tuple[str, bytes] | None:
+        """Return the (checksum, value) stored under (kind, key): a value the caller checks
+        itself (the cache cannot tell a signed value from a forged one)."""
         if self._db is None:
-            return {}
+            return None
         try:
-            rows = self._db.execute(
-                "select key, checksum, value from entries where kind = ?", (kind,)
-            ).fetchall()
+            row = self._db.execute(
+                "select checksum, value from entries where kind = ? and key = ?", (kind, key)
+            ).fetchone()
         except sqlite3.Error as error:
             self._give_up(error)
-            return {}
-        return {str(key): (str(checksum), bytes(value)) for key, checksum, value in rows}
+            return None
+        return (str(row[0]), bytes(row[1])) if row else None
 
     def put_blob(self, kind: str, key: str, checksum: str, value: bytes) -> None:
         """Store bytes with the caller's own checksum under (kind, key)."""

@@ -33,16 +33,17 @@ class EntryMemo:
         self._cache = cache
         self._secret = secret
         self._settings = digest(code_fingerprint(), settings)
-        self._stored = cache.blobs(KIND) if secret is not None else {}
         self._reused: dict[str, Entry] = {}
 
     def reuse(self, key: str, signature: str) -> bool:
         """Return True (and keep the entry for take) when the entry of key was parsed from
         files with this signature and is validly kept."""
-        stored = self._stored.get(key)
+        if self._secret is None:
+            return False
+        stored = self._cache.blob(KIND, key)
         if stored is None or not stored[1].startswith(self._mark(signature) + b"\n"):
             return False
-        entry = self._load(key)
+        entry = self._load(key, *stored)
         if entry is not None:
             self._reused[key] = entry
         return entry is not None
@@ -55,17 +56,13 @@ class EntryMemo:
         """
         return self._reused.pop(key)
 
-    def _load(self, key: str) -> Entry | None:
-        """Return the remembered entry of key, or None when it is not (validly) kept."""
-        stored = self._stored.get(key)
-        if stored is None or self._secret is None:
-            return None
-        checksum, value = stored
+    def _load(self, key: str, checksum: str, value: bytes) -> Entry | None:
+        """Return the entry kept as value, or None when it is not validly signed."""
         if not hmac.compare_digest(checksum, self._sign(value)):
             return None
         self._cache.mark_used(KIND, key)
         try:
-            entry = pickle.loads(value.partition(b"\n")[2])
+            entry = pickle.loads(value.partition(b"\n")[2])  # signed by us: see the docstring
         except Exception:  # a damaged value is no value
             return None
         return entry if isinstance(entry, Entry) else None
