@@ -95,15 +95,7 @@ class Cache:
 
     def get(self, kind: str, key: str) -> Any | None:
         """Return the value stored under (kind, key), or None when absent or damaged."""
-        if self._db is None:
-            return None
-        try:
-            row = self._db.execute(
-                "select checksum, value from entries where kind = ? and key = ?", (kind, key)
-            ).fetchone()
-        except sqlite3.Error as error:
-            self._give_up(error)
-            return None
+        row = self.blob(kind, key)
         if row is None or digest(row[1]) != row[0]:
             return None
         try:
@@ -115,18 +107,8 @@ class Cache:
 
     def put(self, kind: str, key: str, value: Any) -> None:
         """Store value (anything JSON can hold) under (kind, key)."""
-        if self._db is None:
-            return
         data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
-        try:
-            self._db.execute(
-                "insert or replace into entries values (?, ?, ?, ?, ?)",
-                (kind, key, digest(data), data, self._generation),
-            )
-        except sqlite3.Error as error:
-            self._give_up(error)
-            return
-        self._used.pop((kind, key), None)
+        self.put_blob(kind, key, digest(data), data)
 
     def blob(self, kind: str, key: str) -> tuple[str, bytes] | None:
         """Return the (checksum, value) stored under (kind, key): a value the caller checks
