@@ -133,10 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ContentError as error:
         _print_problems(error.problems)
         count = len(error.problems)
-        print(
-            f"Build failed: {count} problem{'s' if count != 1 else ''}; nothing was written.",
-            file=sys.stderr,
-        )
+        print(f"Build failed: {_count(count, 'problem')}; nothing was written.", file=sys.stderr)
         return _debug(args, error)
     except SitegenError as error:
         print(f"sitegen: {error}", file=sys.stderr)
@@ -195,18 +192,17 @@ def run_check(args: argparse.Namespace) -> int:
         sources |= {item.url: item.source for item in site.partnerships}
         sources |= {item.url: item.source for item in site.pages}
         problems = check_output(options.output_path, site.urls, sources)
-    _print_warnings(report.warnings)
     warnings = advise(site)
-    for warning in sorted(warnings):
-        print(f"warning: {warning}", file=sys.stderr)
+    if not args.quiet:  # --quiet prints only errors
+        _print_warnings([*report.warnings, *map(str, sorted(warnings))])
     if problems:
         _print_problems(problems)
-        print(f"Check failed: {len(problems)} problems.", file=sys.stderr)
+        print(f"Check failed: {_count(len(problems), 'problem')}.", file=sys.stderr)
         return 1
     if not args.quiet:
         print(
             f"Check passed: {report.pages} pages, links, anchors, feeds and sitemap are "
-            f"fine ({len(warnings)} warnings)."
+            f"fine ({_count(len(warnings), 'warning')})."
         )
     return 0
 
@@ -228,6 +224,11 @@ def _summary(report: BuildReport, output: Path) -> str:
         f"Built {report.pages} pages ({report.files} files: {report.written} written, "
         f"{report.files - report.written} unchanged) into {output} in {report.seconds:.2f} s"
     )
+
+
+def _count(number: int, noun: str) -> str:
+    """Return "1 problem", "2 problems"."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _notice(message: str) -> None:

@@ -64,3 +64,18 @@ def test_check_finds_a_broken_link_and_a_missing_anchor(
     assert any("#neexistuje, which is not on that page" in line for line in lines)
     assert not any("#obsah" in line for line in lines)
     assert result.err.rstrip().endswith("Check failed: 2 problems.")
+
+
+def test_check_quiet_prints_only_errors_and_counts_in_the_singular(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    news = NEWS.replace("regions: [praha]\n", "").replace("Text zprávy.", "[Nikam](/nikde/).")
+    site = make_site(tmp_path / "site", {"content/news/2020-01-01-prvni.md": news})
+    shutil.copytree(REPO / "static", site / "static")
+    loud = run_cli("check", "--source", site)
+    assert "warning: content/news/2020-01-01-prvni.md" in loud.err  # no region: a warning
+    quiet = run_cli("check", "--source", site, "--quiet")
+    assert quiet.status == 1
+    assert "warning" not in quiet.err
+    assert quiet.err.rstrip().endswith("Check failed: 1 problem.")
+    assert quiet.out == ""
