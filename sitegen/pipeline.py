@@ -36,7 +36,7 @@ from sitegen.writer import MARKER, check_output_path, pending_journal, recover
 if TYPE_CHECKING:
     from sitegen.cache import Cache
     from sitegen.config import SiteConfig
-    from sitegen.content.memo import EntryMemo
+    from sitegen.content.memo import EntryMemo, MemoryMemo
     from sitegen.site import Site
 
 Reporter = Callable[[str], None]
@@ -65,6 +65,7 @@ def build(
     report: Reporter = lambda message: None,
     progress: Progress = no_progress,
     notice: Reporter = lambda message: None,
+    memory: MemoryMemo | None = None,
 ) -> BuildReport:
     """Build the site of options into its output folder, atomically.
 
@@ -74,12 +75,13 @@ def build(
         WriteError: when files cannot be read or written (a full disk, no permission).
 
     report receives what each stage did; notice what the user must know at once (that
-    the build waits for another one).
+    the build waits for another one). memory keeps parsed entries between builds of one
+    process (the preview), so they need not be read from the cache.
     """
     started = time.perf_counter()
     check_folders(options)
     try:
-        return _build(options, report, progress, notice, started)
+        return _build(options, report, progress, notice, started, memory)
     except OSError as error:
         raise WriteError(_write_problem(error, options)) from error
 
@@ -90,6 +92,7 @@ def _build(
     progress: Progress,
     notice: Reporter,
     started: float,
+    memory: MemoryMemo | None,
 ) -> BuildReport:
     with build_lock(options, notice) as notes:
         options = _usable_cache(options, notes)
@@ -103,7 +106,7 @@ def _build(
             seconds = time.perf_counter() - started
             return BuildReport(previous.pages, len(previous.outputs), 0, 0, seconds, tuple(notes))
         state = BuildState(key, inputs)
-        written, rendered = _assemble(options, previous, state, report, progress, notes)
+        written, rendered = _assemble(options, previous, state, report, progress, notes, memory)
         _keep_state(options, state, notes)
     seconds = time.perf_counter() - started
     return BuildReport(state.pages, len(state.outputs), written, rendered, seconds, tuple(notes))
@@ -128,6 +131,7 @@ def _assemble(
     report: Reporter,
     progress: Progress,
     notes: Notes,
+    memory: MemoryMemo | None = None,
 ) -> tuple[int, int]:
     """Make what changed since previous and commit it; fill state; return (written, rendered).
 
@@ -140,7 +144,7 @@ def _assemble(
     clock = _Clock(report)
     cache = Cache(options.cache_path, notes)
     try:
-        site = load_site(options, cache, progress)
+        site = load_site(options, cache, progress, memory)
         clock.lap(
             f"Loaded {len(site.news)} news items, {len(site.localities)} localities, "
             f"{len(site.partnerships)} partnerships, {len(site.pages)} pages"
@@ -245,11 +249,13 @@ def _keep_state(options: BuildOptions, state: BuildState, notes: Notes) -> None:
         notes.append(f"the build state could not be kept ({error}); the next build is a full one")
 
 
-def _entry_memo(options: BuildOptions, config: SiteConfig, cache: Cache | None) -> EntryMemo | None:
-    """Return the entries kept by earlier builds of this site, or None without a cache."""
+def _entry_memo(
+    options: BuildOptions, config: SiteConfig, cache: Cache | None, memory: MemoryMemo | None
+) -> EntryMemo | MemoryMemo | None:
+    """Return the entries kept by earlier builds of this site (in memory, or in the cache)."""
     from sitegen.content.memo import EntryMemo, user_secret
 
-    if cache is None:
+    if cache is None and memory is None:
         return None
     settings = "\0".join(
         (
@@ -258,11 +264,17 @@ def _entry_memo(options: BuildOptions, config: SiteConfig, cache: Cache | None) 
             config.model_dump_json(),
         )
     )
+    if memory is not None:
+        return memory.bind(settings)
+    assert cache is not None  # checked above
     return EntryMemo(cache, settings, user_secret())
 
 
 def load_site(
-    options: BuildOptions, cache: Cache | None = None, progress: Progress = no_progress
+    options: BuildOptions,
+    cache: Cache | None = None,
+    progress: Progress = no_progress,
+    memory: MemoryMemo | None = None,
 ) -> Site:
     """Read, validate and link the content of options (no output is touched).
 
@@ -280,7 +292,7 @@ def load_site(
     check_folders(options)
     config = load_config(options.site_path, options.base_url)
     urls = Urls(config.base_url)
-    memo = _entry_memo(options, config, cache)
+    memo = _entry_memo(options, config, cache, memory)
     sources = read_sources(
         options.content_path,
         options.site_path,

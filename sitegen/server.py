@@ -46,6 +46,7 @@ from tornado.netutil import bind_sockets
 from tornado.websocket import WebSocketClosedError
 
 from sitegen.config import BuildOptions
+from sitegen.content.memo import MemoryMemo
 from sitegen.errors import ContentError, SitegenError, UsageError
 from sitegen.pipeline import BuildReport, build
 
@@ -88,11 +89,13 @@ class Preview:
     """Builds finished, good or not."""
     good_builds: int = 0
     log: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True)
+    memory: MemoryMemo = dataclasses.field(default_factory=MemoryMemo)
+    """Entries parsed by earlier builds: a save re-reads only the files that changed."""
 
     def rebuild(self) -> BuildReport | None:
         """Build again; on failure keep the last good site and remember the problems."""
         try:
-            report = build(self.options)
+            report = build(self.options, memory=self.memory)
         except ContentError as error:
             self._fail([str(problem) for problem in error.problems])
             return None

@@ -25,6 +25,7 @@ from sitegen import routes
 from sitegen.cache import digest
 from sitegen.content import load as load_module
 from sitegen.content.load import Entry
+from sitegen.content.memo import MemoryMemo
 from sitegen.content.sources import SourceFile
 from sitegen.options import CACHE_FOLDER, BuildOptions
 from sitegen.pipeline import build, load_site
@@ -538,3 +539,29 @@ def test_without_a_place_for_the_key_files_are_parsed_and_the_build_works(
     (site / "content/news/2024-01-01-a.md").write_text(NEWS + "\nDalší.\n")
     build(no_search(options_for(site)))
     assert "Další." in (site / "public/aktuality/a/index.html").read_text()
+
+
+def test_a_process_that_keeps_entries_in_memory_parses_only_what_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(tmp_path / "site", {"content/news/2024-01-01-a.md": NEWS})
+    options = no_search(options_for(site, drafts=True))
+    memory = MemoryMemo()
+    build(options, memory=memory)
+    parsed: list[str] = []
+    original = load_module._load_entry
+
+    def counting(source: SourceFile, *args: object) -> Entry:
+        parsed.append(source.rel_path)
+        return original(source, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(load_module, "_load_entry", counting)
+    (site / "content/news/2024-01-01-a.md").write_text(NEWS + "\nV paměti.\n")
+    build(options, memory=memory)
+    assert parsed == ["content/news/2024-01-01-a.md"]
+    elsewhere = dataclasses.replace(options, base_url="https://jinde.cz/")
+    build(elsewhere, memory=memory)  # other settings: every file parsed again
+    assert len(parsed) == 3
+    page = (site / "public/aktuality/a/index.html").read_text()
+    assert "https://jinde.cz/aktuality/a/" in page
+    assert "paměti." in page

@@ -83,6 +83,39 @@ class EntryMemo:
         return hmac.new(self._secret, value, hashlib.sha256).hexdigest()
 
 
+class MemoryMemo:
+    """Entries parsed by earlier builds of this process: the preview keeps one for its life.
+
+    Nothing is pickled or signed: the entries never leave memory.
+    """
+
+    def __init__(self) -> None:
+        self._kept: dict[str, tuple[str, Entry]] = {}
+        self._settings = ""
+
+    def bind(self, settings: str) -> MemoryMemo:
+        """Use the memo for builds with these settings; forget entries made under others."""
+        settings = digest(code_fingerprint(), settings)
+        if settings != self._settings:
+            self._kept.clear()
+            self._settings = settings
+        return self
+
+    def reuse(self, key: str, signature: str) -> bool:
+        """Return True when the entry of key was parsed from files with this signature."""
+        kept = self._kept.get(key)
+        return kept is not None and kept[0] == signature
+
+    def take(self, key: str) -> Entry:
+        """Return the entry that reuse(key, ...) found good."""
+        return self._kept[key][1]
+
+    def put(self, entry: Entry, signature: str) -> None:
+        """Remember entry as parsed from files with this signature."""
+        if signature:
+            self._kept[entry.source.content_key] = (signature, entry)
+
+
 def user_secret() -> bytes | None:
     """Return this user's key for signing entries, made on first use; None when it cannot be."""
     state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
