@@ -7,12 +7,11 @@ Titles and descriptions are decided here, so their uniqueness can be checked in 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
 
-from sitegen.content.models import Locality, NewsItem, Page, Partnership, Topic
+from sitegen.content.models import Locality, NewsItem, Page, Partnership, RegionText, Topic
 from sitegen.regions import Region
 from sitegen.site import Site
 from sitegen.structured import JsonLd, news_article, organization
@@ -84,6 +83,125 @@ class Pager:
         return tuple(links)
 
 
+# Page contexts: what each kind of page gives its template ----------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NoContext:
+    """A page whose template needs nothing but the route and the globals."""
+
+
+@dataclass(frozen=True, slots=True)
+class HomeContext:
+    latest: tuple[NewsItem, ...]
+    regions_with_localities: tuple[tuple[Region, tuple[Locality, ...]], ...]
+    partnerships: tuple[Partnership, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NewsListContext:
+    """A page of a list of news: all news, a year's archive or a topic."""
+
+    items: tuple[NewsItem, ...]
+    pager: Pager
+    heading: str
+    years: tuple[int, ...] = ()
+    """Years to link to the archive of (none on topic pages)."""
+    year: int | None = None
+    """The archive's year."""
+    topic: Topic | None = None
+    feed_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RegionContext:
+    items: tuple[NewsItem, ...]
+    pager: Pager
+    heading: str
+    region: Region
+    region_text: RegionText | None
+    feed_url: str
+    localities: tuple[Locality, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveIndexContext:
+    years: tuple[tuple[int, int], ...]
+    """(year, number of news items), newest first."""
+
+
+@dataclass(frozen=True, slots=True)
+class TopicsContext:
+    topics: tuple[tuple[Topic, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RegionsContext:
+    regions: tuple[tuple[Region, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LocalitiesContext:
+    groups: tuple[tuple[Region, tuple[Locality, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LocalityContext:
+    locality: Locality
+    partnerships: tuple[Partnership, ...]
+    items: tuple[NewsItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PartnershipsContext:
+    partnerships: tuple[Partnership, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PartnershipContext:
+    partnership: Partnership
+    localities: tuple[Locality, ...]
+    items: tuple[NewsItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NewsItemContext:
+    item: NewsItem
+    related: tuple[NewsItem, ...]
+    localities: tuple[Locality, ...]
+    partnerships: tuple[Partnership, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PageContext:
+    page: Page
+
+
+@dataclass(frozen=True, slots=True)
+class SearchContext:
+    bundles: tuple[str, ...]
+    """URLs of the search bundles, the main one first."""
+
+
+Context = (
+    NoContext
+    | HomeContext
+    | NewsListContext
+    | RegionContext
+    | ArchiveIndexContext
+    | TopicsContext
+    | RegionsContext
+    | LocalitiesContext
+    | LocalityContext
+    | PartnershipsContext
+    | PartnershipContext
+    | NewsItemContext
+    | PageContext
+    | SearchContext
+)
+"""What a page's template receives besides the route and the globals: one type per kind."""
+
+
 @dataclass(frozen=True, slots=True)
 class Route:
     """One HTML page to render.
@@ -97,7 +215,7 @@ class Route:
     title: str
     """The page's own title; the site name is added by the template."""
     description: str = field(metadata=DERIVED)
-    context: dict[str, Any] = field(default_factory=dict)
+    context: Context = NoContext()
     og_type: str = field(default="website", metadata=DERIVED)
     image_url: str | None = field(default=None, metadata=DERIVED)
     feeds: tuple[FeedLink, ...] = ()
@@ -173,7 +291,7 @@ def plan_routes(site: Site) -> list[Route]:
             "search.html",
             "Vyhledávání",
             f"Hledání v aktualitách, lokalitách a stránkách webu {site.config.title}.",
-            {"bundles": tuple(site.urls.file(f"{shard.folder}/") for shard in shards)},
+            SearchContext(tuple(site.urls.file(f"{shard.folder}/") for shard in shards)),
         ),
         Route(
             site.urls.file("404.html"),
@@ -266,15 +384,15 @@ def shorten(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
 
 
 def _home(site: Site) -> Route:
-    context = {
-        "latest": site.news[: site.config.paging.home_news],
-        "regions_with_localities": [
+    context = HomeContext(
+        latest=site.news[: site.config.paging.home_news],
+        regions_with_localities=tuple(
             (region, site.localities_by_region[region.id])
             for region in site.regions
             if region.id in site.localities_by_region
-        ],
-        "partnerships": site.partnerships,
-    }
+        ),
+        partnerships=site.partnerships,
+    )
     return Route(
         site.urls.home(),
         "home.html",
@@ -292,7 +410,7 @@ def _paginate(
     title: str,
     description: str,
     template: str,
-    extra: dict[str, Any],
+    context_of: Callable[[tuple[NewsItem, ...], Pager, str], Context],
     feeds: tuple[FeedLink, ...] = (),
 ) -> list[Route]:
     size = site.config.paging.news_per_page
@@ -301,7 +419,7 @@ def _paginate(
     routes = []
     for number, chunk in enumerate(chunks, start=1):
         suffix = f" – strana {number}" if number > 1 else ""
-        context = {"items": tuple(chunk), "pager": Pager(number, urls), "heading": title, **extra}
+        context = context_of(tuple(chunk), Pager(number, urls), title)
         routes.append(
             Route(
                 urls[number - 1],
@@ -323,7 +441,9 @@ def _news_lists(site: Site) -> list[Route]:
         "Aktuality",
         f"Zprávy a tiskové zprávy: {site.config.publisher}.",
         "news_list.html",
-        {"years": site.news_years()},
+        lambda items, pager, heading: NewsListContext(
+            items, pager, heading, tuple(site.news_years())
+        ),
     )
 
 
@@ -336,7 +456,7 @@ def _archives(site: Site) -> list[Route]:
             "archive_index.html",
             "Archiv aktualit",
             "Aktuality podle roku vydání.",
-            {"years": [(year, counts[year]) for year in years]},
+            ArchiveIndexContext(tuple((year, counts[year]) for year in years)),
         )
     ]
     for year in years:
@@ -348,7 +468,9 @@ def _archives(site: Site) -> list[Route]:
             f"Aktuality z roku {year}",
             f"Aktuality vydané v roce {year}.",
             "news_list.html",
-            {"years": years, "year": year},
+            lambda items, pager, heading, year=year: NewsListContext(  # type: ignore[misc]
+                items, pager, heading, tuple(years), year
+            ),
         )
     return routes
 
@@ -361,7 +483,7 @@ def _topics(site: Site) -> list[Route]:
             "topics.html",
             "Témata",
             "Aktuality podle témat.",
-            {"topics": counted},
+            TopicsContext(tuple(counted)),
         )
     ]
     for topic in site.topics:
@@ -373,7 +495,7 @@ def _page(site: Site, page: Page) -> Route:
     is_statement = page.slug == site.config.accessibility.page
     template = "accessibility.html" if is_statement else "page.html"
     search = SearchEntry("Stránka")
-    return Route(page.url, template, page.title, page.summary, {"page": page}, search=search)
+    return Route(page.url, template, page.title, page.summary, PageContext(page), search=search)
 
 
 def _topic_pages(site: Site, topic: Topic) -> list[Route]:
@@ -385,7 +507,9 @@ def _topic_pages(site: Site, topic: Topic) -> list[Route]:
         f"Téma: {topic.name}",
         f"Aktuality na téma {topic.name}.",
         "news_list.html",
-        {"topic": topic, "feed_url": feed.url},
+        lambda items, pager, heading: NewsListContext(
+            items, pager, heading, topic=topic, feed_url=feed.url
+        ),
         (feed,),
     )
 
@@ -400,7 +524,7 @@ def _regions(site: Site) -> list[Route]:
             "regions.html",
             "Kraje",
             "Kraje, ve kterých agentura spolupracuje s obcemi a městy.",
-            {"regions": listing},
+            RegionsContext(tuple(listing)),
         )
     ]
     for region in site.regions:
@@ -417,12 +541,11 @@ def _region_pages(site: Site, region: Region) -> list[Route]:
         if text and text.summary
         else f"Lokality a aktuality agentury v regionu {region.name}."
     )
-    extra = {
-        "region": region,
-        "region_text": text,
-        "feed_url": feed.url,
-        "localities": site.localities_by_region.get(region.id, ()),
-    }
+    localities = site.localities_by_region.get(region.id, ())
+
+    def context_of(items: tuple[NewsItem, ...], pager: Pager, heading: str) -> Context:
+        return RegionContext(items, pager, heading, region, text, feed.url, localities)
+
     return _paginate(
         site,
         url,
@@ -430,7 +553,7 @@ def _region_pages(site: Site, region: Region) -> list[Route]:
         region.name,
         description,
         "region.html",
-        extra,
+        context_of,
         (feed,),
     )
 
@@ -447,7 +570,7 @@ def _localities(site: Site) -> list[Route]:
             "localities.html",
             "Kde působíme",
             "Obce, města a mikroregiony, se kterými agentura spolupracuje, podle krajů.",
-            {"groups": groups},
+            LocalitiesContext(tuple(groups)),
         )
     ]
     routes += [_locality(site, locality) for locality in site.localities]
@@ -455,11 +578,11 @@ def _localities(site: Site) -> list[Route]:
 
 
 def _locality(site: Site, locality: Locality) -> Route:
-    context = {
-        "locality": locality,
-        "partnerships": site.partnerships_by_locality.get(locality.slug, ()),
-        "items": site.news_by_locality.get(locality.slug, ()),
-    }
+    context = LocalityContext(
+        locality,
+        site.partnerships_by_locality.get(locality.slug, ()),
+        site.news_by_locality.get(locality.slug, ()),
+    )
     description = locality.body.first_paragraph or (
         f"{locality.title}: {locality.kind}, {locality.region.name}."
     )
@@ -481,7 +604,7 @@ def _partnerships(site: Site) -> list[Route]:
             "partnerships.html",
             "Lokální partnerství",
             "Lokální partnerství, která agentura vede s obcemi a místními aktéry.",
-            {"partnerships": site.partnerships},
+            PartnershipsContext(site.partnerships),
         )
     ]
     routes += [_partnership(site, partnership) for partnership in site.partnerships]
@@ -490,11 +613,9 @@ def _partnerships(site: Site) -> list[Route]:
 
 def _partnership(site: Site, partnership: Partnership) -> Route:
     localities = site.localities_by_partnership.get(partnership.slug, ())
-    context = {
-        "partnership": partnership,
-        "localities": localities,
-        "items": site.news_by_partnership.get(partnership.slug, ()),
-    }
+    context = PartnershipContext(
+        partnership, localities, site.news_by_partnership.get(partnership.slug, ())
+    )
     regions = sorted_czech({locality.region.name for locality in localities}, str)
     description = partnership.body.first_paragraph or f"Lokální partnerství {partnership.title}."
     return Route(
@@ -513,12 +634,12 @@ def _news_items(site: Site) -> list[Route]:
 
 
 def _news_item(site: Site, item: NewsItem) -> Route:
-    context = {
-        "item": item,
-        "related": site.related.get(item.slug, ()),
-        "localities": [site.locality_by_slug[slug] for slug in item.locality_slugs],
-        "partnerships": [site.partnership_by_slug[slug] for slug in item.partnership_slugs],
-    }
+    context = NewsItemContext(
+        item,
+        site.related.get(item.slug, ()),
+        tuple(site.locality_by_slug[slug] for slug in item.locality_slugs),
+        tuple(site.partnership_by_slug[slug] for slug in item.partnership_slugs),
+    )
     image_url = site.urls.absolute(item.image.asset.url) if item.image else None
     return Route(
         item.url,

@@ -6,6 +6,7 @@ undefined name is an error, and every error points at the template's file and li
 
 from __future__ import annotations
 
+import dataclasses
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,7 +115,9 @@ def main_menu(site: Site) -> tuple[MenuEntry, ...]:
 def render_page(env: jinja2.Environment, route: Route) -> str:
     """Render one route with its template."""
     template = env.get_template(route.template)
-    return template.render(route=route, **route.context)
+    context = route.context
+    names = (field.name for field in dataclasses.fields(context))
+    return template.render(route=route, **{name: getattr(context, name) for name in names})
 
 
 def template_problem(error: Exception, templates_path: Path) -> Problem:
