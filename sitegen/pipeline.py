@@ -6,7 +6,7 @@
 
 A build that finds its inputs, its options and its output as the previous build left
 them stops after the snapshot, before loading the stages. Otherwise only the pages,
-feeds, copies and search shards whose inputs changed are made again (see plan.py).
+feeds, copies and search shards whose inputs changed are made again (see outputs.py).
 """
 
 from __future__ import annotations
