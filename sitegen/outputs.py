@@ -196,7 +196,6 @@ class Made:
     """Output path → digest of the bytes of every page of the new output."""
     shards: dict[str, ShardRecord] = field(default_factory=dict)
     """Search bundles of the new output, made or kept."""
-    fresh_shards: set[str] = field(default_factory=set)
 
 
 def render_outputs(decisions: Decisions, options: BuildOptions, progress: Progress) -> Made:

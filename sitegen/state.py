@@ -138,8 +138,8 @@ def load_state(path: Path) -> BuildState | None:
     """Return the state kept at path, or None when there is none or it is damaged."""
     try:
         return from_json(path.read_bytes())
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+        return None  # damaged, foreign or of another version: no state, a full build
 
 
 def save_state(path: Path, state: BuildState) -> None:
@@ -157,6 +157,7 @@ def save_state(path: Path, state: BuildState) -> None:
 def to_json(state: BuildState) -> bytes:
     """Serialise state: the SHA-256 of its JSON on the first line, then the JSON."""
     body = {
+        "version": STATE_VERSION,
         "key": state.key,
         "valid_until": state.valid_until,
         "pages": state.pages,
@@ -184,6 +185,8 @@ def from_json(data: bytes) -> BuildState:
     if hashlib.sha256(text).hexdigest().encode() != checksum:
         raise ValueError("damaged build state")
     body = json.loads(text)
+    if body.get("version") != STATE_VERSION:
+        raise ValueError("a build state of another version of sitegen")
     valid_until = body["valid_until"]
     return BuildState(
         key=str(body["key"]),

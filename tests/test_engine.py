@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import errno
+import hashlib
 import itertools
 import json
 import os
@@ -352,7 +353,15 @@ def test_state_is_one_json_document_with_a_checksum(corpus: Path) -> None:
     checksum, _, body = state.read_bytes().partition(b"\n")
     document = json.loads(body)
     assert len(checksum) == 64
-    assert set(document) == {"key", "inputs", "outputs", "shards", "pages", "valid_until"}
+    assert set(document) == {
+        "version",
+        "key",
+        "inputs",
+        "outputs",
+        "shards",
+        "pages",
+        "valid_until",
+    }
     assert "content/news/" + a_news_file(corpus, "2012").name in document["inputs"]
     state.write_bytes(checksum + b"\n" + body.replace(b'"pages":', b'"pages": '))
     report = build(no_search(options_for(corpus)))  # a damaged state is no state
@@ -565,3 +574,26 @@ def test_a_process_that_keeps_entries_in_memory_parses_only_what_changed(
     page = (site / "public/aktuality/a/index.html").read_text()
     assert "https://jinde.cz/aktuality/a/" in page
     assert "paměti." in page
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda body: body.replace(b'"version":2', b'"version":1'),
+        lambda body: body.replace(b'"outputs":{', b'"outputs":{"x":["a"],', 1),
+        lambda body: b"[]",
+    ],
+    ids=["older-version", "short-record", "not-a-state"],
+)
+def test_a_state_of_another_version_or_shape_means_a_full_build(
+    corpus: Path, damage: Callable[[bytes], bytes]
+) -> None:
+    options = no_search(options_for(corpus))
+    build(options)
+    [state] = (corpus / CACHE_FOLDER / "state").glob("*.json")
+    _checksum, _, body = state.read_bytes().partition(b"\n")
+    body = damage(body)
+    state.write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+    report = build(options)
+    assert report.pages_rendered == report.pages
+    assert report.written == 0
