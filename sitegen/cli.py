@@ -138,6 +138,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SitegenError as error:
         print(f"sitegen: {error}", file=sys.stderr)
         return _debug(args, error)
+    except ModuleNotFoundError as error:  # run by a Python without sitegen's libraries
+        print(
+            f"sitegen: this Python lacks the library {error.name!r}. Run `make preview` (or "
+            "`make site`) once: it installs everything into .venv/. Then use "
+            "`.venv/bin/python build.py`.",
+            file=sys.stderr,
+        )
+        return 2
 
 
 def options_from(args: argparse.Namespace, **changes: object) -> BuildOptions:

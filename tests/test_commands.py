@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -79,3 +81,17 @@ def test_check_quiet_prints_only_errors_and_counts_in_the_singular(
     assert "warning" not in quiet.err
     assert quiet.err.rstrip().endswith("Check failed: 1 problem.")
     assert quiet.out == ""
+
+
+def test_build_py_without_the_libraries_says_how_to_install_them() -> None:
+    result = subprocess.run(
+        [sys.executable, "-S", str(REPO / "build.py"), "--source", str(REPO), "--no-cache"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("sitegen: this Python lacks the library ")
+    assert "Run `make preview` (or `make site`) once" in result.stderr
+    assert "Traceback" not in result.stderr
