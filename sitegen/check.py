@@ -201,10 +201,12 @@ def _news_advice(news: NewsItem) -> list[Problem]:
                 "so it shows whole in search results and feeds",
             )
         )
-    if not news.regions and not news.locality_slugs:
-        warnings.append(
-            Problem(source, 0, "regions", "no region or locality; add one so readers find the news")
+    if not news.regions and not news.locality_slugs and not news.is_national:
+        message = (
+            "no region or locality; add one so readers find the news, or write "
+            "'national: true' when it concerns the whole country"
         )
+        warnings.append(Problem(source, 0, "regions", message))
     if news.image and news.image.asset.size > IMAGE_LIMIT:
         size = news.image.asset.size / 1_000_000
         warnings.append(

@@ -35,6 +35,7 @@ draft: true  # smažte, až má být zpráva zveřejněná
 # regions: [{region}]
 # localities: [{locality}]
 # partnerships: [{partnership}]
+# national: true  # zpráva se týká celé republiky, ne jednoho kraje
 # image: foto.jpg  # soubor ve složce zprávy (složka s index.md) nebo /img/... ze static/
 # image_alt: Co je na fotografii
 # image_caption: Popisek pod fotografií

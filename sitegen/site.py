@@ -264,6 +264,7 @@ class _ModelBuilder:
             is_scheduled=is_scheduled(meta.date, self.now),
             body=body,
             assets=entry.assets,
+            is_national=meta.national,
         )
 
     def _feed_id(self, entry: Entry) -> str:

@@ -95,3 +95,23 @@ def test_build_py_without_the_libraries_says_how_to_install_them() -> None:
     assert result.stderr.startswith("sitegen: this Python lacks the library ")
     assert "Run `make preview` (or `make site`) once" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_national_news_item_needs_no_region(tmp_path: Path, run_cli: Callable[..., Run]) -> None:
+    regional = NEWS.replace("regions: [praha]\n", "")
+    national = regional.replace("date: 2020-01-01\n", "date: 2020-01-01\nnational: true\n")
+    site = make_site(
+        tmp_path / "site",
+        {
+            "content/news/2020-01-01-prvni.md": regional,
+            "content/news/2020-01-02-celostatni.md": national,
+        },
+    )
+    shutil.copytree(REPO / "static", site / "static")
+    result = run_cli("check", "--source", site)
+    assert result.status == 0, result.err
+    no_region = [line for line in result.err.splitlines() if "no region" in line]
+    assert no_region == [
+        "warning: content/news/2020-01-01-prvni.md: regions: no region or locality; add one "
+        "so readers find the news, or write 'national: true' when it concerns the whole country"
+    ]

@@ -114,6 +114,8 @@ class NewsItem:
     """True when the date is after the build's "now"."""
     body: Body
     assets: tuple[Asset, ...]
+    is_national: bool = False
+    """The item concerns the whole country (front matter `national: true`)."""
 
     @property
     def last_modified(self) -> datetime:

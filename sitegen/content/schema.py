@@ -155,6 +155,8 @@ class NewsFrontMatter(_FrontMatter):
     source: Text | None = None
     author: Text | None = None
     draft: bool = False
+    national: bool = False
+    """The item concerns the whole country: no region or locality is expected."""
     slug: Slug | None = None
 
 
