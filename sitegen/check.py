@@ -9,6 +9,7 @@ public-sector publishing practice; its findings are warnings and never fail a ch
 from __future__ import annotations
 
 import posixpath
+import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -188,6 +189,9 @@ def advise(site: Site) -> list[Problem]:
     return warnings
 
 
+_DATE_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-")
+
+
 def _news_advice(news: NewsItem) -> list[Problem]:
     source = news.source
     warnings = []
@@ -207,6 +211,13 @@ def _news_advice(news: NewsItem) -> list[Problem]:
             "'national: true' when it concerns the whole country"
         )
         warnings.append(Problem(source, 0, "regions", message))
+    named = _file_name_date(source)
+    if named and named != news.date.date().isoformat():
+        message = (
+            f"{news.date.date().isoformat()} differs from the date in the file name "
+            f"({named}); rename the file or correct the date"
+        )
+        warnings.append(Problem(source, 0, "date", message))
     if news.image and news.image.asset.size > IMAGE_LIMIT:
         size = news.image.asset.size / 1_000_000
         warnings.append(
@@ -227,3 +238,11 @@ def _news_advice(news: NewsItem) -> list[Problem]:
                 )
             )
     return warnings
+
+
+def _file_name_date(source: str) -> str | None:
+    """Return the YYYY-MM-DD that starts a news file's (or bundle's) name, if any."""
+    parts = source.split("/")
+    name = parts[-2] if parts[-1] == "index.md" and len(parts) > 1 else parts[-1]
+    match = _DATE_NAME.match(name)
+    return match.group(1) if match else None

@@ -115,3 +115,24 @@ def test_a_national_news_item_needs_no_region(tmp_path: Path, run_cli: Callable[
         "warning: content/news/2020-01-01-prvni.md: regions: no region or locality; add one "
         "so readers find the news, or write 'national: true' when it concerns the whole country"
     ]
+
+
+def test_a_date_that_differs_from_the_file_name_is_a_warning(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    moved = NEWS.replace("date: 2020-01-01", "date: 2020-01-03T09:00")
+    site = make_site(
+        tmp_path / "site",
+        {"content/news/2020-01-01-prvni.md": moved, "content/news/2020-01-02-druha.md": NEWS},
+    )
+    (site / "content/news/2020-01-02-druha.md").write_text(
+        NEWS.replace("date: 2020-01-01", "date: 2020-01-02")
+    )
+    shutil.copytree(REPO / "static", site / "static")
+    result = run_cli("check", "--source", site)
+    assert result.status == 0, result.err
+    dated = [line for line in result.err.splitlines() if "differs from the date" in line]
+    assert dated == [
+        "warning: content/news/2020-01-01-prvni.md: date: 2020-01-03 differs from the date in "
+        "the file name (2020-01-01); rename the file or correct the date"
+    ]
