@@ -97,18 +97,21 @@ def test_build_py_without_the_libraries_says_how_to_install_them() -> None:
     assert "Traceback" not in result.stderr
 
 
+def site_with_theme(tmp_path: Path, files: dict[str, str]) -> Path:
+    """Return a mini-site of files with the theme's static files, as check needs them."""
+    site = make_site(tmp_path / "site", dict(files))
+    shutil.copytree(REPO / "static", site / "static")
+    return site
+
+
 def test_a_national_news_item_needs_no_region(tmp_path: Path, run_cli: Callable[..., Run]) -> None:
     regional = NEWS.replace("regions: [praha]\n", "")
     national = regional.replace("date: 2020-01-01\n", "date: 2020-01-01\nnational: true\n")
-    site = make_site(
-        tmp_path / "site",
-        {
-            "content/news/2020-01-01-prvni.md": regional,
-            "content/news/2020-01-02-celostatni.md": national,
-        },
-    )
-    shutil.copytree(REPO / "static", site / "static")
-    result = run_cli("check", "--source", site)
+    files = {
+        "content/news/2020-01-01-prvni.md": regional,
+        "content/news/2020-01-02-celostatni.md": national,
+    }
+    result = run_cli("check", "--source", site_with_theme(tmp_path, files))
     assert result.status == 0, result.err
     no_region = [line for line in result.err.splitlines() if "no region" in line]
     assert no_region == [
@@ -120,16 +123,11 @@ def test_a_national_news_item_needs_no_region(tmp_path: Path, run_cli: Callable[
 def test_a_date_that_differs_from_the_file_name_is_a_warning(
     tmp_path: Path, run_cli: Callable[..., Run]
 ) -> None:
-    moved = NEWS.replace("date: 2020-01-01", "date: 2020-01-03T09:00")
-    site = make_site(
-        tmp_path / "site",
-        {"content/news/2020-01-01-prvni.md": moved, "content/news/2020-01-02-druha.md": NEWS},
-    )
-    (site / "content/news/2020-01-02-druha.md").write_text(
-        NEWS.replace("date: 2020-01-01", "date: 2020-01-02")
-    )
-    shutil.copytree(REPO / "static", site / "static")
-    result = run_cli("check", "--source", site)
+    files = {
+        "content/news/2020-01-01-prvni.md": NEWS.replace("2020-01-01", "2020-01-03T09:00"),
+        "content/news/2020-01-02-druha.md": NEWS.replace("2020-01-01", "2020-01-02"),
+    }
+    result = run_cli("check", "--source", site_with_theme(tmp_path, files))
     assert result.status == 0, result.err
     dated = [line for line in result.err.splitlines() if "differs from the date" in line]
     assert dated == [

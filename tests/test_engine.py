@@ -484,12 +484,8 @@ def test_a_poisoned_cache_can_only_put_sanitised_html_on_the_site(
     assert "javascript:" not in page
 
 
-def test_unchanged_files_are_not_parsed_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    site = make_site(tmp_path / "site", {"content/news/2024-01-01-a.md": NEWS})
-    options = no_search(options_for(site))
-    build(options)
+def record_parsed_files(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Return a list that gets the path of every file parsed from now on."""
     parsed: list[str] = []
     original = load_module._load_entry
 
@@ -498,6 +494,16 @@ def test_unchanged_files_are_not_parsed_again(
         return original(source, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(load_module, "_load_entry", counting)
+    return parsed
+
+
+def test_unchanged_files_are_not_parsed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(tmp_path / "site", {"content/news/2024-01-01-a.md": NEWS})
+    options = no_search(options_for(site))
+    build(options)
+    parsed = record_parsed_files(monkeypatch)
     (site / "content/news/2024-01-01-a.md").write_text(NEWS + "\nDalší odstavec.\n")
     build(options)
     assert parsed == ["content/news/2024-01-01-a.md"]
@@ -557,14 +563,7 @@ def test_a_process_that_keeps_entries_in_memory_parses_only_what_changed(
     options = no_search(options_for(site, drafts=True))
     memory = MemoryMemo()
     build(options, memory=memory)
-    parsed: list[str] = []
-    original = load_module._load_entry
-
-    def counting(source: SourceFile, *args: object) -> Entry:
-        parsed.append(source.rel_path)
-        return original(source, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(load_module, "_load_entry", counting)
+    parsed = record_parsed_files(monkeypatch)
     (site / "content/news/2024-01-01-a.md").write_text(NEWS + "\nV paměti.\n")
     build(options, memory=memory)
     assert parsed == ["content/news/2024-01-01-a.md"]
