@@ -23,6 +23,28 @@ from sitegen.parallel import Progress, map_in_order, no_progress
 
 
 @dataclass(frozen=True, slots=True)
+class LinkTargets:
+    """Where links between items lead: the URL of every item, and which ones readers see."""
+
+    url_by_key: dict[str, str]
+    """content_key → URL of every item."""
+    visible: frozenset[str]
+    """content_key of every item readers will see."""
+
+
+def link_targets(entries: Sequence[Entry], now: datetime, include_drafts: bool) -> LinkTargets:
+    """Return the link targets of entries at now."""
+    return LinkTargets(
+        {entry.source.content_key: entry.url for entry in entries},
+        frozenset(
+            entry.source.content_key
+            for entry in entries
+            if include_drafts or is_published(entry, now)
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class RenderedBodies:
     """The bodies of a build, and what is wrong with them."""
 
@@ -40,19 +62,22 @@ def render_bodies(
     progress: Progress = no_progress,
 ) -> RenderedBodies:
     """Render every body, taking still-valid ones from cache and the rest on jobs cores."""
-    visible = {
-        entry.source.content_key for entry in entries if include_drafts or is_published(entry, now)
-    }
-    bodies, problems = _render_bodies(entries, visible, cache or Cache(None), jobs, progress)
+    targets = link_targets(entries, now, include_drafts)
+    bodies, problems = _render_bodies(entries, targets, cache or Cache(None), jobs, progress)
     return RenderedBodies(bodies, tuple(problems))
 
 
+def render_one_body(entry: Entry, targets: LinkTargets) -> tuple[Body, list[Problem]]:
+    """Render the body of one entry (a quick build's changed file), with its problems."""
+    rendered = Renderer().render(entry.front.body, _LinkResolver(entry, targets))
+    return rendered.body, _problems_of(entry, rendered)
+
+
 def _render_bodies(
-    entries: Sequence[Entry], visible: set[str], cache: Cache, jobs: int, progress: Progress
+    entries: Sequence[Entry], targets: LinkTargets, cache: Cache, jobs: int, progress: Progress
 ) -> tuple[dict[str, Body], list[Problem]]:
     """Render every body, taking still-valid ones from cache and the rest on jobs cores."""
-    url_by_key = {entry.source.content_key: entry.url for entry in entries}
-    resolvers = [_LinkResolver(entry, url_by_key, visible) for entry in entries]
+    resolvers = [_LinkResolver(entry, targets) for entry in entries]
     keys = [_body_key(entry) for entry in entries]
     results = [
         _cached_body(cache, key, resolver) for key, resolver in zip(keys, resolvers, strict=True)
@@ -74,15 +99,21 @@ def _render_bodies(
     for entry, result in zip(entries, results, strict=True):
         assert result is not None  # every miss was rendered above
         bodies[entry.source.content_key] = result.body
-        for note in result.notes:
-            line = entry.front.body_line + note.line - 1
-            problems.append(Problem(entry.source.rel_path, line, "", note.message))
-        for link in result.broken:
-            line = _line_of_text(entry, link.target)
-            problems.append(
-                Problem(entry.source.rel_path, line, "", f"link '{link.target}': {link.message}")
-            )
+        problems += _problems_of(entry, result)
     return bodies, problems
+
+
+def _problems_of(entry: Entry, result: Rendered) -> list[Problem]:
+    problems = []
+    for note in result.notes:
+        line = entry.front.body_line + note.line - 1
+        problems.append(Problem(entry.source.rel_path, line, "", note.message))
+    for link in result.broken:
+        line = _line_of_text(entry, link.target)
+        problems.append(
+            Problem(entry.source.rel_path, line, "", f"link '{link.target}': {link.message}")
+        )
+    return problems
 
 
 def _body_key(entry: Entry) -> str:
@@ -122,10 +153,7 @@ class _LinkResolver:
     """Turns relative links of one body into site URLs."""
 
     entry: Entry
-    url_by_key: dict[str, str]
-    """content_key → URL of every item."""
-    visible: set[str]
-    """content_key of every item readers will see."""
+    targets: LinkTargets
 
     def __call__(self, target: str) -> str:
         split = urlsplit(target)
@@ -144,14 +172,15 @@ class _LinkResolver:
         return self._bundle_url(key) + fragment
 
     def _item_url(self, key: str) -> str:
-        if key not in self.url_by_key:
-            raise _missing(key, set(self.url_by_key))
-        if key not in self.visible and self.entry.source.content_key in self.visible:
+        url_by_key, visible = self.targets.url_by_key, self.targets.visible
+        if key not in url_by_key:
+            raise _missing(key, set(url_by_key))
+        if key not in visible and self.entry.source.content_key in visible:
             raise LinkError(
                 "that item is a draft or dated in the future, so the link would "
                 "be broken; link to it once it is published"
             )
-        return self.url_by_key[key]
+        return url_by_key[key]
 
     def _bundle_url(self, key: str) -> str:
         folder = posixpath.dirname(self.entry.source.content_key)

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 
 _SCALARS = (bool, int, float, date, datetime, time, timedelta, PurePath, Enum, type(None))
+_NONE: frozenset[str] = frozenset()
 
 
 class Fingerprinter:
@@ -28,11 +29,21 @@ class Fingerprinter:
     the other fields' values, which are covered.
     Every encoding is self-delimiting (a tag, then a length or a fixed size), so a
     sequence of encodings can be hashed joined, without ambiguity.
+
+    It also notes which content files a value was made from: every dataclass with a
+    `source` field (a model: news item, locality, page, ...) found inside it.
     """
 
     def __init__(self) -> None:
-        self._memo: dict[int, tuple[object, bytes]] = {}
+        self._memo: dict[int, tuple[object, bytes, frozenset[str]]] = {}
         self._fields: dict[type, tuple[str, ...]] = {}
+        self._sources: frozenset[str] = _NONE
+
+    def sources_of(self, value: object) -> frozenset[str]:
+        """Return the `source` of every model inside value (fingerprinting it if need be)."""
+        self.of(value)
+        known = self._memo.get(id(value))
+        return known[2] if known is not None else _NONE
 
     def of(self, value: object) -> bytes:
         """Return a fingerprint of value: a 17-byte digest, or a short encoding of a scalar.
@@ -50,9 +61,18 @@ class Fingerprinter:
             return b"r" + len(text).to_bytes(2, "little") + text
         known = self._memo.get(id(value))
         if known is not None:
+            if known[2]:
+                self._sources = self._sources | known[2]
             return known[1]
-        result = b"h" + hashlib.blake2b(self._parts(value), digest_size=16).digest()
-        self._memo[id(value)] = (value, result)  # holding value keeps its id unique
+        outer, self._sources = self._sources, _NONE
+        try:
+            result = b"h" + hashlib.blake2b(self._parts(value), digest_size=16).digest()
+            sources = self._sources
+        finally:
+            self._sources = outer
+        if sources:
+            self._sources = outer | sources
+        self._memo[id(value)] = (value, result, sources)  # holding value keeps its id unique
         return result
 
     def _parts(self, value: object) -> bytes:
@@ -67,6 +87,8 @@ class Fingerprinter:
                 names = self._fields[kind] = tuple(
                     f.name for f in dataclasses.fields(value) if not f.metadata.get("derived")
                 )
+            if "source" in names:
+                self._sources = self._sources | {str(getattr(value, "source"))}  # noqa: B009
             head = self.of(kind.__qualname__)
             return head + b"".join([self.of(getattr(value, name)) for name in names])
         if isinstance(value, BaseModel):

@@ -23,6 +23,7 @@ from pathlib import Path
 import jinja2
 
 from sitegen.cache import code_fingerprint, digest, folder_digest
+from sitegen.config import SiteConfig
 from sitegen.content.models import Asset
 from sitegen.errors import ContentError, Problem
 from sitegen.filetypes import static_file_problem
@@ -34,7 +35,14 @@ from sitegen.search import gather_pages, index_pages
 from sitegen.site import Site
 from sitegen.sitemap import render_robots, render_sitemap
 from sitegen.state import BuildState, FileStat, OutputRecord, ShardRecord
-from sitegen.templates import make_environment, render_page, site_globals, template_problem
+from sitegen.templates import (
+    SiteGlobals,
+    make_environment,
+    render_page,
+    site_globals,
+    template_problem,
+)
+from sitegen.urls import Urls
 from sitegen.writer import MARKER, Commit, Output, begin_commit, files_under
 
 
@@ -80,7 +88,8 @@ class ShardJob:
 class Decisions:
     """What this build makes, and what it keeps from the previous output as it is."""
 
-    site: Site
+    globals: SiteGlobals
+    language: str
     page_paths: list[str]
     pages_todo: list[PageJob]
     files_todo: list[FileJob]
@@ -105,6 +114,16 @@ class OutputPlan:
     copies: list[CopyJob]
     shards: list[ShardJob]
     valid_until: float | None
+    page_shared: str
+    """The part of every page's fingerprint that is not its route: code, templates, globals."""
+    feed_shared: str
+    """The part of every feed's fingerprint that is not its FeedSpec."""
+    sources: dict[str, frozenset[str]]
+    """Output path of each page and feed → the content files of the models it shows."""
+    feeds: list[FeedSpec]
+    """The feeds, in the order of the first jobs of files."""
+    printer: Fingerprinter
+    """The fingerprints of this plan's values (each computed once)."""
 
     @classmethod
     def make(
@@ -126,13 +145,16 @@ class OutputPlan:
             code, folder_digest(options.templates_path), printer.of(site_globals(site)).hex()
         )
         pages = [
-            PageJob(site.urls.output_path(r.url), r, digest(shared, printer.of(r).hex()))
+            PageJob(site.urls.output_path(r.url), r, page_fingerprint(shared, r, printer))
             for r in routes
         ]
         claims = Output()
         for job in pages:
             claims.add_elsewhere(job.path, job.route.url)
-        files = _feed_jobs(site, feeds, printer, code) + _crawler_jobs(site, routes)
+        settings = feed_settings(site)
+        feed_shared = _feed_shared(settings, printer, code)
+        feed_jobs = [feed_job(spec, settings, feed_shared, printer) for spec in feeds]
+        files = feed_jobs + _crawler_jobs(site, routes)
         for file_job in files:
             claims.add_elsewhere(file_job.path, file_job.origin)
         copies = _copy_jobs(site, options.static_path, claims)
@@ -141,7 +163,23 @@ class OutputPlan:
             for shard in shards
         ]
         until = site.next_change.timestamp() if site.next_change else None
-        return cls(site, pages, files, copies, shard_jobs, until)
+        sources = {job.path: printer.sources_of(job.route) for job in pages}
+        sources |= {
+            job.path: printer.sources_of(spec) for job, spec in zip(feed_jobs, feeds, strict=True)
+        }
+        return cls(
+            site,
+            pages,
+            files,
+            copies,
+            shard_jobs,
+            until,
+            shared,
+            feed_shared,
+            sources,
+            feeds,
+            printer,
+        )
 
     def decide(
         self, previous: BuildState | None, output_path: Path, *, search: bool = True
@@ -172,7 +210,8 @@ class OutputPlan:
         fingerprints |= {job.path: job.fingerprint for job in self.files}
         fingerprints |= {job.path: job.fingerprint for job in self.copies}
         return Decisions(
-            self.site,
+            site_globals(self.site),
+            self.site.config.language,
             [job.path for job in self.pages],
             pages,
             files,
@@ -196,6 +235,8 @@ class Made:
     """Output path → digest of the bytes of every page of the new output."""
     shards: dict[str, ShardRecord] = field(default_factory=dict)
     """Search bundles of the new output, made or kept."""
+    search_stale: bool = False
+    """Without search, some shards were kept although their pages changed."""
 
 
 def render_outputs(decisions: Decisions, options: BuildOptions, progress: Progress) -> Made:
@@ -237,6 +278,7 @@ def commit_outputs(made: Made, options: BuildOptions, state: BuildState) -> int:
         path: _record(made, path, fp, output) for path, fp in sorted(fingerprints.items())
     }
     state.shards = made.shards
+    state.search_stale = made.search_stale
     return len([path for path in written if path != MARKER])
 
 
@@ -270,7 +312,7 @@ def _render_pages(
     commit: Commit, decisions: Decisions, options: BuildOptions, progress: Progress
 ) -> dict[str, str]:
     """Render the pages that changed into commit; return the digest of each page's bytes."""
-    env = make_environment(options.templates_path, decisions.site)
+    env = make_environment(options.templates_path, decisions.globals)
     jobs = decisions.pages_todo
     try:
         for name in sorted({job.route.template for job in jobs}):
@@ -297,16 +339,20 @@ def _render_pages(
 def _update_shards(made: Made, options: BuildOptions) -> None:
     """Keep the search shards whose pages did not change; index the others, on every core."""
     decisions = made.decisions
-    language = decisions.site.config.language
+    language = decisions.language
     todo: list[tuple[ShardJob, str]] = []
     for job in decisions.shards:
         fingerprint = digest(
             code_fingerprint(), language, *(made.page_digests[path] for path in job.pages)
         )
         if _keep_shard(made, job, fingerprint, options.output_path):
+            previous = made.shards[job.shard.folder]
+            made.search_stale |= previous.fingerprint != fingerprint
             continue
         if decisions.search:
             todo.append((job, fingerprint))
+        else:
+            made.search_stale = True
     if not todo:
         return
     with ThreadPoolExecutor(max(1, min(options.workers, len(todo)))) as pool:
@@ -356,26 +402,47 @@ def _index_shard(
         return index_pages(Path(folder), language)
 
 
-def _feed_jobs(
-    site: Site, feeds: list[FeedSpec], printer: Fingerprinter, code: str
-) -> list[FileJob]:
-    newest: datetime | None = site.news[0].last_modified if site.news else None
-    shared = digest(code, printer.of(site.config).hex(), printer.of(site.urls).hex(), str(newest))
-    return [
-        FileJob(
-            site.urls.output_path(spec.url),
-            digest(shared, printer.of(spec).hex()),
-            lambda spec=spec: _render_feed(spec, site, newest),  # type: ignore[misc]
-            spec.url,
-        )
-        for spec in feeds
-    ]
+def page_fingerprint(shared: str, route: Route, printer: Fingerprinter) -> str:
+    """Return the fingerprint of a page: shared (code, templates, globals) and its route."""
+    return digest(shared, printer.of(route).hex())
 
 
-def _render_feed(spec: FeedSpec, site: Site, newest: datetime | None) -> bytes:
+@dataclass(frozen=True, slots=True)
+class FeedSettings:
+    """What every feed is rendered with besides its FeedSpec."""
+
+    config: SiteConfig
+    urls: Urls
+    newest: datetime | None
+    """When the newest item last changed: the date of the site's feeds."""
+
+
+def feed_settings(site: Site) -> FeedSettings:
+    """Return the settings the feeds of site are rendered with."""
+    return FeedSettings(site.config, site.urls, site.news[0].last_modified if site.news else None)
+
+
+def _feed_shared(settings: FeedSettings, printer: Fingerprinter, code: str) -> str:
+    config, urls = printer.of(settings.config).hex(), printer.of(settings.urls).hex()
+    return digest(code, config, urls, str(settings.newest))
+
+
+def feed_job(
+    spec: FeedSpec, settings: FeedSettings, shared: str, printer: Fingerprinter
+) -> FileJob:
+    """Return the job that renders the feed of spec, with its fingerprint."""
+    return FileJob(
+        settings.urls.output_path(spec.url),
+        digest(shared, printer.of(spec).hex()),
+        lambda: _render_feed(spec, settings),
+        spec.url,
+    )
+
+
+def _render_feed(spec: FeedSpec, settings: FeedSettings) -> bytes:
     from sitegen.feeds import render_feed  # feedgen and lxml load only when a feed changed
 
-    return render_feed(spec, site.config, site.urls, newest)
+    return render_feed(spec, settings.config, settings.urls, settings.newest)
 
 
 def _crawler_jobs(site: Site, routes: list[Route]) -> list[FileJob]:

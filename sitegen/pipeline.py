@@ -36,6 +36,7 @@ from sitegen.writer import MARKER, check_output_path, pending_journal, recover
 if TYPE_CHECKING:
     from sitegen.cache import Cache
     from sitegen.config import SiteConfig
+    from sitegen.content.load import Entry
     from sitegen.content.memo import EntryMemo, MemoryMemo
     from sitegen.site import Site
 
@@ -58,6 +59,8 @@ class BuildReport:
     seconds: float
     warnings: tuple[str, ...] = ()
     """Things the build worked around (a damaged cache, say), one line each."""
+    search_stale: bool = False
+    """Built without search (the preview), the search index lags behind some pages."""
 
 
 def build(
@@ -104,12 +107,30 @@ def _build(
         if previous and _is_current(previous, key, inputs, options):
             report("Nothing changed since the last build")
             seconds = time.perf_counter() - started
-            return BuildReport(previous.pages, len(previous.outputs), 0, 0, seconds, tuple(notes))
+            return BuildReport(
+                previous.pages,
+                len(previous.outputs),
+                0,
+                0,
+                seconds,
+                tuple(notes),
+                previous.search_stale,
+            )
         state = BuildState(key, inputs)
-        written, rendered = _assemble(options, previous, state, report, progress, notes, memory)
+        written, rendered = _quick(options, previous, state, report, progress) or _assemble(
+            options, previous, state, report, progress, notes, memory
+        )
         _keep_state(options, state, notes)
     seconds = time.perf_counter() - started
-    return BuildReport(state.pages, len(state.outputs), written, rendered, seconds, tuple(notes))
+    return BuildReport(
+        state.pages,
+        len(state.outputs),
+        written,
+        rendered,
+        seconds,
+        tuple(notes),
+        state.search_stale,
+    )
 
 
 def _write_problem(error: OSError, options: BuildOptions) -> str:
@@ -122,6 +143,28 @@ def _write_problem(error: OSError, options: BuildOptions) -> str:
             "fix the cause and build again to finish it"
         )
     return f"{where}{what}; nothing was changed in {options.output_path}"
+
+
+def _quick(
+    options: BuildOptions,
+    previous: BuildState | None,
+    state: BuildState,
+    report: Reporter,
+    progress: Progress,
+) -> tuple[int, int] | None:
+    """Make the outputs that show the changed texts, when only texts changed (quick.py)."""
+    if previous is None:
+        return None
+    from sitegen.quick import quick_build
+
+    clock = _Clock(report)
+    result = quick_build(options, previous, state, progress)
+    if result is None:
+        return None
+    clock.lap(
+        f"Quick build: {result.texts} changed texts shown on {result.outputs} pages and feeds"
+    )
+    return result.written, result.rendered
 
 
 def _assemble(
@@ -139,12 +182,13 @@ def _assemble(
     """
     from sitegen.cache import Cache
     from sitegen.outputs import OutputPlan, commit_outputs, render_outputs
+    from sitegen.quick import keep_snapshot
     from sitegen.routes import plan_feeds, plan_routes, plan_search_shards
 
     clock = _Clock(report)
     cache = Cache(options.cache_path, notes)
     try:
-        site = load_site(options, cache, progress, memory)
+        site, entries = _load_site(options, cache, progress, memory)
         clock.lap(
             f"Loaded {len(site.news)} news items, {len(site.localities)} localities, "
             f"{len(site.partnerships)} partnerships, {len(site.pages)} pages"
@@ -162,6 +206,8 @@ def _assemble(
     clock.lap(f"Committed {written} files")
     state.valid_until = plan.valid_until
     state.pages = len(routes)
+    state.snapshot = keep_snapshot(options, previous, site, entries, plan)
+    clock.lap("Kept the models and routes for quick builds")
     return written, len(outputs.pages_todo)
 
 
@@ -215,7 +261,6 @@ def _state_key(options: BuildOptions) -> str:
         str(options.content_path.resolve()),
         options.base_url or "",
         str(options.include_drafts),
-        str(options.search),
     )
 
 
@@ -234,7 +279,7 @@ def _is_current(
     previous: BuildState, key: str, inputs: dict[str, FileStat], options: BuildOptions
 ) -> bool:
     return (
-        previous.is_current(key, inputs, options.now)
+        previous.is_current(key, inputs, options.now, search=options.search)
         and (options.output_path / MARKER).is_file()
         and previous.output_intact(options.output_path)
     )
@@ -282,6 +327,16 @@ def load_site(
         UsageError: for unusable folders.
         ContentError: for problems in content or site.yaml.
     """
+    return _load_site(options, cache, progress, memory)[0]
+
+
+def _load_site(
+    options: BuildOptions,
+    cache: Cache | None,
+    progress: Progress,
+    memory: MemoryMemo | None,
+) -> tuple[Site, tuple[Entry, ...]]:
+    """Return the site of options, and the entries it was made from."""
     from sitegen.bodies import render_bodies
     from sitegen.config import load_config
     from sitegen.content.load import load_entries
@@ -303,7 +358,7 @@ def load_site(
     bodies = render_bodies(
         entries, options.now, options.include_drafts, cache, options.workers, progress
     )
-    return link_site(
+    site = link_site(
         entries,
         bodies,
         config,
@@ -312,3 +367,4 @@ def load_site(
         options.static_path,
         options.include_drafts,
     )
+    return site, entries

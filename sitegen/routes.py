@@ -25,12 +25,18 @@ PAGER_REACH = 2
 """Pages linked on each side of the current one."""
 SEARCH_FOLDER = "pagefind"
 """The main search bundle: Pagefind's interface and the index of everything but news."""
-SHARD_MIN_PAGES = 250
-"""News of consecutive months are indexed together until a shard has this many pages.
+SHARD_MIN_PAGES = 120
+"""News of consecutive months are indexed together until a shard has this many pages
+(or a multiple of it on large sites, see MAX_NEWS_SHARDS).
 
-An edit re-indexes only its shard; a shard ranks words by its own statistics, so
-shards must be large enough to rank like one index would. A site with fewer than
-twice this many searchable pages has one index."""
+An edit re-indexes only its shard (Pagefind takes about 2 ms per page), so shards are
+small; a shard ranks words by its own statistics, so they must be large enough to
+rank like one index would. A site with fewer than twice this many searchable pages
+has one index."""
+MAX_NEWS_SHARDS = 20
+"""The shard size doubles until the news fit into this many shards: a reader's first
+search loads every shard's entry and its 70 KB of WebAssembly. Doubling (rather than
+dividing the news evenly) keeps shard boundaries stable as news are added."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,8 +314,9 @@ def plan_search_shards(site: Site) -> tuple[SearchShard, ...]:
     """Return the parts of the search index, the main bundle first.
 
     The main bundle indexes localities, partnerships and pages; news go into shards of
-    consecutive months, each of at least SHARD_MIN_PAGES items (the newest months join
-    the shard before them when they have fewer).
+    consecutive months, each of at least SHARD_MIN_PAGES items, doubled until there are
+    at most MAX_NEWS_SHARDS (the newest months join the shard before them when they have
+    fewer).
     """
     others = (
         *(locality.url for locality in site.localities),
@@ -318,15 +325,18 @@ def plan_search_shards(site: Site) -> tuple[SearchShard, ...]:
     )
     if len(others) + len(site.news) < 2 * SHARD_MIN_PAGES:
         return (SearchShard(SEARCH_FOLDER, tuple(item.url for item in site.news) + others),)
+    size = SHARD_MIN_PAGES
+    while len(site.news) > size * MAX_NEWS_SHARDS:
+        size *= 2
     by_month: dict[tuple[int, int], list[NewsItem]] = {}
     for item in reversed(site.news):  # oldest first
         by_month.setdefault((item.date.year, item.date.month), []).append(item)
     groups: list[list[NewsItem]] = []
     for month in sorted(by_month):
-        if not groups or len(groups[-1]) >= SHARD_MIN_PAGES:
+        if not groups or len(groups[-1]) >= size:
             groups.append([])
         groups[-1] += by_month[month]
-    if len(groups) > 1 and len(groups[-1]) < SHARD_MIN_PAGES:
+    if len(groups) > 1 and len(groups[-1]) < size:
         newest = groups.pop()
         groups[-1] += newest
     shards = [

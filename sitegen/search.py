@@ -37,9 +37,7 @@ def index_pages(pages_path: Path, language: str) -> dict[str, bytes]:
     with tempfile.TemporaryDirectory(prefix="sitegen-search-") as folder:
         bundle = Path(folder)
         command = [
-            sys.executable,
-            "-m",
-            "pagefind",
+            *_pagefind(),
             "--site",
             str(pages_path),
             "--output-path",
@@ -59,6 +57,16 @@ def index_pages(pages_path: Path, language: str) -> dict[str, bytes]:
             for path in sorted(bundle.rglob("*"))
             if path.is_file()
         }
+
+
+def _pagefind() -> list[str]:
+    """Return the command that runs Pagefind: its binary itself, without a Python between."""
+    try:
+        from pagefind_bin import get_executable  # type: ignore[import-untyped]
+
+        return [str(get_executable())]
+    except (ImportError, OSError, RuntimeError, FileNotFoundError):
+        return [sys.executable, "-m", "pagefind"]
 
 
 def gather_pages(target: Path, pages: dict[str, Path]) -> None:

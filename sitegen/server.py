@@ -54,6 +54,9 @@ POLL_SECONDS = 0.05
 """How often the watched folders are looked at."""
 QUIET_SECONDS = 0.15
 """A rebuild waits until nothing has changed for this long (a `git checkout` is one burst)."""
+SEARCH_PAUSE_SECONDS = 2.0
+"""After a save, the search index is brought up to date once the author paused this long:
+indexing never delays the reload of the page."""
 MAX_PATH_CHARS = 2000
 """Longer request paths are refused: no page of the site has one."""
 STOP_GRACE_SECONDS = 0.5
@@ -91,6 +94,8 @@ class Preview:
     log: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True)
     memory: MemoryMemo = dataclasses.field(default_factory=MemoryMemo)
     """Entries parsed by earlier builds: a save re-reads only the files that changed."""
+    search_stale: bool = False
+    """The last build left the search index behind its pages (refresh_search catches up)."""
 
     def rebuild(self) -> BuildReport | None:
         """Build again; on failure keep the last good site and remember the problems."""
@@ -105,14 +110,25 @@ class Preview:
         self.problems = []
         self.builds += 1
         self.good_builds += 1
-        # Later builds keep the search index of the first good one: indexing the
-        # whole site again on every save would slow the preview down.
+        # Later builds leave the search index as it is, so that a save shows at once;
+        # refresh_search brings the changed shards up to date when the author pauses.
         self.options = dataclasses.replace(self.options, search=False)
+        self.search_stale = report.search_stale
         self.log(
             f"{'Built' if self.good_builds == 1 else 'Rebuilt'}: {report.written} files "
             f"written, {report.pages_rendered} pages rendered in {report.seconds:.2f} s"
         )
         return report
+
+    def refresh_search(self) -> None:
+        """Index the search shards whose pages changed since they were indexed."""
+        self.search_stale = False
+        try:
+            report = build(dataclasses.replace(self.options, search=True), memory=self.memory)
+        except SitegenError:
+            return  # the next save builds again, and reports the problem
+        self.search_stale = report.search_stale
+        self.log(f"Search index updated in {report.seconds:.2f} s")
 
     def _fail(self, problems: list[str]) -> None:
         self.problems = problems
@@ -378,6 +394,7 @@ def run_builds(
     preview.log("Building the preview...")
     _build_and_notify(preview, stop, notify)
     last_change: float | None = None
+    last_build = time.monotonic()
     pause = POLL_SECONDS
     while not stop.wait(pause):
         started = time.monotonic()
@@ -388,8 +405,10 @@ def run_builds(
         if current != seen:
             seen, last_change = current, now
         elif last_change is not None and now - last_change >= QUIET_SECONDS:
-            last_change = None
+            last_change, last_build = None, time.monotonic()
             _build_and_notify(preview, stop, notify)
+        elif preview.search_stale and now - last_build >= SEARCH_PAUSE_SECONDS:
+            preview.refresh_search()
 
 
 def _build_and_notify(preview: Preview, stop: threading.Event, notify: Notify) -> None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-STATE_VERSION = 2
+STATE_VERSION = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +79,16 @@ class BuildState:
     valid_until: float | None = None
     """POSIX time at which the output changes by itself (an item comes out, a
     cooperation starts or ends); None when nothing is scheduled."""
+    snapshot: str = ""
+    """Token of the models and routes kept for a quick build (see quick.py); "" when none."""
+    search_stale: bool = False
+    """A build without search (the preview's) left search shards behind their pages."""
 
-    def is_current(self, key: str, inputs: dict[str, FileStat], now: datetime) -> bool:
+    def is_current(
+        self, key: str, inputs: dict[str, FileStat], now: datetime, *, search: bool = True
+    ) -> bool:
         """Return True when the inputs, the options and the time leave the output as it is."""
-        if self.key != key or self.inputs != inputs:
+        if self.key != key or self.inputs != inputs or (search and self.search_stale):
             return False
         return self.valid_until is None or now.timestamp() < self.valid_until
 
@@ -161,6 +167,8 @@ def to_json(state: BuildState) -> bytes:
         "key": state.key,
         "valid_until": state.valid_until,
         "pages": state.pages,
+        "snapshot": state.snapshot,
+        "search_stale": state.search_stale,
         "inputs": {rel: _stat_list(stat) for rel, stat in state.inputs.items()},
         "outputs": {
             rel: [record.fingerprint, record.content, *_stat_list(record.stat)]
@@ -201,6 +209,8 @@ def from_json(data: bytes) -> BuildState:
         },
         pages=int(body["pages"]),
         valid_until=float(valid_until) if valid_until is not None else None,
+        snapshot=str(body["snapshot"]),
+        search_stale=bool(body["search_stale"]),
     )
 
 

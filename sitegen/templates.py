@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from sitegen.config import SiteConfig
 from sitegen.errors import Problem
 from sitegen.markup import sanitize_body_html
 from sitegen.routes import Route
@@ -27,6 +28,7 @@ from sitegen.typography import (
     number,
     typeset_text,
 )
+from sitegen.urls import Urls
 
 STATUS_LABELS = {
     "planned": "Plánovaná spolupráce",
@@ -44,7 +46,16 @@ class MenuEntry:
     position: int
 
 
-def make_environment(templates_path: Path, site: Site) -> jinja2.Environment:
+@dataclass(frozen=True, slots=True)
+class SiteGlobals:
+    """What every template sees besides its route's context."""
+
+    config: SiteConfig
+    urls: Urls
+    menu: tuple[MenuEntry, ...]
+
+
+def make_environment(templates_path: Path, globals_: SiteGlobals) -> jinja2.Environment:
     """Return the Jinja environment of one build, with sitegen's filters and globals."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_path),
@@ -66,17 +77,17 @@ def make_environment(templates_path: Path, site: Site) -> jinja2.Environment:
         sanitized=sanitized,
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
-    env.globals.update(site_globals(site))
+    env.globals.update(config=globals_.config, urls=globals_.urls, menu=globals_.menu)
     return env
 
 
-def site_globals(site: Site) -> dict[str, object]:
+def site_globals(site: Site) -> SiteGlobals:
     """Return what every template sees besides its route's context.
 
     Templates get the site's data through each route's context, never the whole Site:
-    a page's fingerprint (pipeline.write_pages) covers its context and these globals.
+    a page's fingerprint (outputs.OutputPlan) covers its context and these globals.
     """
-    return {"config": site.config, "urls": site.urls, "menu": main_menu(site)}
+    return SiteGlobals(site.config, site.urls, main_menu(site))
 
 
 def typeset(text: str) -> Markup:

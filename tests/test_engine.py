@@ -28,6 +28,7 @@ from sitegen.content import load as load_module
 from sitegen.content.load import Entry
 from sitegen.content.memo import MemoryMemo
 from sitegen.content.sources import SourceFile
+from sitegen.errors import ContentError
 from sitegen.options import CACHE_FOLDER, BuildOptions
 from sitegen.pipeline import build, load_site
 from sitegen.writer import recover
@@ -103,7 +104,7 @@ def test_an_edit_renders_its_pages_and_reindexes_only_its_search_shard(
     before = identities(corpus / "public")
     edited = a_news_file(corpus, "2010")
     year, month = map(int, edited.name.split("-")[:2])
-    edited.write_text(edited.read_text() + "\nVěta přidaná v testu.\n")
+    edited.write_text(edited.read_text() + "\nVěta přidaná při testu.\n")
     report = build(options)
     after = identities(corpus / "public")
     changed = {path for path in after if before.get(path) != after[path]}
@@ -355,6 +356,8 @@ def test_state_is_one_json_document_with_a_checksum(corpus: Path) -> None:
     assert len(checksum) == 64
     assert set(document) == {
         "version",
+        "snapshot",
+        "search_stale",
         "key",
         "inputs",
         "outputs",
@@ -578,7 +581,7 @@ def test_a_process_that_keeps_entries_in_memory_parses_only_what_changed(
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda body: body.replace(b'"version":2', b'"version":1'),
+        lambda body: body.replace(b'"version":3', b'"version":2'),
         lambda body: body.replace(b'"outputs":{', b'"outputs":{"x":["a"],', 1),
         lambda body: b"[]",
     ],
@@ -596,3 +599,94 @@ def test_a_state_of_another_version_or_shape_means_a_full_build(
     report = build(options)
     assert report.pages_rendered == report.pages
     assert report.written == 0
+
+
+# Quick builds: a changed text re-renders only the pages that show it -----------------
+
+
+def _quick_messages(options: BuildOptions) -> list[str]:
+    messages: list[str] = []
+    build(options, report=messages.append)
+    return [message for message in messages if message.startswith("Quick build")]
+
+
+def test_a_changed_text_is_a_quick_build_equal_to_a_cold_one(corpus: Path, tmp_path: Path) -> None:
+    options = no_search(options_for(corpus))
+    first = build(options)
+    edited = a_news_file(corpus, "2012")
+    edited.write_text(edited.read_text() + "\nVěta přidaná při testu.\n")
+    messages: list[str] = []
+    report = build(options, report=messages.append)
+    assert any(m.startswith("Quick build: 1 changed texts") for m in messages)
+    assert 0 < report.pages_rendered < 30 < first.pages_rendered
+    assert 0 < report.written < 10
+    build(dataclasses.replace(options, output_path=tmp_path / "cold", use_cache=False))
+    assert tree(corpus / "public") == tree(tmp_path / "cold")
+    assert (
+        "Věta přidaná při testu."
+        in (corpus / "public").joinpath(report_page(corpus, edited)).read_text()
+    )
+
+
+def report_page(site: Path, source: Path) -> str:
+    """Return the output path of a news file's page (its slug is the name without the date)."""
+    return f"aktuality/{source.stem[11:]}/index.html"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda text: (
+            text.replace("---\n\n", "---\nNový první odstavec.\n\n", 1)
+            if "---\n\n" in text
+            else text.replace("\n---\n", "\n---\nNový první odstavec.\n\n", 1)
+        ),
+        lambda text: text.replace("title: ", "title: Nově ", 1),
+    ],
+    ids=["first paragraph", "front matter"],
+)
+def test_more_than_a_text_change_is_a_full_build_equal_to_a_cold_one(
+    corpus: Path, tmp_path: Path, change: Callable[[str], str]
+) -> None:
+    options = no_search(options_for(corpus))
+    build(options)
+    edited = a_news_file(corpus, "2013")
+    edited.write_text(change(edited.read_text()))
+    assert _quick_messages(options) == []
+    build(dataclasses.replace(options, output_path=tmp_path / "cold", use_cache=False))
+    assert tree(corpus / "public") == tree(tmp_path / "cold")
+
+
+def test_a_broken_link_added_to_a_text_fails_with_its_line_and_changes_nothing(
+    corpus: Path,
+) -> None:
+    options = no_search(options_for(corpus))
+    build(options)
+    before = tree(corpus / "public")
+    edited = a_news_file(corpus, "2014")
+    lines = edited.read_text().count("\n")
+    edited.write_text(edited.read_text() + "\nViz [jinou zprávu](neexistuje.md).\n")
+    with pytest.raises(ContentError) as error:
+        build(options)
+    [problem] = error.value.problems
+    assert problem.path == f"content/news/{edited.name}"
+    assert problem.line == lines + 2
+    assert "neexistuje.md" in problem.message
+    assert tree(corpus / "public") == before
+
+
+def test_a_forged_snapshot_is_never_unpickled(corpus: Path, tmp_path: Path) -> None:
+    options = no_search(options_for(corpus))
+    build(options)
+    [snapshot] = (corpus / CACHE_FOLDER / "state").glob("*.sqlite")
+    marker = tmp_path / "spusteno"
+    database = sqlite3.connect(snapshot)
+    database.execute("update kept set value = ?", (pickle.dumps(_Planted(str(marker))),))
+    database.commit()
+    database.close()
+    edited = a_news_file(corpus, "2015")
+    edited.write_text(edited.read_text() + "\nVěta přidaná při testu.\n")
+    assert _quick_messages(options) == []  # no snapshot to trust: a full build
+    assert not marker.exists()
+    build(dataclasses.replace(options, output_path=tmp_path / "cold", use_cache=False))
+    assert tree(corpus / "public") == tree(tmp_path / "cold")

@@ -305,6 +305,24 @@ def test_a_burst_of_changes_rebuilds_once(
     preview.stop()
 
 
+def test_a_save_reloads_first_and_the_search_index_catches_up_after(
+    tmp_path: Path, start_preview: Callable[..., PreviewProcess]
+) -> None:
+    site = two_news_site(tmp_path / "site")
+    preview = start_preview(site)
+    port = preview.port
+    wait_for(lambda: preview.count("Built: ") == 1)
+    entry = get(port, "/pagefind/pagefind-entry.json")[1]
+    path = site / "content/news/2020-01-01-prvni.md"
+    path.write_text(NEWS.replace("Text zprávy.", "Text zprávy.\n\nDoplněný odstavec."))
+    wait_for(lambda: "Doplněný odstavec." in get(port, "/aktuality/prvni/")[1])
+    wait_for(lambda: "Search index updated" in preview.output, seconds=20)
+    assert get(port, "/pagefind/pagefind-entry.json")[1] != entry
+    output = preview.output
+    assert output.index("Rebuilt: ") < output.index("Search index updated")
+    preview.stop()
+
+
 async def next_message_after_edit(port: int, path: Path) -> dict[str, object]:
     """Open the live reload socket as livereload.js does, edit path, return what comes."""
     origin = f"http://127.0.0.1:{port}"

@@ -111,7 +111,9 @@ Coordinates = Annotated[tuple[float, float], AfterValidator(_check_coordinates)]
 
 
 class _FrontMatter(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True
+    )
 
 
 class DocumentRef(_FrontMatter):

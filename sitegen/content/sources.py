@@ -109,6 +109,37 @@ def read_sources(
     return tuple(sorted(sources, key=lambda source: source.content_key))
 
 
+def read_one(
+    content_path: Path, site_path: Path, path: Path, *, limits: Limits = DEFAULT_LIMITS
+) -> SourceFile | None:
+    """Read the one item whose Markdown file is path, as read_sources would read it.
+
+    Returns None when path is not an item's Markdown file (a bundle's other file, say).
+
+    Raises:
+        ContentError: when the file cannot be used.
+    """
+    try:
+        parts = path.relative_to(content_path).parts
+    except ValueError:
+        return None
+    kind = KIND_FOLDERS.get(parts[0]) if parts else None
+    single = len(parts) == 2 and parts[1].endswith(".md")
+    bundle = len(parts) == 3 and parts[2] == BUNDLE_INDEX
+    if kind is None or not (single or bundle):
+        return None
+    sources: list[SourceFile] = []
+    problems: list[Problem] = []
+    reader = _Reader(content_path.resolve(), site_path, limits, sources, problems)
+    target = path.parent if bundle else path
+    mode = reader.mode_of(target)
+    if mode is not None:
+        reader.read_entry(target, mode, kind)
+    if problems:
+        raise ContentError(problems)
+    return sources[0] if sources else None
+
+
 @dataclass(slots=True)
 class _Reader:
     content_root: Path

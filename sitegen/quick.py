@@ -1,0 +1,336 @@
+"""Quick builds: changed texts re-rendered without loading the whole site.
+
+When every changed input is the Markdown file of an existing item whose front matter
+and first paragraph stay as they were (the commonest edit: a sentence added, a typo
+fixed), the structure of the site cannot change: no list, archive, feed or search
+shard gains or loses an item, and no title, date, summary or order moves. Then only
+the pages and feeds that show the changed items are made again, from the routes kept
+in the snapshot (snapshot.py) with the new models swapped in, and the search shards
+of the changed pages are indexed again; every other output is kept as it is.
+
+Anything else, or any doubt (a snapshot missing, a file that does not read cleanly, an
+output file not as it was left), returns None, and the build is a full one, which also
+reports every problem with its file and line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.bodies import link_targets, render_one_body
+from sitegen.cache import digest
+from sitegen.content.load import Entry, load_entries
+from sitegen.content.memo import user_secret
+from sitegen.content.sources import read_one
+from sitegen.errors import ContentError
+from sitegen.fingerprint import Fingerprinter
+from sitegen.options import BuildOptions
+from sitegen.outputs import (
+    Decisions,
+    FileJob,
+    OutputPlan,
+    PageJob,
+    commit_outputs,
+    feed_job,
+    feed_settings,
+    page_fingerprint,
+    render_outputs,
+)
+from sitegen.parallel import Progress
+from sitegen.routes import FeedSpec, Route
+from sitegen.site import Site
+from sitegen.snapshot import Model, Snapshot, SnapshotStore, snapshot_path
+from sitegen.state import BuildState, FileStat, OutputRecord, state_path
+from sitegen.templates import site_globals
+
+
+@dataclass(frozen=True, slots=True)
+class QuickResult:
+    """What a quick build made."""
+
+    texts: int
+    """Changed content files."""
+    outputs: int
+    """Pages and feeds that show them (made again when their fingerprint changed)."""
+    written: int
+    rendered: int
+
+
+def quick_build(
+    options: BuildOptions, previous: BuildState, state: BuildState, progress: Progress
+) -> QuickResult | None:
+    """Make the outputs that show the changed texts and commit them; None when it cannot.
+
+    Raises:
+        ContentError: for template errors in the pages made again.
+        OSError, SearchIndexError: as a full build would.
+    """
+    changed = _changed_texts(options, previous, state)
+    if not changed or not previous.snapshot or options.cache_path is None:
+        return None
+    store = SnapshotStore(_store_path(options), user_secret())
+    try:
+        snapshot = store.snapshot()
+        if snapshot is None or snapshot.token != previous.snapshot:
+            return None
+        models = _changed_models(options, snapshot, store, changed)
+        if models is None:
+            return None
+        decisions = _decide(options, previous, snapshot, store, models)
+        if decisions is None:
+            return None
+        made = render_outputs(decisions, options, progress)
+        written = commit_outputs(made, options, state)
+        state.pages, state.valid_until = previous.pages, previous.valid_until
+        state.snapshot = _keep(store, snapshot, models)
+        return QuickResult(
+            len(models),
+            len(decisions.pages_todo) + len(decisions.files_todo),
+            written,
+            len(decisions.pages_todo),
+        )
+    finally:
+        store.close()
+
+
+def _store_path(options: BuildOptions) -> Path:
+    assert options.cache_path is not None  # checked by the callers
+    return snapshot_path(state_path(options.cache_path, options.output_path))
+
+
+def _changed_texts(options: BuildOptions, previous: BuildState, state: BuildState) -> list[Path]:
+    """Return the changed input files, when all of them are existing items' Markdown."""
+    if previous.key != state.key or set(previous.inputs) != set(state.inputs):
+        return []
+    if previous.valid_until is not None and options.now.timestamp() >= previous.valid_until:
+        return []
+    root = os.path.abspath(options.site_path)  # noqa: PTH100 (as snapshot_inputs names files)
+    changed = [
+        Path(os.path.normpath(os.path.join(root, rel)))  # noqa: PTH118
+        for rel, stat in state.inputs.items()
+        if previous.inputs[rel] != stat
+    ]
+    return changed if all(path.suffix == ".md" for path in changed) else []
+
+
+def _changed_models(
+    options: BuildOptions, snapshot: Snapshot, store: SnapshotStore, paths: list[Path]
+) -> dict[str, Model] | None:
+    """Return the new model of each changed file, or None when the change is more than text."""
+    config = snapshot.globals.config
+    content = Path(os.path.abspath(options.content_path))  # noqa: PTH100
+    models: dict[str, Model] = {}
+    for path in paths:
+        try:
+            source = read_one(content, options.site_path, path, limits=config.limits)
+            if source is None:
+                return None
+            [entry] = load_entries([source], snapshot.globals.urls, options.static_path, config.tz)
+        except ContentError:
+            return None
+        model = _new_model(entry, snapshot, store)
+        if model is None:
+            return None
+        models[model.source] = model
+    return models
+
+
+def _new_model(entry: Entry, snapshot: Snapshot, store: SnapshotStore) -> Model | None:
+    """Return the kept model of entry with its new body; None when more than the body changed."""
+    source = entry.source.rel_path
+    if snapshot.fronts.get(source) != front_digest(entry):
+        return None
+    if snapshot.content_keys.get(source) != entry.source.content_key:
+        return None
+    body, problems = render_one_body(entry, snapshot.link_targets)
+    old = store.model(source)
+    if problems or old is None or old.body.first_paragraph != body.first_paragraph:
+        return None
+    return dataclasses.replace(old, body=body)
+
+
+def front_digest(entry: Entry) -> str:
+    """Return the digest of what an entry's model is made of besides its body."""
+    return digest(
+        entry.kind,
+        entry.meta.model_dump_json(),
+        entry.slug,
+        entry.url,
+        repr(entry.assets),
+        repr(entry.source.bundle_files),
+    )
+
+
+def _decide(
+    options: BuildOptions,
+    previous: BuildState,
+    snapshot: Snapshot,
+    store: SnapshotStore,
+    models: dict[str, Model],
+) -> Decisions | None:
+    """Return what to make: the outputs showing the changed models; None on any doubt."""
+    affected = {path for source in models for path in snapshot.shown_in.get(source, ())}
+    jobs = _jobs(snapshot, store, models, affected)
+    if jobs is None:
+        return None
+    records = previous.outputs
+    search_files = {path for shard in previous.shards.values() for path in shard.files}
+    kept: dict[str, OutputRecord] = {}
+    fingerprints: dict[str, str] = {}
+    for path, record in records.items():
+        if path in search_files:
+            continue
+        job = jobs.get(path)
+        fingerprints[path] = job.fingerprint if job else record.fingerprint
+        intact = FileStat.of(options.output_path / path) == record.stat
+        if intact and (job is None or job.fingerprint == record.fingerprint):
+            kept[path] = record
+        elif job is None:
+            return None  # changed by someone else: a full build puts it right
+    todo = [job for path, job in jobs.items() if path not in kept]
+    return Decisions(
+        snapshot.globals,
+        snapshot.language,
+        list(snapshot.page_paths),
+        [job for job in todo if isinstance(job, PageJob)],
+        [job for job in todo if isinstance(job, FileJob)],
+        [],
+        list(snapshot.shards),
+        dict(previous.shards),
+        options.search,
+        fingerprints,
+        kept,
+        dict(records),
+    )
+
+
+def _jobs(
+    snapshot: Snapshot, store: SnapshotStore, models: dict[str, Model], affected: set[str]
+) -> dict[str, PageJob | FileJob] | None:
+    """Return the page and feed jobs of the affected outputs, with the new models in."""
+    printer = Fingerprinter()
+    jobs: dict[str, PageJob | FileJob] = {}
+    lookup = _ModelLookup(store, dict(models))
+    for path in sorted(affected):
+        value = store.output(path, lookup)
+        if isinstance(value, Route):
+            jobs[path] = PageJob(
+                path, value, page_fingerprint(snapshot.page_shared, value, printer)
+            )
+        elif isinstance(value, FeedSpec):
+            settings, shared = snapshot.feed_settings, snapshot.feed_shared
+            jobs[path] = feed_job(value, settings, shared, printer)
+        else:
+            return None
+    return jobs
+
+
+@dataclass(frozen=True, slots=True)
+class _ModelLookup:
+    """Models for unpickled routes: the changed ones, else the kept ones (each loaded once)."""
+
+    store: SnapshotStore
+    models: dict[str, Model]
+
+    def __call__(self, source: str) -> Model:
+        model = self.models.get(source)
+        if model is None:
+            model = self.store.model(source)
+            if model is None:
+                raise KeyError(source)
+            self.models[source] = model
+        return model
+
+
+def _keep(store: SnapshotStore, snapshot: Snapshot, models: dict[str, Model]) -> str:
+    """Keep the changed models in the snapshot under a new token; return it ("" on failure)."""
+    printer = Fingerprinter()
+    token = secrets.token_hex(16)
+    digests = snapshot.model_digests | {s: printer.of(m).hex() for s, m in models.items()}
+    renewed = dataclasses.replace(snapshot, token=token, model_digests=digests)
+    return token if store.write(renewed, models.values(), (), everything=False) else ""
+
+
+def keep_snapshot(
+    options: BuildOptions,
+    previous: BuildState | None,
+    site: Site,
+    entries: tuple[Entry, ...],
+    plan: OutputPlan,
+) -> str:
+    """Keep the models and routes of a full build for quick builds; return the token.
+
+    Only what changed since the kept snapshot is written, unless the kept one is not
+    the previous build's (then everything is).
+    """
+    if options.cache_path is None:
+        return ""
+    store = SnapshotStore(_store_path(options), user_secret())
+    try:
+        kept = store.snapshot()
+        everything = kept is None or previous is None or kept.token != previous.snapshot
+        old_models = {} if everything or kept is None else kept.model_digests
+        old_outputs = {} if everything or kept is None else kept.output_digests
+        snapshot = _snapshot_of(options, site, entries, plan)
+        models = [
+            model
+            for model in _models_of(site)
+            if old_models.get(model.source) != snapshot.model_digests[model.source]
+        ]
+        outputs: list[tuple[str, Route | FeedSpec]] = [
+            (job.path, job.route)
+            for job in plan.pages
+            if old_outputs.get(job.path) != job.fingerprint
+        ]
+        outputs += [
+            (job.path, spec)
+            for job, spec in zip(plan.files, plan.feeds, strict=False)
+            if old_outputs.get(job.path) != job.fingerprint
+        ]
+        if not store.write(snapshot, models, outputs, everything=everything):
+            return ""
+        return snapshot.token
+    finally:
+        store.close()
+
+
+def _models_of(site: Site) -> list[Model]:
+    return [
+        *site.news,
+        *site.localities,
+        *site.partnerships,
+        *site.pages,
+        *site.region_texts.values(),
+    ]
+
+
+def _snapshot_of(
+    options: BuildOptions, site: Site, entries: tuple[Entry, ...], plan: OutputPlan
+) -> Snapshot:
+    printer = plan.printer
+    shown_in: dict[str, list[str]] = {}
+    for path, sources in plan.sources.items():
+        for source in sources:
+            shown_in.setdefault(source, []).append(path)
+    feed_jobs = plan.files[: len(plan.feeds)]
+    return Snapshot(
+        token=secrets.token_hex(16),
+        page_shared=plan.page_shared,
+        feed_shared=plan.feed_shared,
+        globals=site_globals(site),
+        feed_settings=feed_settings(site),
+        language=site.config.language,
+        shards=tuple(plan.shards),
+        page_paths=tuple(job.path for job in plan.pages),
+        shown_in={source: tuple(paths) for source, paths in shown_in.items()},
+        fronts={entry.source.rel_path: front_digest(entry) for entry in entries},
+        content_keys={entry.source.rel_path: entry.source.content_key for entry in entries},
+        link_targets=link_targets(entries, options.now, options.include_drafts),
+        model_digests={model.source: printer.of(model).hex() for model in _models_of(site)},
+        output_digests={job.path: job.fingerprint for job in plan.pages}
+        | {job.path: job.fingerprint for job in feed_jobs},
+    )
