@@ -1,9 +1,28 @@
 // The search page: Pagefind's interface in Czech, with the query from the header form.
-(function () {
-  const container = document.getElementById("hledani");
-  if (!container || typeof PagefindUI === "undefined") {
-    return;
+// Pagefind has no Czech stemmer, so each query is turned into the beginnings of the words
+// it stands for (czech-query.js) with Snowball's Czech stemmer, vendored by
+// `make vendor-stemmer`.
+import initStemmer, { Languages, Stemmer } from "./vendor/multilingual-stemmer/index.js";
+import { prepareQuery } from "./czech-query.js";
+
+const container = document.getElementById("hledani");
+if (container && typeof PagefindUI !== "undefined") {
+  startSearch(container, await loadStemmer());
+}
+
+/** Return a function that stems a Czech word; without WebAssembly, one that keeps it. */
+async function loadStemmer() {
+  try {
+    await initStemmer();
+    const stemmer = new Stemmer(Languages.Czech);
+    return (word) => stemmer.stem(word);
+  } catch (error) {
+    console.warn("Hledání bez českého stemmeru:", error);
+    return (word) => word;
   }
+}
+
+function startSearch(container, stem) {
   const ui = new PagefindUI({
     element: "#hledani",
     bundlePath: container.dataset.bundle,
@@ -12,11 +31,11 @@
     mergeIndex: (container.dataset.merge || "")
       .split(" ")
       .filter(Boolean)
-      .map(function (bundle) {
-        return { bundlePath: bundle };
-      }),
+      .map((bundle) => ({ bundlePath: bundle })),
+    processTerm: (term) => prepareQuery(term, stem),
     showImages: false,
     showSubResults: true,
+    showEmptyFilters: false,
     resetStyles: false,
     autofocus: false,
     translations: {
@@ -36,4 +55,4 @@
   if (query) {
     ui.triggerSearch(query);
   }
-})();
+}
