@@ -51,8 +51,25 @@ function startSearch(container, stem) {
       total_many_results: "Počet výsledků: [COUNT]",
     },
   });
+  new MutationObserver(() => replaceSpacesInIds(container)).observe(container, {
+    childList: true,
+    subtree: true,
+  });
   const query = new URLSearchParams(window.location.search).get("q");
   if (query) {
     ui.triggerSearch(query);
+  }
+}
+
+/** Make ids valid: Pagefind names each filter checkbox after its value, spaces included
+ * ("Kraj-Karlovarský kraj"), in the checkbox's id and its label's for. */
+function replaceSpacesInIds(container) {
+  for (const element of container.querySelectorAll("[id], label[for]")) {
+    for (const name of ["id", "for"]) {
+      const value = element.getAttribute(name);
+      if (value && /\s/.test(value)) {
+        element.setAttribute(name, value.replace(/\s+/g, "-"));
+      }
+    }
   }
 }
