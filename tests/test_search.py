@@ -39,6 +39,8 @@ QUERIES = (
     ("na Šluknovsku", "/lokality/sluknovsko/", 1),
     ("na sluknovsku", "/lokality/sluknovsko/", 1),
     ("s Hodonínem", "/lokality/hodonin/", 1),
+    ("ve Velkých Hamrech", "/lokality/velke-hamry/", 1),
+    ("ve velkych hamrech", "/lokality/velke-hamry/", 1),
     ("v Liberecku", "/aktuality/memorandum-liberecky-kraj/", 1),
     ("ministerstvem", "/aktuality/agentura-na-mmr/", 2),
     ("plánech začleňování", "/aktuality/integracni-plany-cheb-most/", 3),
@@ -54,6 +56,30 @@ MEMORANDUM_PAGES = {
     "/partnerstvi/zluticko/",
 }
 """Every page of the sample site whose text speaks of a memorandum."""
+PREPARED = {
+    "Chebu": "cheb",
+    "memoranda": "memorand",
+    "ve Žluticích": "žluti",
+    "ve zluticich": "zluti",
+    "ve Smržovce": "smržov",
+    "v Mostě": "most",
+    "lokalitach": "lokalit",
+    "Velkých Hamrech": "velk hamr",
+    "„Žluticích“?": "žluti",
+    "Člověk v tísni, o.p.s.": "člověk tísn o.p.s.",
+    "v 2017": "2017",
+    "ve": "ve",
+}
+"""What the search page hands to Pagefind for what the reader typed."""
+PREPARE = """
+async (queries) => {
+  const { prepareQuery } = await import("/js/czech-query.js");
+  const stemmer = await import("/js/vendor/multilingual-stemmer/index.js");
+  await stemmer.default();
+  const czech = new stemmer.Stemmer(stemmer.Languages.Czech);
+  return queries.map((query) => prepareQuery(query, (word) => czech.stem(word)));
+}
+"""
 WIDTHS = (320, 375, 1280)
 RESULT_LINKS = "#hledani .pagefind-ui__result-title .pagefind-ui__result-link"
 
@@ -126,6 +152,20 @@ def test_inflected_query_finds_its_page(
 ) -> None:
     found = search(page, address, query, within)
     assert expected in found[:within], found
+
+
+def test_queries_become_the_beginnings_of_their_words(page: Page, address: str) -> None:
+    page.goto(f"{address}/hledat/")
+    prepared = page.evaluate(PREPARE, list(PREPARED))
+    assert dict(zip(PREPARED, prepared, strict=True)) == PREPARED
+
+
+def test_search_works_without_the_stemmer(page: Page, address: str) -> None:
+    warnings: list[str] = []
+    page.on("console", lambda message: warnings.append(message.text))
+    page.route("**/multilingual-stemmer/index_bg.wasm", lambda route: route.abort())
+    assert search(page, address, "Žlutice")[0] == "/lokality/zlutice/"
+    assert any(text.startswith("Hledání bez českého stemmeru") for text in warnings)
 
 
 def test_every_memorandum_page_is_found_in_any_form(page: Page, address: str) -> None:

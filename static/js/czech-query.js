@@ -27,15 +27,23 @@ const SOFTENING = /^[eěií]/u;
 
 /** Return the query Pagefind should run for what the reader typed. */
 export function prepareQuery(query, stem) {
-  const words = query.toLocaleLowerCase("cs").match(/[\p{L}\p{N}]+/gu) || [];
+  const words = splitWords(query.toLocaleLowerCase("cs"));
   const content = words.filter((word) => !FUNCTION_WORDS.has(word));
   const kept = content.length > 0 ? content : words;
   return kept.map((word) => prefixOfForms(word, stem)).join(" ");
 }
 
+/** Return the words of query; an abbreviation with dots ("o.p.s.") stays one word. */
+function splitWords(query) {
+  return query
+    .split(/\s+/u)
+    .map((token) => token.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}.]+$/gu, ""))
+    .flatMap((token) => (/\p{L}\./u.test(token) ? [token] : token.match(/[\p{L}\p{N}]+/gu) || []));
+}
+
 /** Return the beginning that the inflected forms of word share. */
 export function prefixOfForms(word, stem) {
-  if (/\p{N}/u.test(word)) {
+  if (/[\p{N}.]/u.test(word)) {
     return word;
   }
   const written = unsoftened(word, sharedPrefix(word, stem(word)));

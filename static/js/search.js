@@ -49,6 +49,7 @@ function startSearch(container, stem) {
       total_zero_results: "Žádné výsledky",
       total_one_result: "Jeden výsledek",
       total_many_results: "Počet výsledků: [COUNT]",
+      searching: "Hledám „[SEARCH_TERM]“…",
     },
   });
   new MutationObserver(() => replaceSpacesInIds(container)).observe(container, {
