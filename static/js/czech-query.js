@@ -1,8 +1,9 @@
 // Czech search queries for Pagefind, which has no Czech stemmer: each word becomes the
 // part that all its inflected forms share, and Pagefind finds the words that start
-// with it. "Chebu" becomes "cheb", "memoranda" "memorand", "ve Žluticích" "žlutic".
+// with it. "Chebu" becomes "cheb", "memoranda" "memorand", "ve Žluticích" "žluti".
 //
-// The stem comes from Snowball's Czech stemmer (Dolamic and Savoy's light stemmer).
+// The stem comes from Snowball's Czech stemmer (after Dolamic and Savoy's light stemmer:
+// case and possessive endings go, softened consonants are hardened).
 // Where the stemmer changes a consonant ("žluticích" → "žlutik"), the query keeps only
 // the part the stem shares with the word ("žluti"), so that it is still the beginning of
 // the indexed forms ("Žlutice"). Where the stemmer keeps a consonant that an ending in -e
@@ -46,10 +47,9 @@ export function prefixOfForms(word, stem) {
   if (/[\p{N}.]/u.test(word)) {
     return word;
   }
+  const prefixOf = (form) => unsoftened(word, sharedPrefix(word, fold(stem(form))));
   const written = unsoftened(word, sharedPrefix(word, stem(word)));
-  const prefixes = hasDiacritics(word)
-    ? [written]
-    : [written, ...accentedEndings(word).map((form) => unsoftened(word, sharedPrefix(word, fold(stem(form)))))];
+  const prefixes = hasDiacritics(word) ? [written] : [written, ...accentedEndings(word).map(prefixOf)];
   const long = prefixes.filter((prefix) => prefix.length >= SHORTEST_PREFIX);
   if (long.length === 0) {
     return word;
