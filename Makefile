@@ -51,3 +51,24 @@ $(CHROMIUM):
 
 clean:
 	rm -rf $(VENV) node_modules public test-artifacts .mypy_cache .ruff_cache .pytest_cache
+
+# The Czech stemmer the search page runs on queries: Snowball 3.1.1's Czech algorithm
+# compiled to WebAssembly, copied from the npm package at a pinned version and checked
+# against its published integrity, with the package's licence put at the top of the script.
+STEMMER_PACKAGE := multilingual-stemmer@2.1.1
+STEMMER_INTEGRITY := sha512-fY+XKW/i83Q7YJc2oEmc9zzxfQJaKc5s7Bebae4dx99DsqBeu8hWGNhkj4UvRWuSC/26yj2uGcRTCIvxkxouRQ==
+STEMMER_DIR := static/js/vendor/multilingual-stemmer
+
+.PHONY: vendor-stemmer
+vendor-stemmer:  ## copy the pinned Czech query stemmer into static/js/vendor
+	rm -rf build/stemmer && mkdir -p build/stemmer $(STEMMER_DIR)
+	cd build/stemmer && npm pack --silent $(STEMMER_PACKAGE) > name.txt
+	cd build/stemmer && echo "$(STEMMER_INTEGRITY)" | sed 's/^sha512-//' | base64 -d | od -An -tx1 | tr -d ' \n' > expected.txt
+	cd build/stemmer && test "$$(sha512sum "$$(cat name.txt)" | cut -d' ' -f1)" = "$$(cat expected.txt)"
+	cd build/stemmer && tar xzf "$$(cat name.txt)"
+	{ printf '/*! %s: Snowball 3.1.1 stemmers compiled to WebAssembly (index_bg.wasm).\n' "$(STEMMER_PACKAGE)"; \
+	  sed 's/^/ * /; s/ *$$//' build/stemmer/package/LICENSE; \
+	  printf ' * The Snowball algorithms: BSD-3-Clause, https://snowballstem.org/license.html\n */\n'; \
+	  cat build/stemmer/package/dist/browser/index.js; } > $(STEMMER_DIR)/index.js
+	cp build/stemmer/package/dist/browser/index_bg.wasm $(STEMMER_DIR)/index_bg.wasm
+	cp build/stemmer/package/LICENSE $(STEMMER_DIR)/LICENSE.txt

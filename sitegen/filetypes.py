@@ -191,6 +191,7 @@ _THEME: dict[str, tuple[str, Callable[[bytes], bool]]] = {
     ".css": ("a style sheet", _any_bytes),
     ".js": ("a script", _any_bytes),
     ".json": ("a JSON file", _any_bytes),
+    ".wasm": ("a WebAssembly module", _starts(b"\x00asm")),
     ".webmanifest": ("a web app manifest", _any_bytes),
     ".ico": ("an icon", _starts(b"\x00\x00\x01\x00")),
     ".woff": ("a WOFF font", _starts(b"wOFF")),

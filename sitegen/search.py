@@ -4,8 +4,11 @@ Input: a folder holding one shard's pages at their output paths. Output: that sh
 Pagefind bundle (index and interface), as files by path. Pages take part through the
 attributes the templates set: `data-pagefind-body` on the content, `data-pagefind-filter`
 for the "Kraj" and "Typ" filters. Pagefind folds diacritics when it indexes, so
-"zlutice" finds "Žlutice". The search page merges the shards in the browser
-(Pagefind's mergeIndex), so an edit re-indexes one shard, not the site.
+"zlutice" finds "Žlutice". Pagefind has no Czech stemmer, so words are indexed as
+written and the search page stems the query instead (static/js/czech-query.js):
+"ve Žluticích" becomes "žluti", which Pagefind finds as the beginning of "Žlutice".
+The search page merges the shards in the browser (Pagefind's mergeIndex), so an edit
+re-indexes one shard, not the site.
 
 Each shard is indexed by Pagefind's command line in bulk: its Python API costs about
 100 ms per page added one by one. Pagefind writes its filter and metadata files in an
