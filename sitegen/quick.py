@@ -178,6 +178,7 @@ def _decide(
     if jobs is None:
         return None
     records = previous.outputs
+    folder = str(options.output_path)
     search_files = {path for shard in previous.shards.values() for path in shard.files}
     kept: dict[str, OutputRecord] = {}
     fingerprints: dict[str, str] = {}
@@ -186,7 +187,7 @@ def _decide(
             continue
         job = jobs.get(path)
         fingerprints[path] = job.fingerprint if job else record.fingerprint
-        intact = FileStat.of(options.output_path / path) == record.stat
+        intact = FileStat.of(os.path.join(folder, path)) == record.stat  # noqa: PTH118
         if intact and (job is None or job.fingerprint == record.fingerprint):
             kept[path] = record
         elif job is None:

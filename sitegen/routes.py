@@ -33,7 +33,7 @@ An edit re-indexes only its shard (Pagefind takes about 2 ms per page), so shard
 small; a shard ranks words by its own statistics, so they must be large enough to
 rank like one index would. A site with fewer than twice this many searchable pages
 has one index."""
-MAX_NEWS_SHARDS = 20
+MAX_NEWS_SHARDS = 30
 """The shard size doubles until the news fit into this many shards: a reader's first
 search loads every shard's entry and its 70 KB of WebAssembly. Doubling (rather than
 dividing the news evenly) keeps shard boundaries stable as news are added."""

@@ -41,6 +41,8 @@ PIPELINE = [
     "search",
     "writer",
     "outputs",
+    "snapshot",
+    "quick",
 ]
 TOP = {"pipeline", "check", "scaffold", "server", "cli", "__main__"}
 
