@@ -58,6 +58,8 @@ class BuildReport:
     seconds: float
     warnings: tuple[str, ...] = ()
     """Things the build worked around (a damaged cache, say), one line each."""
+    site: Site | None = None
+    """The site this build loaded; None when nothing had changed and none was loaded."""
 
 
 def build(
@@ -106,10 +108,14 @@ def _build(
             seconds = time.perf_counter() - started
             return BuildReport(previous.pages, len(previous.outputs), 0, 0, seconds, tuple(notes))
         state = BuildState(key, inputs)
-        written, rendered = _assemble(options, previous, state, report, progress, notes, memory)
+        written, rendered, site = _assemble(
+            options, previous, state, report, progress, notes, memory
+        )
         _keep_state(options, state, notes)
     seconds = time.perf_counter() - started
-    return BuildReport(state.pages, len(state.outputs), written, rendered, seconds, tuple(notes))
+    return BuildReport(
+        state.pages, len(state.outputs), written, rendered, seconds, tuple(notes), site
+    )
 
 
 def _write_problem(error: OSError, options: BuildOptions) -> str:
@@ -132,8 +138,10 @@ def _assemble(
     progress: Progress,
     notes: Notes,
     memory: MemoryMemo | None = None,
-) -> tuple[int, int]:
-    """Make what changed since previous and commit it; fill state; return (written, rendered).
+) -> tuple[int, int, Site]:
+    """Make what changed since previous and commit it; fill state.
+
+    Return the files written, the pages rendered and the site that was loaded.
 
     The stages are imported here, so that a build with nothing to do never loads them.
     """
@@ -162,7 +170,7 @@ def _assemble(
     clock.lap(f"Committed {written} files")
     state.valid_until = plan.valid_until
     state.pages = len(routes)
-    return written, len(outputs.pages_todo)
+    return written, len(outputs.pages_todo), site
 
 
 @dataclass(slots=True)
