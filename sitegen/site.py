@@ -31,7 +31,7 @@ from sitegen.content.models import (
     RegionText,
     Topic,
 )
-from sitegen.content.schema import DocumentRef
+from sitegen.content.schema import PLACEHOLDER, DocumentRef
 from sitegen.errors import ContentError, Problem, did_you_mean
 from sitegen.regions import Region, all_regions, regions_by_id
 from sitegen.typography import ascii_slug, czech_key, sorted_czech
@@ -39,6 +39,8 @@ from sitegen.urls import NEWS, Urls
 
 T = TypeVar("T")
 
+UNKNOWN_REGION = Region(PLACEHOLDER, "kraj nevyplněn", "")
+"""The region of a draft locality whose region is still PLACEHOLDER (preview only)."""
 RELATED_WINDOW = 12
 """Items nearest in time taken from each shared locality, region or topic."""
 RELATED_WEIGHTS = {"locality": 3, "partnership": 3, "topic": 2, "region": 1}
@@ -99,6 +101,9 @@ def link_site(
     for entry in entries:
         by_kind[entry.kind].append(entry)
     problems = check_references(by_kind)
+    if not include_drafts:
+        problems += check_draft_references(by_kind)
+        by_kind = _without_drafts(by_kind)
     problems += check_statement(config, by_kind["page"])
     problems += bodies.problems
     if problems:
@@ -147,7 +152,8 @@ def check_references(by_kind: dict[str, list[Entry]]) -> list[Problem]:
     problems = []
     for entry in by_kind["news"] + by_kind["partnership"]:
         for i, slug in enumerate(entry.meta.localities):
-            problems.extend(_unknown(entry, ("localities", i), slug, "locality", localities))
+            if slug != PLACEHOLDER:  # only a draft keeps it (content/schema.py)
+                problems.extend(_unknown(entry, ("localities", i), slug, "locality", localities))
     for entry in by_kind["news"]:
         for i, slug in enumerate(entry.meta.partnerships):
             problems.extend(_unknown(entry, ("partnerships", i), slug, "partnership", partnerships))
@@ -159,6 +165,57 @@ def check_references(by_kind: dict[str, list[Entry]]) -> list[Problem]:
                 )
             )
     return problems
+
+
+def check_draft_references(by_kind: dict[str, list[Entry]]) -> list[Problem]:
+    """Return a Problem for each published item that names a draft locality or partnership.
+
+    The draft is not published, so the reference would be a broken link.
+    """
+    drafts = {
+        (kind, entry.slug): entry.source.rel_path
+        for kind in ("locality", "partnership")
+        for entry in by_kind[kind]
+        if entry.meta.draft
+    }
+    problems = []
+    for entry in by_kind["news"] + by_kind["partnership"] + by_kind["locality"]:
+        if entry.meta.draft:
+            continue
+        for loc, kind, slug in _references(entry):
+            if (kind, slug) in drafts:
+                message = (
+                    f"{kind} '{slug}' is a draft ('draft: true' in {drafts[kind, slug]}), "
+                    "so it is not published; publish it first, or remove it from here"
+                )
+                problems.append(entry.problem(loc, message))
+    return problems
+
+
+def _references(entry: Entry) -> list[tuple[tuple[str | int, ...], str, str]]:
+    """Return (key path, kind, slug) of each locality and partnership that entry names."""
+    meta = entry.meta
+    if entry.kind == "locality":
+        return [(("partnership",), "partnership", meta.partnership)] if meta.partnership else []
+    found: list[tuple[tuple[str | int, ...], str, str]] = [
+        (("localities", i), "locality", slug) for i, slug in enumerate(meta.localities)
+    ]
+    if entry.kind == "news":
+        found += [
+            (("partnerships", i), "partnership", slug) for i, slug in enumerate(meta.partnerships)
+        ]
+    return found
+
+
+def _without_drafts(by_kind: dict[str, list[Entry]]) -> dict[str, list[Entry]]:
+    """Return by_kind without its draft localities, partnerships and pages.
+
+    News drafts stay: they are dropped with the scheduled items after their models are made.
+    """
+    kept = defaultdict(list, by_kind)
+    for kind in ("locality", "partnership", "page"):
+        kept[kind] = [entry for entry in by_kind[kind] if not entry.meta.draft]
+    return kept
 
 
 def check_statement(config: SiteConfig, pages: list[Entry]) -> list[Problem]:
@@ -280,7 +337,7 @@ class _ModelBuilder:
             url=entry.url,
             title=meta.title,
             kind=meta.kind,
-            region=regions_by_id()[meta.region],
+            region=regions_by_id().get(meta.region, UNKNOWN_REGION),
             population=meta.population,
             cooperation_since=meta.cooperation_since,
             cooperation_until=meta.cooperation_until,
@@ -291,6 +348,7 @@ class _ModelBuilder:
             coordinates=meta.coordinates,
             body=self.body(entry),
             assets=entry.assets,
+            is_draft=meta.draft,
         )
 
     def partnership(self, entry: Entry) -> Partnership:
@@ -301,7 +359,9 @@ class _ModelBuilder:
             slug=entry.slug,
             url=entry.url,
             title=meta.title,
-            locality_slugs=tuple(dict.fromkeys(meta.localities)),
+            locality_slugs=tuple(
+                slug for slug in dict.fromkeys(meta.localities) if slug != PLACEHOLDER
+            ),
             founded=meta.founded,
             convener=meta.convener,
             contact=Contact(contact.name, contact.email, contact.phone) if contact else None,
@@ -309,6 +369,7 @@ class _ModelBuilder:
             documents=self.documents(entry, meta.documents),
             body=self.body(entry),
             assets=entry.assets,
+            is_draft=meta.draft,
         )
 
     def page(self, entry: Entry) -> Page:
@@ -323,6 +384,7 @@ class _ModelBuilder:
             meta.summary or body.first_paragraph,
             body,
             entry.assets,
+            meta.draft,
         )
 
     def region_text(self, entry: Entry) -> RegionText:

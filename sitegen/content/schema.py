@@ -31,6 +31,12 @@ SLUG_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
 
+PLACEHOLDER = "DOPLNIT"
+"""What `sitegen new` writes where the author must fill in a reference ("fill in").
+
+A draft may keep it; an item without `draft: true` that still has it is an error, so
+a scaffold published by mistake stops the build instead of naming a wrong region."""
+
 # The Czech Republic's extreme points, rounded outwards.
 CZ_LATITUDE = (48.55, 51.06)
 CZ_LONGITUDE = (12.09, 18.86)
@@ -43,6 +49,10 @@ def _check_slug(value: str) -> str:
             "digits and single hyphens, e.g. 'memorandum-stredocesky-kraj'"
         )
     return value
+
+
+def _check_slug_or_placeholder(value: str) -> str:
+    return value if value == PLACEHOLDER else _check_slug(value)
 
 
 def _parse_date(value: object) -> date:
@@ -88,6 +98,10 @@ def _check_region(value: str) -> str:
     return value
 
 
+def _check_region_or_placeholder(value: str) -> str:
+    return value if value == PLACEHOLDER else _check_region(value)
+
+
 def _check_coordinates(value: tuple[float, float]) -> tuple[float, float]:
     latitude, longitude = value
     if not (
@@ -102,16 +116,27 @@ def _check_coordinates(value: tuple[float, float]) -> tuple[float, float]:
 
 
 Slug = Annotated[str, AfterValidator(_check_slug)]
+SlugRef = Annotated[str, AfterValidator(_check_slug_or_placeholder)]
+"""A slug naming another item, or PLACEHOLDER in a scaffold."""
 Tag = Annotated[str, Field(min_length=1), AfterValidator(_check_tag)]
 Text = Annotated[str, Field(min_length=1)]
 Day = Annotated[date, BeforeValidator(_parse_date)]
 Moment = Annotated[datetime, BeforeValidator(_parse_datetime)]
 RegionId = Annotated[str, AfterValidator(_check_region)]
+RegionRef = Annotated[str, AfterValidator(_check_region_or_placeholder)]
+"""A region id, or PLACEHOLDER in a scaffold."""
 Coordinates = Annotated[tuple[float, float], AfterValidator(_check_coordinates)]
 
 
 class _FrontMatter(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class _ItemFrontMatter(_FrontMatter):
+    """The keys every kind of item takes."""
+
+    draft: bool = False
+    """Never published; shown by `serve` and `build --drafts`."""
 
 
 class DocumentRef(_FrontMatter):
@@ -136,7 +161,7 @@ class Member(_FrontMatter):
     roles: tuple[Text, ...] = ()
 
 
-class NewsFrontMatter(_FrontMatter):
+class NewsFrontMatter(_ItemFrontMatter):
     """Front matter of a news item (content/news/)."""
 
     title: Text
@@ -154,18 +179,17 @@ class NewsFrontMatter(_FrontMatter):
     documents: tuple[DocumentRef, ...] = ()
     source: Text | None = None
     author: Text | None = None
-    draft: bool = False
     national: bool = False
     """The item concerns the whole country: no region or locality is expected."""
     slug: Slug | None = None
 
 
-class LocalityFrontMatter(_FrontMatter):
+class LocalityFrontMatter(_ItemFrontMatter):
     """Front matter of a locality profile (content/localities/)."""
 
     title: Text
     kind: Literal["město", "obec", "mikroregion", "městská část"] = "obec"
-    region: RegionId
+    region: RegionRef
     population: int | None = Field(None, ge=0)
     cooperation_since: Day | None = None
     cooperation_until: Day | None = None
@@ -174,11 +198,11 @@ class LocalityFrontMatter(_FrontMatter):
     slug: Slug | None = None
 
 
-class PartnershipFrontMatter(_FrontMatter):
+class PartnershipFrontMatter(_ItemFrontMatter):
     """Front matter of a local partnership (content/partnerships/)."""
 
     title: Text
-    localities: tuple[Slug, ...] = Field(min_length=1)
+    localities: tuple[SlugRef, ...] = Field(min_length=1)
     founded: Day | None = None
     convener: Text | None = None
     contact: ContactRef | None = None
@@ -187,7 +211,7 @@ class PartnershipFrontMatter(_FrontMatter):
     slug: Slug | None = None
 
 
-class PageFrontMatter(_FrontMatter):
+class PageFrontMatter(_ItemFrontMatter):
     """Front matter of a plain page (content/pages/)."""
 
     title: Text
@@ -240,7 +264,7 @@ def validate_front_matter(kind: str, front: FrontMatter, rel_path: str, tz: Zone
 
 
 def _cross_field_problems(model: Any) -> list[tuple[tuple[str | int, ...], str]]:
-    found: list[tuple[tuple[str | int, ...], str]] = []
+    found = _placeholder_problems(model)
     if isinstance(model, NewsFrontMatter):
         if model.image and not model.image_alt:
             found.append(
@@ -266,4 +290,30 @@ def _cross_field_problems(model: Any) -> list[tuple[tuple[str | int, ...], str]]
         and model.cooperation_until < model.cooperation_since
     ):
         found.append((("cooperation_until",), "is before cooperation_since"))
+    return found
+
+
+def _placeholder_problems(model: Any) -> list[tuple[tuple[str | int, ...], str]]:
+    """Return a problem for each PLACEHOLDER left in an item that is not a draft."""
+    if isinstance(model, RegionFrontMatter) or model.draft:
+        return []
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    if isinstance(model, LocalityFrontMatter) and model.region == PLACEHOLDER:
+        found.append(
+            (
+                ("region",),
+                f"'{PLACEHOLDER}' is to be filled in: write the region id, e.g. "
+                "'karlovarsky' (the ids are listed in the comment), or keep 'draft: true'",
+            )
+        )
+    if isinstance(model, PartnershipFrontMatter):
+        for i, slug in enumerate(model.localities):
+            if slug == PLACEHOLDER:
+                found.append(
+                    (
+                        ("localities", i),
+                        f"'{PLACEHOLDER}' is to be filled in: write the file name of a "
+                        "locality from content/localities/ without .md, or keep 'draft: true'",
+                    )
+                )
     return found
