@@ -29,10 +29,10 @@ from sitegen.filetypes import static_file_problem
 from sitegen.fingerprint import Fingerprinter
 from sitegen.options import BuildOptions
 from sitegen.parallel import Progress, map_in_order
-from sitegen.routes import FeedSpec, Route, SearchShard
+from sitegen.routes import FeedSpec, RedirectContext, Route, SearchShard
 from sitegen.search import gather_pages, index_pages
 from sitegen.site import Site
-from sitegen.sitemap import render_robots, render_sitemap
+from sitegen.sitemap import render_nginx_map, render_redirects, render_robots, render_sitemap
 from sitegen.state import BuildState, FileStat, OutputRecord, ShardRecord
 from sitegen.templates import make_environment, render_page, site_globals, template_problem
 from sitegen.writer import MARKER, Commit, Output, begin_commit, files_under
@@ -131,8 +131,9 @@ class OutputPlan:
         ]
         claims = Output()
         for job in pages:
-            claims.add_elsewhere(job.path, job.route.url)
+            claims.add_elsewhere(job.path, _origin(job.route))
         files = _feed_jobs(site, feeds, printer, code) + _crawler_jobs(site, routes)
+        files += _redirect_jobs(site)
         for file_job in files:
             claims.add_elsewhere(file_job.path, file_job.origin)
         copies = _copy_jobs(site, options.static_path, claims)
@@ -384,6 +385,24 @@ def _crawler_jobs(site: Site, routes: list[Route]) -> list[FileJob]:
     return [
         FileJob("sitemap.xml", digest(sitemap), lambda: sitemap, "sitemap"),
         FileJob("robots.txt", digest(robots), lambda: robots, "robots"),
+    ]
+
+
+def _origin(route: Route) -> str:
+    """Return what a page comes from, for collision messages: an old address's file."""
+    context = route.context
+    return context.redirect.source if isinstance(context, RedirectContext) else route.url
+
+
+def _redirect_jobs(site: Site) -> list[FileJob]:
+    """Return the old addresses in the formats of web hosts (none when there are none)."""
+    if not site.redirects:
+        return []
+    netlify = render_redirects(site.redirects)
+    nginx = render_nginx_map(site.redirects)
+    return [
+        FileJob("_redirects", digest(netlify), lambda: netlify, "aliases (_redirects)"),
+        FileJob("redirects.nginx.conf", digest(nginx), lambda: nginx, "aliases (nginx)"),
     ]
 
 

@@ -28,6 +28,7 @@ from sitegen.content.models import (
     NewsItem,
     Page,
     Partnership,
+    Redirect,
     RegionText,
     Topic,
 )
@@ -72,6 +73,8 @@ class Site:
     locality_by_slug: dict[str, Locality]
     partnership_by_slug: dict[str, Partnership]
     related: dict[str, tuple[NewsItem, ...]]
+    redirects: tuple[Redirect, ...] = ()
+    """Old addresses of the published items, sorted by URL."""
     next_change: datetime | None = None
     """The next moment the site changes by itself: a scheduled item comes out, a
     cooperation starts or ends. None when nothing is scheduled."""
@@ -101,6 +104,7 @@ def link_site(
     for entry in entries:
         by_kind[entry.kind].append(entry)
     problems = check_references(by_kind)
+    problems += check_aliases(entries, urls)
     if not include_drafts:
         problems += check_draft_references(by_kind)
         by_kind = _without_drafts(by_kind)
@@ -120,7 +124,7 @@ def link_site(
     news = [builder.news_item(entry, by_kind["locality"]) for entry in by_kind["news"]]
     shown = [item for item in news if include_drafts or item.is_published]
     site = _index(config, urls, now, shown, builder, by_kind)
-    return replace(site, next_change=next_change(entries, now))
+    return replace(site, redirects=_redirects(site, by_kind), next_change=next_change(entries, now))
 
 
 def next_change(entries: Sequence[Entry], now: datetime) -> datetime | None:
@@ -216,6 +220,42 @@ def _without_drafts(by_kind: dict[str, list[Entry]]) -> dict[str, list[Entry]]:
     for kind in ("locality", "partnership", "page"):
         kept[kind] = [entry for entry in by_kind[kind] if not entry.meta.draft]
     return kept
+
+
+def check_aliases(entries: Sequence[Entry], urls: Urls) -> list[Problem]:
+    """Return a Problem for each alias that is an item's address or another alias."""
+    holders = {entry.url: (entry.source.rel_path, "is the address of") for entry in entries}
+    problems = []
+    for entry in entries:
+        for i, path in enumerate(getattr(entry.meta, "aliases", ())):
+            url = urls.alias(path)
+            holder = holders.setdefault(url, (entry.source.rel_path, "is an alias in"))
+            if holder[0] == entry.source.rel_path and holder[1] == "is an alias in":
+                continue
+            message = f"'{path}' {holder[1]} {holder[0]}; remove it from one of the files"
+            problems.append(entry.problem(("aliases", i), message))
+    return problems
+
+
+def _redirects(site: Site, by_kind: dict[str, list[Entry]]) -> tuple[Redirect, ...]:
+    """Return a Redirect for each alias of each item the site publishes."""
+    shown = [
+        *((item.url, item.title, item.source) for item in site.news),
+        *((item.url, item.title, item.source) for item in site.localities),
+        *((item.url, item.title, item.source) for item in site.partnerships),
+        *((item.url, item.title, item.source) for item in site.pages),
+    ]
+    aliases = {
+        entry.source.rel_path: entry.meta.aliases
+        for kind in ("news", "locality", "partnership", "page")
+        for entry in by_kind[kind]
+    }
+    redirects = {
+        site.urls.alias(path): Redirect(site.urls.alias(path), url, title, source)
+        for url, title, source in shown
+        for path in aliases[source]
+    }
+    return tuple(redirects[url] for url in sorted(redirects))
 
 
 def check_statement(config: SiteConfig, pages: list[Entry]) -> list[Problem]:

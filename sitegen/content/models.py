@@ -201,3 +201,15 @@ class RegionText:
     summary: str | None
     body: Body
     assets: tuple[Asset, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class Redirect:
+    """An old address (front matter `aliases:`) that sends readers to an item."""
+
+    url: str
+    """The old address under the site's base path, percent-decoded."""
+    target_url: str
+    target_title: str
+    source: str
+    """The content file that lists the alias."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 from typing import Annotated, Any, Literal
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from pydantic import (
@@ -102,6 +103,56 @@ def _check_region_or_placeholder(value: str) -> str:
     return value if value == PLACEHOLDER else _check_region(value)
 
 
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_PATH_CHARS = re.compile(r"[\w.~!$&'()*+,;=:@/%-]*")
+"""What a URL path may hold (RFC 3986, and letters with diacritics as browsers show them)."""
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_UNSAFE_DECODED = re.compile('[\x00-\x1f\x7f-\x9f"\\\\]')
+"""Decoded characters that no file name or server configuration should get."""
+
+
+def normalise_alias(value: str) -> str:
+    """Return an old address's path, checked, percent-decoded, a folder ending with "/".
+
+    A path whose last segment has no dot is a folder ("/stary-web/clanek-123/"); one
+    with a dot names a file ("/clanek.php") and is kept as it is.
+    """
+    if _SCHEME.match(value) or value.startswith("//"):
+        path = urlsplit(value if _SCHEME.match(value) else "http:" + value).path or "/"
+        raise fail(f"{value!r} is a web address; write only its path, {path!r}")
+    if not value.startswith("/"):
+        raise fail(f"{value!r} must start with '/': write the path from the site's root")
+    for mark, part in (("?", "a query"), ("#", "an anchor")):
+        if mark in value:
+            raise fail(
+                f"{value!r} has {part} ('{mark}…'); a static site cannot tell addresses "
+                f"apart by it: write the path only, {value.split(mark)[0]!r}"
+            )
+    wrong = _PATH_CHARS.sub("", value)
+    if wrong:
+        raise fail(
+            f"{value!r} contains {wrong[0]!r} (U+{ord(wrong[0]):04X}), which an address "
+            "cannot hold; copy the address from the browser, percent-encoded (%20 for a space)"
+        )
+    try:
+        if _BAD_ESCAPE.search(value):
+            raise ValueError
+        path = unquote(value, errors="strict")
+    except ValueError:
+        raise fail(
+            f"{value!r} has a '%' that is not a percent-encoded character; copy the "
+            "address from the browser"
+        ) from None
+    if "%2f" in value.lower() or _UNSAFE_DECODED.search(path):
+        raise fail(f"{value!r} encodes '/', a quote or a control character; remove it")
+    segments = path.split("/")[1:]
+    if any(segment in (".", "..") for segment in segments):
+        raise fail(f"{value!r} contains '.' or '..'; write the path without them")
+    if "" in segments[:-1]:
+        raise fail(f"{value!r} contains '//'; write a single '/' between the parts")
+    return path + "/" if segments[-1] and "." not in segments[-1] else path
+
+
 def _check_coordinates(value: tuple[float, float]) -> tuple[float, float]:
     latitude, longitude = value
     if not (
@@ -125,6 +176,7 @@ Moment = Annotated[datetime, BeforeValidator(_parse_datetime)]
 RegionId = Annotated[str, AfterValidator(_check_region)]
 RegionRef = Annotated[str, AfterValidator(_check_region_or_placeholder)]
 """A region id, or PLACEHOLDER in a scaffold."""
+AliasPath = Annotated[str, Field(min_length=1), AfterValidator(normalise_alias)]
 Coordinates = Annotated[tuple[float, float], AfterValidator(_check_coordinates)]
 
 
@@ -137,6 +189,8 @@ class _ItemFrontMatter(_FrontMatter):
 
     draft: bool = False
     """Never published; shown by `serve` and `build --drafts`."""
+    aliases: tuple[AliasPath, ...] = ()
+    """Old paths (from the site's root) that redirect to the item."""
 
 
 class DocumentRef(_FrontMatter):
