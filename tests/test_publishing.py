@@ -82,7 +82,7 @@ def test_gitlab_pipeline_publishes_public_and_documents_a_15_minute_schedule() -
 def read_lock(name: str) -> dict[str, tuple[Version, int]]:
     """Return canonical name → (pinned version, number of hashes) of a pip-compile lock."""
     text = (REPO / name).read_text("utf-8").replace("\\\n", " ")
-    pins = {}
+    pins: dict[str, tuple[Version, int]] = {}
     for line in text.splitlines():
         match = re.match(r"([A-Za-z0-9._-]+)==(\S+)", line)
         if match:
