@@ -137,6 +137,7 @@ class OutputPlan:
         for file_job in files:
             claims.add_elsewhere(file_job.path, file_job.origin)
         copies = _copy_jobs(site, options.static_path, claims)
+        _check_redirect_folders(site, claims)
         shard_jobs = [
             ShardJob(shard, tuple(site.urls.output_path(url) for url in shard.urls))
             for shard in shards
@@ -392,6 +393,35 @@ def _origin(route: Route) -> str:
     """Return what a page comes from, for collision messages: an old address's file."""
     context = route.context
     return context.redirect.source if isinstance(context, RedirectContext) else route.url
+
+
+def _check_redirect_folders(site: Site, claims: Output) -> None:
+    """Refuse an old address that needs a folder where another output is a file, or back.
+
+    Raises:
+        ContentError: naming the file that lists the old address.
+    """
+    folders = {
+        path.rsplit("/", n)[0] for path in claims.origins for n in range(1, path.count("/") + 1)
+    }
+    problems = []
+    for redirect in site.redirects:
+        path = site.urls.output_path(redirect.url)
+        parts = path.split("/")
+        clash = [
+            "/".join(parts[:n])
+            for n in range(1, len(parts))
+            if "/".join(parts[:n]) in claims.origins
+        ]
+        if clash or path in folders:
+            where = clash[0] if clash else path
+            message = (
+                f"would be written to /{path}, but /{where} is "
+                f"{'a file' if clash else 'a folder'} of the site; remove the old address"
+            )
+            problems.append(Problem(redirect.source, 0, "aliases", message))
+    if problems:
+        raise ContentError(problems)
 
 
 def _redirect_jobs(site: Site) -> list[FileJob]:

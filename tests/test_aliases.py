@@ -220,3 +220,17 @@ def test_the_redirect_page_passes_the_nu_html_checker(site: Path) -> None:
     build(options_for(site))
     messages = run_vnu(site / "public/stary-web/clanek-123/index.html")
     assert [m["message"] for m in messages if m["type"] == "error"] == []
+
+
+def test_an_alias_needing_a_folder_where_a_file_is_stops_before_writing(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    page = "---\ntitle: Kontakty\naliases: [/robots.txt/]\n---\n"
+    site = make_site(tmp_path / "site", {"content/pages/kontakty.md": page})
+    result = run_cli("build", "--source", site)
+    assert result.status == 1
+    assert result.problems == [
+        "content/pages/kontakty.md: aliases: would be written to /robots.txt/index.html, but "
+        "/robots.txt is a file of the site; remove the old address"
+    ]
+    assert not (site / "public").exists()
