@@ -126,7 +126,6 @@ def new_file(
         UsageError: when the title is not one line of text, gives no slug, or gives a
             slug that another file or a section of the site already has.
     """
-    title = title.strip()
     bad = _BAD_TITLE.search(title)
     if bad is not None:
         raise UsageError(
