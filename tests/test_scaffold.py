@@ -155,7 +155,9 @@ def test_new_refuses_a_slug_that_a_file_has_and_names_the_file(
 
 
 @settings(max_examples=150, deadline=None)
-@given(title=st.text(max_size=80), kind=st.sampled_from(["news", "locality", "page"]))
+@given(
+    title=st.text(max_size=80), kind=st.sampled_from(["news", "locality", "partnership", "page"])
+)
 def test_any_title_is_refused_clearly_or_reads_back_the_same(title: str, kind: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         content = Path(folder) / "content"
