@@ -401,6 +401,8 @@ def _check_redirect_folders(site: Site, claims: Output) -> None:
     Raises:
         ContentError: naming the file that lists the old address.
     """
+    if not site.redirects:
+        return
     folders = {
         path.rsplit("/", n)[0] for path in claims.origins for n in range(1, path.count("/") + 1)
     }
