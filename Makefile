@@ -8,7 +8,10 @@ PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 BROWSER_TOOLS := node_modules/.installed $(CHROMIUM)
 
-.PHONY: preview site test lint typecheck golden bench clean
+PIP_TOOLS := pip-tools==7.5.3
+LOCK_OPTIONS := --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links
+
+.PHONY: preview site test lint typecheck golden bench lock clean
 
 preview: $(VENV)/.installed  ## live preview of the sample site on http://127.0.0.1:$(PORT)/ (drafts shown)
 	$(BIN)/python build.py serve --port $(PORT)
@@ -32,11 +35,19 @@ golden: $(VENV)/.installed  ## regenerate the expected trees of tests/sites/*
 bench: $(VENV)/.installed  ## time full builds of synthetic sites
 	$(BIN)/python bench/run.py 1000 10000
 
-$(VENV)/.installed: pyproject.toml
+# Every library at the version and hash of requirements-dev.lock; then sitegen itself,
+# built by the locked setuptools, without fetching anything more.
+$(VENV)/.installed: pyproject.toml requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+lock:  ## pin every dependency of pyproject.toml with hashes (after changing it)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet '$(PIP_TOOLS)'
+	$(BIN)/pip-compile $(LOCK_OPTIONS) --output-file requirements.lock pyproject.toml
+	$(BIN)/pip-compile $(LOCK_OPTIONS) --extra dev --output-file requirements-dev.lock pyproject.toml
 
 # axe-core and the Nu HTML Checker (vnu-jar), pinned in package-lock.json. vnu-jar's
 # install script would download a Java runtime; the machine's Java is used instead.

@@ -41,6 +41,8 @@ class _Page(HTMLParser):
     ids: set[str] = field(default_factory=set)
     title: str = ""
     description: str = ""
+    is_noindex: bool = False
+    """The page asks search engines not to index it (a redirect page): no sitemap entry."""
     _in_title: bool = False
 
     def __post_init__(self) -> None:
@@ -58,6 +60,8 @@ class _Page(HTMLParser):
                 self.links.append((values[name], line))
         if tag == "meta" and values.get("name") == "description":
             self.description = values.get("content", "")
+        if tag == "meta" and values.get("name") == "robots":
+            self.is_noindex = "noindex" in values.get("content", "")
         self._in_title = tag == "title"
 
     def handle_endtag(self, tag: str) -> None:
@@ -157,9 +161,9 @@ def _sitemap_problems(output: Path, urls: Urls, pages: dict[str, _Page]) -> list
         return [Problem(where, 0, "", f"the sitemap does not parse: {error}")]
     listed = {loc.text or "" for loc in root.iter(f"{_SITEMAP_NS}loc")}
     problems = []
-    for rel in pages:
+    for rel, page in pages.items():
         url = urls.absolute(urls.base_path + rel.removesuffix("index.html"))
-        if rel != "404.html" and url not in listed:
+        if rel != "404.html" and not page.is_noindex and url not in listed:
             problems.append(Problem(where, 0, "", f"{url} is a page but is not listed"))
     return problems
 

@@ -69,6 +69,11 @@ def make_parser() -> argparse.ArgumentParser:
     new_parser = commands.add_parser("new", help="write a new content file")
     new_parser.add_argument("kind", choices=NEW_KINDS, help="what to write")
     new_parser.add_argument("title", help='its title, e.g. "Titulek zprávy"')
+    new_parser.add_argument(
+        "--bundle",
+        action="store_true",
+        help="write FOLDER/index.md, so that photos and documents can go beside it",
+    )
     _site_options(new_parser)
     return parser
 
@@ -194,7 +199,7 @@ def run_check(args: argparse.Namespace) -> int:
         options = options_from(args, output_path=Path(folder) / "public")
         with _progress(args) as progress:
             report = build(options, _reporter(args), progress, _notice)
-        site = load_site(options)
+        site = report.site or load_site(options)  # a fresh folder always loads it
         sources = {item.url: item.source for item in site.news}
         sources |= {item.url: item.source for item in site.localities}
         sources |= {item.url: item.source for item in site.partnerships}
@@ -222,7 +227,9 @@ def run_new(args: argparse.Namespace) -> int:
 
     content = args.content if args.content is not None else args.source / "content"
     config = load_config(args.source, args.base_url)
-    path = new_file(args.kind, args.title, content, build_time(os.environ), config.tz)
+    path = new_file(
+        args.kind, args.title, content, build_time(os.environ), config.tz, bundle=args.bundle
+    )
     print(path)
     return 0
 

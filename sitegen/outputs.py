@@ -30,10 +30,10 @@ from sitegen.filetypes import static_file_problem
 from sitegen.fingerprint import Fingerprinter
 from sitegen.options import BuildOptions
 from sitegen.parallel import Progress, map_in_order
-from sitegen.routes import FeedSpec, Route, SearchShard
+from sitegen.routes import FeedSpec, RedirectContext, Route, SearchShard
 from sitegen.search import gather_pages, index_pages
 from sitegen.site import Site
-from sitegen.sitemap import render_robots, render_sitemap
+from sitegen.sitemap import render_nginx_map, render_redirects, render_robots, render_sitemap
 from sitegen.state import BuildState, FileStat, OutputRecord, ShardRecord
 from sitegen.templates import (
     SiteGlobals,
@@ -150,14 +150,15 @@ class OutputPlan:
         ]
         claims = Output()
         for job in pages:
-            claims.add_elsewhere(job.path, job.route.url)
+            claims.add_elsewhere(job.path, _origin(job.route))
         settings = feed_settings(site)
         feed_shared = _feed_shared(settings, printer, code)
         feed_jobs = [feed_job(spec, settings, feed_shared, printer) for spec in feeds]
-        files = feed_jobs + _crawler_jobs(site, routes)
+        files = feed_jobs + _crawler_jobs(site, routes) + _redirect_jobs(site)
         for file_job in files:
             claims.add_elsewhere(file_job.path, file_job.origin)
         copies = _copy_jobs(site, options.static_path, claims)
+        _check_redirect_folders(site, claims)
         shard_jobs = [
             ShardJob(shard, tuple(site.urls.output_path(url) for url in shard.urls))
             for shard in shards
@@ -451,6 +452,55 @@ def _crawler_jobs(site: Site, routes: list[Route]) -> list[FileJob]:
     return [
         FileJob("sitemap.xml", digest(sitemap), lambda: sitemap, "sitemap"),
         FileJob("robots.txt", digest(robots), lambda: robots, "robots"),
+    ]
+
+
+def _origin(route: Route) -> str:
+    """Return what a page comes from, for collision messages: an old address's file."""
+    context = route.context
+    return context.redirect.source if isinstance(context, RedirectContext) else route.url
+
+
+def _check_redirect_folders(site: Site, claims: Output) -> None:
+    """Refuse an old address that needs a folder where another output is a file, or back.
+
+    Raises:
+        ContentError: naming the file that lists the old address.
+    """
+    if not site.redirects:
+        return
+    folders = {
+        path.rsplit("/", n)[0] for path in claims.origins for n in range(1, path.count("/") + 1)
+    }
+    problems = []
+    for redirect in site.redirects:
+        path = site.urls.output_path(redirect.url)
+        parts = path.split("/")
+        clash = [
+            "/".join(parts[:n])
+            for n in range(1, len(parts))
+            if "/".join(parts[:n]) in claims.origins
+        ]
+        if clash or path in folders:
+            where = clash[0] if clash else path
+            message = (
+                f"would be written to /{path}, but /{where} is "
+                f"{'a file' if clash else 'a folder'} of the site; remove the old address"
+            )
+            problems.append(Problem(redirect.source, 0, "aliases", message))
+    if problems:
+        raise ContentError(problems)
+
+
+def _redirect_jobs(site: Site) -> list[FileJob]:
+    """Return the old addresses in the formats of web hosts (none when there are none)."""
+    if not site.redirects:
+        return []
+    netlify = render_redirects(site.redirects)
+    nginx = render_nginx_map(site.redirects)
+    return [
+        FileJob("_redirects", digest(netlify), lambda: netlify, "aliases (_redirects)"),
+        FileJob("redirects.nginx.conf", digest(nginx), lambda: nginx, "aliases (nginx)"),
     ]
 
 

@@ -61,6 +61,8 @@ class BuildReport:
     """Things the build worked around (a damaged cache, say), one line each."""
     search_stale: bool = False
     """Built without search (the preview), the search index lags behind some pages."""
+    site: Site | None = None
+    """The site this build loaded; None when it loaded none (nothing or only texts changed)."""
 
 
 def build(
@@ -117,9 +119,14 @@ def _build(
                 previous.search_stale,
             )
         state = BuildState(key, inputs)
-        written, rendered = _quick(options, previous, state, report, progress) or _assemble(
-            options, previous, state, report, progress, notes, memory
-        )
+        quick = _quick(options, previous, state, report, progress)
+        site = None
+        if quick is not None:
+            written, rendered = quick
+        else:
+            written, rendered, site = _assemble(
+                options, previous, state, report, progress, notes, memory
+            )
         _keep_state(options, state, notes)
     seconds = time.perf_counter() - started
     return BuildReport(
@@ -130,6 +137,7 @@ def _build(
         seconds,
         tuple(notes),
         state.search_stale,
+        site,
     )
 
 
@@ -175,8 +183,10 @@ def _assemble(
     progress: Progress,
     notes: Notes,
     memory: MemoryMemo | None = None,
-) -> tuple[int, int]:
-    """Make what changed since previous and commit it; fill state; return (written, rendered).
+) -> tuple[int, int, Site]:
+    """Make what changed since previous and commit it; fill state.
+
+    Return the files written, the pages rendered and the site that was loaded.
 
     The stages are imported here, so that a build with nothing to do never loads them.
     """
@@ -208,7 +218,7 @@ def _assemble(
     state.pages = len(routes)
     state.snapshot = keep_snapshot(options, previous, site, entries, plan)
     clock.lap("Kept the models and routes for quick builds")
-    return written, len(outputs.pages_todo)
+    return written, len(outputs.pages_todo), site
 
 
 @dataclass(slots=True)

@@ -11,7 +11,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from sitegen.content.models import Locality, NewsItem, Page, Partnership, RegionText, Topic
+from sitegen.content.models import (
+    Locality,
+    NewsItem,
+    Page,
+    Partnership,
+    Redirect,
+    RegionText,
+    Topic,
+)
 from sitegen.regions import Region
 from sitegen.site import Site
 from sitegen.structured import JsonLd, news_article, organization
@@ -184,6 +192,15 @@ class PageContext:
 
 
 @dataclass(frozen=True, slots=True)
+class RedirectContext:
+    """An old address: where it leads now."""
+
+    redirect: Redirect
+    target_absolute_url: str
+    """The canonical address of the item, with the site's host."""
+
+
+@dataclass(frozen=True, slots=True)
 class SearchContext:
     bundles: tuple[str, ...]
     """URLs of the search bundles, the main one first."""
@@ -203,6 +220,7 @@ Context = (
     | PartnershipContext
     | NewsItemContext
     | PageContext
+    | RedirectContext
     | SearchContext
 )
 """What a page's template receives besides the route and the globals: one type per kind."""
@@ -306,6 +324,7 @@ def plan_routes(site: Site) -> list[Route]:
             "Stránka na této adrese neexistuje.",
             in_sitemap=False,
         ),
+        *(_redirect(site, redirect) for redirect in site.redirects),  # last: see outputs.py
     ]
     return _with_crumbs(_unique_titles(routes), site.urls.home())
 
@@ -506,6 +525,18 @@ def _page(site: Site, page: Page) -> Route:
     template = "accessibility.html" if is_statement else "page.html"
     search = SearchEntry("Stránka")
     return Route(page.url, template, page.title, page.summary, PageContext(page), search=search)
+
+
+def _redirect(site: Site, redirect: Redirect) -> Route:
+    """Return the page at an old address: it sends the reader on, and search engines too."""
+    return Route(
+        redirect.url,
+        "redirect.html",
+        f"Přesměrování: {redirect.target_title}",
+        f"Stránka „{redirect.target_title}“ se přestěhovala na novou adresu.",
+        RedirectContext(redirect, site.urls.absolute(redirect.target_url)),
+        in_sitemap=False,
+    )
 
 
 def _topic_pages(site: Site, topic: Topic) -> list[Route]:

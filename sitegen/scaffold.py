@@ -2,8 +2,10 @@
 
 The file lists every front-matter key of its kind: the required ones filled in, the
 optional ones commented out with an example value, so an author sees all that can be
-said and uncomments what applies. A new news item is a draft until its author removes
-`draft: true`.
+said and uncomments what applies. Every new item is a draft until its author removes
+`draft: true`; a reference the author must choose (a locality's region, a partnership's
+localities) is written as the placeholder DOPLNIT, which stops the build once the
+draft line is gone and the placeholder is still there.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from sitegen.content.sources import KIND_FOLDERS
+from sitegen.content.schema import PLACEHOLDER
+from sitegen.content.sources import BUNDLE_INDEX, KIND_FOLDERS
 from sitegen.errors import UsageError
 from sitegen.regions import all_regions
 from sitegen.typography import ascii_slug
+from sitegen.urls import ARCHIVE_SEGMENT, PAGE_SEGMENT, RESERVED_ROOT_NAMES
 
 KINDS = ("news", "locality", "partnership", "page")
 FOLDERS = {kind: folder for folder, kind in KIND_FOLDERS.items()}
@@ -56,7 +60,8 @@ Text zprávy.
 _LOCALITY = """\
 ---
 title: {title}
-region: {region}  # {regions}
+draft: true  # smažte, až má být lokalita zveřejněná
+region: {placeholder}  # id kraje: {regions}
 # kind: obec  # město, obec, mikroregion, městská část
 # population: 5000
 # cooperation_since: {now:%Y-%m-%d}
@@ -71,7 +76,8 @@ Popis lokality.
 _PARTNERSHIP = """\
 ---
 title: {title}
-localities: [{locality}]
+draft: true  # smažte, až má být partnerství zveřejněné
+localities: [{placeholder}]  # názvy souborů z content/localities/ bez .md, např. [{locality}]
 # founded: {now:%Y-%m-%d}
 # convener: Agentura pro sociální začleňování
 # contact:
@@ -92,6 +98,7 @@ Popis partnerství.
 _PAGE = """\
 ---
 title: {title}
+draft: true  # smažte, až má být stránka zveřejněná
 # menu: 50  # pořadí v hlavní nabídce; bez klíče stránka v nabídce není
 # summary: Jedna věta o obsahu stránky.
 # slug: {slug}
@@ -108,12 +115,16 @@ _BAD_TITLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\ufff
 TEMPLATES = {"news": _NEWS, "locality": _LOCALITY, "partnership": _PARTNERSHIP, "page": _PAGE}
 
 
-def new_file(kind: str, title: str, content_path: Path, now: datetime, tz: ZoneInfo) -> Path:
+def new_file(
+    kind: str, title: str, content_path: Path, now: datetime, tz: ZoneInfo, *, bundle: bool = False
+) -> Path:
     """Write a new content file of kind with title; return its path.
 
+    With bundle, the file is index.md in a new folder, where photos and documents go.
+
     Raises:
-        UsageError: when the title gives no slug, the file exists, or a partnership
-            has no locality to name.
+        UsageError: when the title is not one line of text, gives no slug, or gives a
+            slug that another file or a section of the site already has.
     """
     bad = _BAD_TITLE.search(title)
     if bad is not None:
@@ -124,21 +135,18 @@ def new_file(kind: str, title: str, content_path: Path, now: datetime, tz: ZoneI
     slug = shorten_slug(ascii_slug(title), MAX_SLUG)
     if not slug:
         raise UsageError(f"{title!r}: the title needs letters or digits to make a file name")
+    _refuse_taken(kind, slug, content_path / FOLDERS[kind])
     local = now.astimezone(tz)
-    name = f"{local:%Y-%m-%d}-{slug}.md" if kind == "news" else f"{slug}.md"
-    path = content_path / FOLDERS[kind] / name
-    if path.exists() or path.with_suffix("").is_dir():
-        raise UsageError(f"{path}: already exists; choose another title or edit that file")
-    localities = _slugs(content_path / "localities")
-    if kind == "partnership" and not localities:
-        raise UsageError("a partnership needs a locality: run `new locality` first")
+    name = f"{local:%Y-%m-%d}-{slug}" if kind == "news" else slug
+    path = content_path / FOLDERS[kind] / (f"{name}/{BUNDLE_INDEX}" if bundle else f"{name}.md")
     text = TEMPLATES[kind].format(
         title=_yaml_text(title),
         now=local,
         slug=slug,
+        placeholder=PLACEHOLDER,
         region=all_regions()[0].id,
         regions=", ".join(region.id for region in all_regions()),
-        locality=(localities or ["zlutice"])[0],
+        locality=(_slugs(content_path / "localities") or ["zlutice"])[0],
         partnership=(_slugs(content_path / "partnerships") or ["zluticko"])[0],
     )
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -147,10 +155,64 @@ def new_file(kind: str, title: str, content_path: Path, now: datetime, tz: ZoneI
     return path
 
 
+RESERVED_SLUGS = {
+    "news": frozenset({PAGE_SEGMENT, ARCHIVE_SEGMENT}),
+    "page": RESERVED_ROOT_NAMES,
+}
+"""Slugs whose address belongs to a generated page: the lists' pages and archives."""
+
+
+def _refuse_taken(kind: str, slug: str, folder: Path) -> None:
+    """Refuse a slug that is reserved or that a file of the same kind already has.
+
+    Raises:
+        UsageError: naming the file that has the slug.
+    """
+    if slug in RESERVED_SLUGS.get(kind, frozenset()):
+        raise UsageError(f"{slug!r} is the address of a section of the site; choose another title")
+    for existing, taken in _slugs_in_use(kind, folder):
+        if taken == slug:
+            raise UsageError(
+                f"{existing}: already has the slug {slug!r} (its address would be the "
+                "same); choose another title or edit that file"
+            )
+
+
+_SLUG_LINE = re.compile(r"^slug:[ \t]*['\"]?([a-z0-9-]+)['\"]?[ \t]*(#.*)?$", re.MULTILINE)
+_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
+
+
+def _slugs_in_use(kind: str, folder: Path) -> list[tuple[Path, str]]:
+    """Return (file, slug) of every item in folder: from its name and its slug: line."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith("."):
+            continue
+        name = path.stem if path.is_file() else path.name
+        found.append((path, _DATE_PREFIX.sub("", name) if kind == "news" else name))
+        text_path = path / BUNDLE_INDEX if path.is_dir() else path
+        if text_path.is_file() and text_path.suffix == ".md":
+            declared = _SLUG_LINE.search(_front_matter(text_path))
+            if declared:
+                found.append((text_path, declared.group(1)))
+    return found
+
+
 def _slugs(folder: Path) -> list[str]:
     if not folder.is_dir():
         return []
     return sorted(p.stem if p.is_file() else p.name for p in folder.iterdir() if p.name[0] != ".")
+
+
+def _front_matter(path: Path) -> str:
+    """Return the text between the file's two --- lines ("" when it has none)."""
+    text = path.read_text("utf-8", errors="replace")
+    if not text.startswith("---"):
+        return ""
+    end = text.find("\n---", 3)
+    return text[3:end] if end >= 0 else ""
 
 
 def shorten_slug(slug: str, limit: int) -> str:

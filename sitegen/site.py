@@ -28,10 +28,11 @@ from sitegen.content.models import (
     NewsItem,
     Page,
     Partnership,
+    Redirect,
     RegionText,
     Topic,
 )
-from sitegen.content.schema import DocumentRef
+from sitegen.content.schema import PLACEHOLDER, DocumentRef
 from sitegen.errors import ContentError, Problem, did_you_mean
 from sitegen.regions import Region, all_regions, regions_by_id
 from sitegen.typography import ascii_slug, czech_key, sorted_czech
@@ -39,6 +40,8 @@ from sitegen.urls import NEWS, Urls
 
 T = TypeVar("T")
 
+UNKNOWN_REGION = Region(PLACEHOLDER, "kraj nevyplněn", "")
+"""The region of a draft locality whose region is still PLACEHOLDER (preview only)."""
 RELATED_WINDOW = 12
 """Items nearest in time taken from each shared locality, region or topic."""
 RELATED_WEIGHTS = {"locality": 3, "partnership": 3, "topic": 2, "region": 1}
@@ -70,6 +73,8 @@ class Site:
     locality_by_slug: dict[str, Locality]
     partnership_by_slug: dict[str, Partnership]
     related: dict[str, tuple[NewsItem, ...]]
+    redirects: tuple[Redirect, ...] = ()
+    """Old addresses of the published items, sorted by URL."""
     next_change: datetime | None = None
     """The next moment the site changes by itself: a scheduled item comes out, a
     cooperation starts or ends. None when nothing is scheduled."""
@@ -99,6 +104,10 @@ def link_site(
     for entry in entries:
         by_kind[entry.kind].append(entry)
     problems = check_references(by_kind)
+    problems += check_aliases(entries, urls)
+    if not include_drafts:
+        problems += check_draft_references(by_kind)
+        by_kind = _without_drafts(by_kind)
     problems += check_statement(config, by_kind["page"])
     problems += bodies.problems
     if problems:
@@ -115,7 +124,7 @@ def link_site(
     news = [builder.news_item(entry, by_kind["locality"]) for entry in by_kind["news"]]
     shown = [item for item in news if include_drafts or item.is_published]
     site = _index(config, urls, now, shown, builder, by_kind)
-    return replace(site, next_change=next_change(entries, now))
+    return replace(site, redirects=_redirects(site, by_kind), next_change=next_change(entries, now))
 
 
 def next_change(entries: Sequence[Entry], now: datetime) -> datetime | None:
@@ -147,7 +156,8 @@ def check_references(by_kind: dict[str, list[Entry]]) -> list[Problem]:
     problems = []
     for entry in by_kind["news"] + by_kind["partnership"]:
         for i, slug in enumerate(entry.meta.localities):
-            problems.extend(_unknown(entry, ("localities", i), slug, "locality", localities))
+            if slug != PLACEHOLDER:  # only a draft keeps it (content/schema.py)
+                problems.extend(_unknown(entry, ("localities", i), slug, "locality", localities))
     for entry in by_kind["news"]:
         for i, slug in enumerate(entry.meta.partnerships):
             problems.extend(_unknown(entry, ("partnerships", i), slug, "partnership", partnerships))
@@ -159,6 +169,93 @@ def check_references(by_kind: dict[str, list[Entry]]) -> list[Problem]:
                 )
             )
     return problems
+
+
+def check_draft_references(by_kind: dict[str, list[Entry]]) -> list[Problem]:
+    """Return a Problem for each published item that names a draft locality or partnership.
+
+    The draft is not published, so the reference would be a broken link.
+    """
+    drafts = {
+        (kind, entry.slug): entry.source.rel_path
+        for kind in ("locality", "partnership")
+        for entry in by_kind[kind]
+        if entry.meta.draft
+    }
+    problems = []
+    for entry in by_kind["news"] + by_kind["partnership"] + by_kind["locality"]:
+        if entry.meta.draft:
+            continue
+        for loc, kind, slug in _references(entry):
+            if (kind, slug) in drafts:
+                message = (
+                    f"{kind} '{slug}' is a draft ('draft: true' in {drafts[kind, slug]}), "
+                    "so it is not published; publish it first, or remove it from here"
+                )
+                problems.append(entry.problem(loc, message))
+    return problems
+
+
+def _references(entry: Entry) -> list[tuple[tuple[str | int, ...], str, str]]:
+    """Return (key path, kind, slug) of each locality and partnership that entry names."""
+    meta = entry.meta
+    if entry.kind == "locality":
+        return [(("partnership",), "partnership", meta.partnership)] if meta.partnership else []
+    found: list[tuple[tuple[str | int, ...], str, str]] = [
+        (("localities", i), "locality", slug) for i, slug in enumerate(meta.localities)
+    ]
+    if entry.kind == "news":
+        found += [
+            (("partnerships", i), "partnership", slug) for i, slug in enumerate(meta.partnerships)
+        ]
+    return found
+
+
+def _without_drafts(by_kind: dict[str, list[Entry]]) -> dict[str, list[Entry]]:
+    """Return by_kind without its draft localities, partnerships and pages.
+
+    News drafts stay: they are dropped with the scheduled items after their models are made.
+    """
+    kept = defaultdict(list, by_kind)
+    for kind in ("locality", "partnership", "page"):
+        kept[kind] = [entry for entry in by_kind[kind] if not entry.meta.draft]
+    return kept
+
+
+def check_aliases(entries: Sequence[Entry], urls: Urls) -> list[Problem]:
+    """Return a Problem for each alias that is an item's address or another alias."""
+    holders = {entry.url: (entry.source.rel_path, "is the address of") for entry in entries}
+    problems = []
+    for entry in entries:
+        for i, path in enumerate(getattr(entry.meta, "aliases", ())):
+            url = urls.alias(path)
+            holder = holders.setdefault(url, (entry.source.rel_path, "is an alias in"))
+            if holder[0] == entry.source.rel_path and holder[1] == "is an alias in":
+                continue
+            message = f"'{path}' {holder[1]} {holder[0]}; remove it from one of the files"
+            problems.append(entry.problem(("aliases", i), message))
+    return problems
+
+
+def _redirects(site: Site, by_kind: dict[str, list[Entry]]) -> tuple[Redirect, ...]:
+    """Return a Redirect for each alias of each item the site publishes."""
+    shown = [
+        *((item.url, item.title, item.source) for item in site.news),
+        *((item.url, item.title, item.source) for item in site.localities),
+        *((item.url, item.title, item.source) for item in site.partnerships),
+        *((item.url, item.title, item.source) for item in site.pages),
+    ]
+    aliases = {
+        entry.source.rel_path: entry.meta.aliases
+        for kind in ("news", "locality", "partnership", "page")
+        for entry in by_kind[kind]
+    }
+    redirects = {
+        site.urls.alias(path): Redirect(site.urls.alias(path), url, title, source)
+        for url, title, source in shown
+        for path in aliases[source]
+    }
+    return tuple(redirects[url] for url in sorted(redirects))
 
 
 def check_statement(config: SiteConfig, pages: list[Entry]) -> list[Problem]:
@@ -280,7 +377,7 @@ class _ModelBuilder:
             url=entry.url,
             title=meta.title,
             kind=meta.kind,
-            region=regions_by_id()[meta.region],
+            region=regions_by_id().get(meta.region, UNKNOWN_REGION),
             population=meta.population,
             cooperation_since=meta.cooperation_since,
             cooperation_until=meta.cooperation_until,
@@ -291,6 +388,7 @@ class _ModelBuilder:
             coordinates=meta.coordinates,
             body=self.body(entry),
             assets=entry.assets,
+            is_draft=meta.draft,
         )
 
     def partnership(self, entry: Entry) -> Partnership:
@@ -301,7 +399,9 @@ class _ModelBuilder:
             slug=entry.slug,
             url=entry.url,
             title=meta.title,
-            locality_slugs=tuple(dict.fromkeys(meta.localities)),
+            locality_slugs=tuple(
+                slug for slug in dict.fromkeys(meta.localities) if slug != PLACEHOLDER
+            ),
             founded=meta.founded,
             convener=meta.convener,
             contact=Contact(contact.name, contact.email, contact.phone) if contact else None,
@@ -309,6 +409,7 @@ class _ModelBuilder:
             documents=self.documents(entry, meta.documents),
             body=self.body(entry),
             assets=entry.assets,
+            is_draft=meta.draft,
         )
 
     def page(self, entry: Entry) -> Page:
@@ -323,6 +424,7 @@ class _ModelBuilder:
             meta.summary or body.first_paragraph,
             body,
             entry.assets,
+            meta.draft,
         )
 
     def region_text(self, entry: Entry) -> RegionText:

@@ -1,10 +1,17 @@
-"""Render stage for crawlers: sitemap.xml and robots.txt."""
+"""Render stage for crawlers and web servers: sitemap.xml, robots.txt and redirects.
+
+The redirects of old addresses (front matter `aliases:`) go out as `_redirects`
+(Netlify, Cloudflare Pages) and as an nginx `map` (redirects.nginx.conf), besides the
+redirect pages every host serves.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from urllib.parse import quote
 from xml.sax.saxutils import escape
 
+from sitegen.content.models import Redirect
 from sitegen.routes import Route
 from sitegen.urls import Urls
 
@@ -29,3 +36,35 @@ def render_robots(urls: Urls) -> bytes:
     """Return robots.txt: everything may be crawled; where the sitemap is."""
     sitemap = urls.absolute(urls.file("sitemap.xml"))
     return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n".encode()
+
+
+_URL_SAFE = "/!$&'()*+,;=:@~-._"
+"""Characters left as they are when an old address is percent-encoded again."""
+
+
+def render_redirects(redirects: Iterable[Redirect]) -> bytes:
+    """Return `_redirects` (Netlify, Cloudflare Pages): one `/old /new 301` per line."""
+    lines = ["# Old addresses (aliases: in front matter); made by sitegen."]
+    lines += [f"{quote(r.url, _URL_SAFE)} {r.target_url} 301" for r in redirects]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def render_nginx_map(redirects: Iterable[Redirect]) -> bytes:
+    """Return an nginx `map` of old addresses (decoded, as nginx's $uri) to new ones.
+
+    A folder address is mapped with and without its final slash.
+    """
+    lines = [
+        "# Old addresses (aliases: in front matter); made by sitegen. In the http block:",
+        "#   include /path/to/public/redirects.nginx.conf;",
+        "# and in the server block:",
+        "#   if ($sitegen_redirect) { return 301 $sitegen_redirect; }",
+        "map $uri $sitegen_redirect {",
+    ]
+    for redirect in redirects:
+        olds = [redirect.url]
+        if redirect.url.endswith("/") and redirect.url != "/":
+            olds.insert(0, redirect.url.rstrip("/"))
+        lines += [f'    "{old}" "{redirect.target_url}";' for old in olds]
+    lines.append("}")
+    return ("\n".join(lines) + "\n").encode()

@@ -116,6 +116,10 @@ class Urls:
         """Return the URL of the search page."""
         return f"{self.base_path}{SEARCH}/"
 
+    def alias(self, path: str) -> str:
+        """Return the URL of an old address given as a path from the site's root."""
+        return f"{self.base_path}{path.removeprefix('/')}"
+
     def file(self, name: str) -> str:
         """Return the URL of a file at the site root, e.g. feed.xml."""
         return f"{self.base_path}{name}"

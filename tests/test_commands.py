@@ -7,10 +7,14 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from sitegen import cli, pipeline
+from sitegen.options import BuildOptions
 from sitegen.scaffold import KINDS
+from sitegen.site import Site
 from tests.conftest import LOCALITY, REPO, Run, make_site
 
 NEWS = "---\ntitle: První zpráva\ndate: 2020-01-01\nregions: [praha]\n---\nText zprávy.\n"
@@ -27,13 +31,13 @@ def test_new_file_builds_as_it_is(kind: str, tmp_path: Path, run_cli: Callable[.
     assert 'title: "Nová věc: pokus"' in text
     if kind == "news":
         assert path.name == "2026-11-18-nova-vec-pokus.md"
-        assert "draft: true" in text
         assert "# image_alt:" in text
+    assert "draft: true" in text
     built = run_cli("build", "--source", site, "--drafts")
     assert built.status == 0, built.err
     again = run_cli("new", kind, "Nová věc: pokus", "--source", site)
     assert again.status == 2
-    assert "already exists" in again.err
+    assert f"{path}: already has the slug 'nova-vec-pokus'" in again.err
 
 
 def test_check_passes_on_the_sample_site(run_cli: Callable[..., Run]) -> None:
@@ -134,3 +138,21 @@ def test_a_date_that_differs_from_the_file_name_is_a_warning(
         "warning: content/news/2020-01-01-prvni.md: date: 2020-01-03 differs from the date in "
         "the file name (2020-01-01); rename the file or correct the date"
     ]
+
+
+def test_check_loads_the_content_once(
+    tmp_path: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loads: list[Path] = []
+    original = pipeline.load_site
+
+    def counting_load_site(options: BuildOptions, *args: Any, **kwargs: Any) -> Site:
+        loads.append(options.content_path)
+        return original(options, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "load_site", counting_load_site)
+    monkeypatch.setattr(cli, "load_site", counting_load_site)
+    site = site_with_theme(tmp_path, {"content/news/2020-01-01-prvni.md": NEWS})
+    result = run_cli("check", "--source", site)
+    assert result.status == 0, result.err
+    assert loads == [site / "content"]

@@ -76,7 +76,8 @@ def test_unknown_key_without_a_close_match_lists_the_allowed_keys() -> None:
     with pytest.raises(ContentError) as error:
         validate_news("title: A\ndate: 2017-10-20\nxyz: 1\n")
     assert str(error.value.problems[0]).startswith(
-        "a.md:4: xyz: unknown key; the keys allowed here are author, date, documents, draft"
+        "a.md:4: xyz: unknown key; the keys allowed here are aliases, author, date, documents, "
+        "draft"
     )
 
 

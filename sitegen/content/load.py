@@ -242,8 +242,10 @@ def asset_for(entry: Entry, ref: str, static_path: Path, urls: Urls) -> Asset:
 
 def is_published(entry: Entry, now: datetime) -> bool:
     """Return True when readers see the entry at now: not a draft, not scheduled later."""
-    if entry.kind != "news":
+    if entry.kind == "region":
         return True
+    if entry.kind != "news":
+        return not entry.meta.draft
     return not entry.meta.draft and not is_scheduled(entry.meta.date, now)
 
 

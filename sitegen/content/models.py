@@ -152,6 +152,8 @@ class Locality:
     coordinates: tuple[float, float] | None
     body: Body
     assets: tuple[Asset, ...]
+    is_draft: bool = False
+    """Not published ('draft: true'): shown only by the preview."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +172,8 @@ class Partnership:
     documents: tuple[Document, ...]
     body: Body
     assets: tuple[Asset, ...]
+    is_draft: bool = False
+    """Not published ('draft: true'): shown only by the preview."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +188,8 @@ class Page:
     summary: str
     body: Body
     assets: tuple[Asset, ...]
+    is_draft: bool = False
+    """Not published ('draft: true'): shown only by the preview."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,3 +201,15 @@ class RegionText:
     summary: str | None
     body: Body
     assets: tuple[Asset, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class Redirect:
+    """An old address (front matter `aliases:`) that sends readers to an item."""
+
+    url: str
+    """The old address under the site's base path, percent-decoded."""
+    target_url: str
+    target_title: str
+    source: str
+    """The content file that lists the alias."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 from typing import Annotated, Any, Literal
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from pydantic import (
@@ -31,6 +32,12 @@ SLUG_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
 
+PLACEHOLDER = "DOPLNIT"
+"""What `sitegen new` writes where the author must fill in a reference ("fill in").
+
+A draft may keep it; an item without `draft: true` that still has it is an error, so
+a scaffold published by mistake stops the build instead of naming a wrong region."""
+
 # The Czech Republic's extreme points, rounded outwards.
 CZ_LATITUDE = (48.55, 51.06)
 CZ_LONGITUDE = (12.09, 18.86)
@@ -43,6 +50,10 @@ def _check_slug(value: str) -> str:
             "digits and single hyphens, e.g. 'memorandum-stredocesky-kraj'"
         )
     return value
+
+
+def _check_slug_or_placeholder(value: str) -> str:
+    return value if value == PLACEHOLDER else _check_slug(value)
 
 
 def _parse_date(value: object) -> date:
@@ -88,6 +99,60 @@ def _check_region(value: str) -> str:
     return value
 
 
+def _check_region_or_placeholder(value: str) -> str:
+    return value if value == PLACEHOLDER else _check_region(value)
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_PATH_CHARS = re.compile(r"[\w.~!$&'()*+,;=:@/%-]*")
+"""What a URL path may hold (RFC 3986, and letters with diacritics as browsers show them)."""
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_UNSAFE_DECODED = re.compile('[\x00-\x1f\x7f-\x9f"\\\\]')
+"""Decoded characters that no file name or server configuration should get."""
+
+
+def normalise_alias(value: str) -> str:
+    """Return an old address's path, checked, percent-decoded, a folder ending with "/".
+
+    A path whose last segment has no dot is a folder ("/stary-web/clanek-123/"); one
+    with a dot names a file ("/clanek.php") and is kept as it is.
+    """
+    if _SCHEME.match(value) or value.startswith("//"):
+        path = urlsplit(value if _SCHEME.match(value) else "http:" + value).path or "/"
+        raise fail(f"{value!r} is a web address; write only its path, {path!r}")
+    if not value.startswith("/"):
+        raise fail(f"{value!r} must start with '/': write the path from the site's root")
+    for mark, part in (("?", "a query"), ("#", "an anchor")):
+        if mark in value:
+            raise fail(
+                f"{value!r} has {part} ('{mark}…'); a static site cannot tell addresses "
+                f"apart by it: write the path only, {value.split(mark)[0]!r}"
+            )
+    wrong = _PATH_CHARS.sub("", value)
+    if wrong:
+        raise fail(
+            f"{value!r} contains {wrong[0]!r} (U+{ord(wrong[0]):04X}), which an address "
+            "cannot hold; copy the address from the browser, percent-encoded (%20 for a space)"
+        )
+    try:
+        if _BAD_ESCAPE.search(value):
+            raise ValueError
+        path = unquote(value, errors="strict")
+    except ValueError:
+        raise fail(
+            f"{value!r} has a '%' that is not a percent-encoded character; copy the "
+            "address from the browser"
+        ) from None
+    if "%2f" in value.lower() or _UNSAFE_DECODED.search(path):
+        raise fail(f"{value!r} encodes '/', a quote or a control character; remove it")
+    segments = path.split("/")[1:]
+    if any(segment in (".", "..") for segment in segments):
+        raise fail(f"{value!r} contains '.' or '..'; write the path without them")
+    if "" in segments[:-1]:
+        raise fail(f"{value!r} contains '//'; write a single '/' between the parts")
+    return path + "/" if segments[-1] and "." not in segments[-1] else path
+
+
 def _check_coordinates(value: tuple[float, float]) -> tuple[float, float]:
     latitude, longitude = value
     if not (
@@ -102,11 +167,16 @@ def _check_coordinates(value: tuple[float, float]) -> tuple[float, float]:
 
 
 Slug = Annotated[str, AfterValidator(_check_slug)]
+SlugRef = Annotated[str, AfterValidator(_check_slug_or_placeholder)]
+"""A slug naming another item, or PLACEHOLDER in a scaffold."""
 Tag = Annotated[str, Field(min_length=1), AfterValidator(_check_tag)]
 Text = Annotated[str, Field(min_length=1)]
 Day = Annotated[date, BeforeValidator(_parse_date)]
 Moment = Annotated[datetime, BeforeValidator(_parse_datetime)]
 RegionId = Annotated[str, AfterValidator(_check_region)]
+RegionRef = Annotated[str, AfterValidator(_check_region_or_placeholder)]
+"""A region id, or PLACEHOLDER in a scaffold."""
+AliasPath = Annotated[str, Field(min_length=1), AfterValidator(normalise_alias)]
 Coordinates = Annotated[tuple[float, float], AfterValidator(_check_coordinates)]
 
 
@@ -114,6 +184,15 @@ class _FrontMatter(BaseModel):
     model_config = ConfigDict(
         extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True
     )
+
+
+class _ItemFrontMatter(_FrontMatter):
+    """The keys every kind of item takes."""
+
+    draft: bool = False
+    """Never published; shown by `serve` and `build --drafts`."""
+    aliases: tuple[AliasPath, ...] = ()
+    """Old paths (from the site's root) that redirect to the item."""
 
 
 class DocumentRef(_FrontMatter):
@@ -138,7 +217,7 @@ class Member(_FrontMatter):
     roles: tuple[Text, ...] = ()
 
 
-class NewsFrontMatter(_FrontMatter):
+class NewsFrontMatter(_ItemFrontMatter):
     """Front matter of a news item (content/news/)."""
 
     title: Text
@@ -156,18 +235,17 @@ class NewsFrontMatter(_FrontMatter):
     documents: tuple[DocumentRef, ...] = ()
     source: Text | None = None
     author: Text | None = None
-    draft: bool = False
     national: bool = False
     """The item concerns the whole country: no region or locality is expected."""
     slug: Slug | None = None
 
 
-class LocalityFrontMatter(_FrontMatter):
+class LocalityFrontMatter(_ItemFrontMatter):
     """Front matter of a locality profile (content/localities/)."""
 
     title: Text
     kind: Literal["město", "obec", "mikroregion", "městská část"] = "obec"
-    region: RegionId
+    region: RegionRef
     population: int | None = Field(None, ge=0)
     cooperation_since: Day | None = None
     cooperation_until: Day | None = None
@@ -176,11 +254,11 @@ class LocalityFrontMatter(_FrontMatter):
     slug: Slug | None = None
 
 
-class PartnershipFrontMatter(_FrontMatter):
+class PartnershipFrontMatter(_ItemFrontMatter):
     """Front matter of a local partnership (content/partnerships/)."""
 
     title: Text
-    localities: tuple[Slug, ...] = Field(min_length=1)
+    localities: tuple[SlugRef, ...] = Field(min_length=1)
     founded: Day | None = None
     convener: Text | None = None
     contact: ContactRef | None = None
@@ -189,7 +267,7 @@ class PartnershipFrontMatter(_FrontMatter):
     slug: Slug | None = None
 
 
-class PageFrontMatter(_FrontMatter):
+class PageFrontMatter(_ItemFrontMatter):
     """Front matter of a plain page (content/pages/)."""
 
     title: Text
@@ -242,7 +320,7 @@ def validate_front_matter(kind: str, front: FrontMatter, rel_path: str, tz: Zone
 
 
 def _cross_field_problems(model: Any) -> list[tuple[tuple[str | int, ...], str]]:
-    found: list[tuple[tuple[str | int, ...], str]] = []
+    found = _placeholder_problems(model)
     if isinstance(model, NewsFrontMatter):
         if model.image and not model.image_alt:
             found.append(
@@ -268,4 +346,30 @@ def _cross_field_problems(model: Any) -> list[tuple[tuple[str | int, ...], str]]
         and model.cooperation_until < model.cooperation_since
     ):
         found.append((("cooperation_until",), "is before cooperation_since"))
+    return found
+
+
+def _placeholder_problems(model: Any) -> list[tuple[tuple[str | int, ...], str]]:
+    """Return a problem for each PLACEHOLDER left in an item that is not a draft."""
+    if isinstance(model, RegionFrontMatter) or model.draft:
+        return []
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    if isinstance(model, LocalityFrontMatter) and model.region == PLACEHOLDER:
+        found.append(
+            (
+                ("region",),
+                f"'{PLACEHOLDER}' is to be filled in: write the region id, e.g. "
+                "'karlovarsky' (the ids are listed in the comment), or keep 'draft: true'",
+            )
+        )
+    if isinstance(model, PartnershipFrontMatter):
+        for i, slug in enumerate(model.localities):
+            if slug == PLACEHOLDER:
+                found.append(
+                    (
+                        ("localities", i),
+                        f"'{PLACEHOLDER}' is to be filled in: write the file name of a "
+                        "locality from content/localities/ without .md, or keep 'draft: true'",
+                    )
+                )
     return found

@@ -1,0 +1,236 @@
+"""Old addresses keep working: `aliases:` gives redirect pages, _redirects and an nginx map."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from sitegen.pipeline import build
+from tests.conftest import LOCALITY, REPO, Run, make_site, options_for
+from tests.htmlpages import parse_page
+from tests.test_golden import tree
+
+NEWS = """\
+---
+title: Memorandum s krajem
+date: 2020-01-01
+national: true
+aliases: [/stary-web/clanek-123, /clanek.php]
+---
+Text zprávy.
+"""
+PARTNERSHIP = """\
+---
+title: Žluticko
+localities: [zlutice]
+aliases: ["/partnerstvi/zluticko-a-okoli/"]
+---
+Text.
+"""
+PAGE = """\
+---
+title: Kontakty
+aliases: [/o-nas/kontakty/, "/%C5%BElutice-kontakt"]
+---
+Text.
+"""
+FILES: dict[str, str | bytes] = {
+    "content/news/2020-01-01-memorandum.md": NEWS,
+    "content/localities/zlutice.md": LOCALITY.replace("kind:", "aliases: [/lokality/zl]\nkind:"),
+    "content/partnerships/zluticko.md": PARTNERSHIP,
+    "content/pages/kontakty.md": PAGE,
+}
+REDIRECTS = {
+    "/clanek.php": "/aktuality/memorandum/",
+    "/lokality/zl/": "/lokality/zlutice/",
+    "/o-nas/kontakty/": "/kontakty/",
+    "/partnerstvi/zluticko-a-okoli/": "/partnerstvi/zluticko/",
+    "/stary-web/clanek-123/": "/aktuality/memorandum/",
+    "/žlutice-kontakt/": "/kontakty/",
+}
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    site = make_site(tmp_path / "site", FILES)
+    shutil.copytree(REPO / "static", site / "static")
+    return site
+
+
+def test_every_kind_gets_a_redirect_page_at_each_old_address(site: Path) -> None:
+    build(options_for(site))
+    output = site / "public"
+    for old, new in REDIRECTS.items():
+        file = output / old.lstrip("/")
+        page = parse_page(file / "index.html" if old.endswith("/") else file)
+        assert page.lang == "cs"
+        assert page.metas["robots"] == "noindex"
+        assert page.link("canonical") == [f"https://example.cz{new}"]
+        assert page.hrefs == [new]
+        assert "Stránka má novou adresu" in page.text
+    refresh = (output / "o-nas/kontakty/index.html").read_text("utf-8")
+    assert '<meta http-equiv="refresh" content="0; url=/kontakty/">' in refresh
+
+
+def test_redirect_files_for_hosts_list_every_old_address(site: Path) -> None:
+    build(options_for(site))
+    netlify = (site / "public/_redirects").read_text("utf-8").splitlines()
+    assert netlify[1:] == [
+        f"{old.replace('ž', '%C5%BE')} {new} 301" for old, new in sorted(REDIRECTS.items())
+    ]
+    nginx = (site / "public/redirects.nginx.conf").read_text("utf-8")
+    assert "map $uri $sitegen_redirect {\n" in nginx
+    assert '    "/stary-web/clanek-123" "/aktuality/memorandum/";\n' in nginx
+    assert '    "/stary-web/clanek-123/" "/aktuality/memorandum/";\n' in nginx
+    assert '    "/clanek.php" "/aktuality/memorandum/";\n' in nginx
+    assert '    "/žlutice-kontakt/" "/kontakty/";\n' in nginx
+    assert nginx.endswith("}\n")
+
+
+def test_redirect_pages_are_in_neither_sitemap_nor_search(site: Path) -> None:
+    build(options_for(site))
+    output = site / "public"
+    sitemap = (output / "sitemap.xml").read_text("utf-8")
+    assert "https://example.cz/kontakty/" in sitemap
+    assert not [old for old in REDIRECTS if f"https://example.cz{old}<" in sitemap]
+    indexed = {
+        json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))["url"]
+        for path in (output / "pagefind/fragment").iterdir()
+    }
+    assert "/kontakty/" in indexed
+    assert not indexed & set(REDIRECTS)
+
+
+def test_check_passes_on_a_site_with_old_addresses(site: Path, run_cli: Callable[..., Run]) -> None:
+    result = run_cli("check", "--source", site)
+    assert result.status == 0, result.err
+
+
+def test_a_draft_has_no_redirect_until_it_is_published(tmp_path: Path) -> None:
+    draft = PAGE.replace("title:", "draft: true\ntitle:")
+    site = make_site(tmp_path / "site", {"content/pages/kontakty.md": draft})
+    build(options_for(site))
+    assert not (site / "public/o-nas/kontakty/index.html").exists()
+    assert not (site / "public/_redirects").exists()
+
+
+def test_adding_and_removing_an_alias_builds_what_a_cold_build_builds(
+    site: Path, tmp_path: Path
+) -> None:
+    page = site / "content/pages/kontakty.md"
+    renamed = PAGE.replace("/o-nas/kontakty/", "/o-nas/kontakt-2/")
+    build(options_for(site))
+    for number, text in enumerate((renamed, PAGE, "---\ntitle: Kontakty\n---\nText.\n")):
+        page.write_text(text, "utf-8")
+        build(options_for(site))
+        cold = tmp_path / f"cold-{number}"
+        build(options_for(site, cold))
+        assert without_search(site / "public") == without_search(cold)
+    assert not (site / "public/o-nas").exists()
+
+
+def without_search(root: Path) -> dict[str, bytes]:
+    """Return the files of an output but its search bundles (not byte-identical, README)."""
+    return {path: data for path, data in tree(root).items() if not path.startswith("pagefind")}
+
+
+def alias_problems(
+    tmp_path: Path, run_cli: Callable[..., Run], files: dict[str, str | bytes]
+) -> list[str]:
+    site = make_site(tmp_path / "site", files)
+    result = run_cli("build", "--source", site)
+    assert result.status == 1, result.err
+    return result.problems
+
+
+def test_an_alias_taken_by_a_page_or_another_alias_names_both_files(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    problems = alias_problems(
+        tmp_path,
+        run_cli,
+        {
+            "content/pages/kontakty.md": PAGE,
+            "content/pages/o-nas.md": "---\ntitle: O nás\naliases: [/kontakty/]\n---\n",
+            "content/pages/tym.md": "---\ntitle: Tým\naliases: [/o-nas/kontakty]\n---\n",
+        },
+    )
+    assert problems == [
+        "content/pages/o-nas.md:3: aliases[0]: '/kontakty/' is the address of "
+        "content/pages/kontakty.md; remove it from one of the files",
+        "content/pages/tym.md:3: aliases[0]: '/o-nas/kontakty/' is an alias in "
+        "content/pages/kontakty.md; remove it from one of the files",
+    ]
+
+
+def test_an_alias_taken_by_a_generated_page_names_the_file(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    problems = alias_problems(
+        tmp_path,
+        run_cli,
+        {"content/pages/kontakty.md": "---\ntitle: Kontakty\naliases: [/aktuality]\n---\n"},
+    )
+    assert problems == [
+        "content/pages/kontakty.md: would be written to /aktuality/index.html, which "
+        "/aktuality/ already produces; rename one of them"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("alias", "message"),
+    [
+        (
+            "https://www.old.cz/clanek/?id=5",
+            "'https://www.old.cz/clanek/?id=5' is a web address; write only its path, '/clanek/'",
+        ),
+        ("stary-web/a", "'stary-web/a' must start with '/': write the path from the site's root"),
+        (
+            "/clanek.php?id=5",
+            "'/clanek.php?id=5' has a query ('?…'); a static site cannot tell addresses apart "
+            "by it: write the path only, '/clanek.php'",
+        ),
+        ("/a/../b", "'/a/../b' contains '.' or '..'; write the path without them"),
+        ("/a//b", "'/a//b' contains '//'; write a single '/' between the parts"),
+        (
+            "/a b",
+            "'/a b' contains ' ' (U+0020), which an address cannot hold; copy the address "
+            "from the browser, percent-encoded (%20 for a space)",
+        ),
+        ("/a%0A", "'/a%0A' encodes '/', a quote or a control character; remove it"),
+    ],
+)
+def test_a_bad_alias_path_says_what_to_write(
+    alias: str, message: str, tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    page = f"---\ntitle: Kontakty\naliases: [{json.dumps(alias)}]\n---\n"
+    problems = alias_problems(tmp_path, run_cli, {"content/pages/kontakty.md": page})
+    assert problems == [f"content/pages/kontakty.md:3: aliases[0]: {message}"]
+
+
+@pytest.mark.browser
+def test_the_redirect_page_passes_the_nu_html_checker(site: Path) -> None:
+    from tests.test_browser import run_vnu
+
+    build(options_for(site))
+    messages = run_vnu(site / "public/stary-web/clanek-123/index.html")
+    assert [m["message"] for m in messages if m["type"] == "error"] == []
+
+
+def test_an_alias_needing_a_folder_where_a_file_is_stops_before_writing(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    page = "---\ntitle: Kontakty\naliases: [/robots.txt/]\n---\n"
+    site = make_site(tmp_path / "site", {"content/pages/kontakty.md": page})
+    result = run_cli("build", "--source", site)
+    assert result.status == 1
+    assert result.problems == [
+        "content/pages/kontakty.md: aliases: would be written to /robots.txt/index.html, but "
+        "/robots.txt is a file of the site; remove the old address"
+    ]
+    assert not (site / "public").exists()
