@@ -11,10 +11,9 @@ from typing import Any
 
 import pytest
 
-from sitegen import cli, pipeline
+from sitegen import pipeline
 from sitegen.options import BuildOptions
 from sitegen.scaffold import KINDS
-from sitegen.site import Site
 from tests.conftest import LOCALITY, REPO, Run, make_site
 
 NEWS = "---\ntitle: První zpráva\ndate: 2020-01-01\nregions: [praha]\n---\nText zprávy.\n"
@@ -144,14 +143,13 @@ def test_check_loads_the_content_once(
     tmp_path: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     loads: list[Path] = []
-    original = pipeline.load_site
+    original = pipeline._load_site
 
-    def counting_load_site(options: BuildOptions, *args: Any, **kwargs: Any) -> Site:
+    def counting_load_site(options: BuildOptions, *args: Any, **kwargs: Any) -> Any:
         loads.append(options.content_path)
         return original(options, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "load_site", counting_load_site)
-    monkeypatch.setattr(cli, "load_site", counting_load_site)
+    monkeypatch.setattr(pipeline, "_load_site", counting_load_site)
     site = site_with_theme(tmp_path, {"content/news/2020-01-01-prvni.md": NEWS})
     result = run_cli("check", "--source", site)
     assert result.status == 0, result.err
