@@ -9,7 +9,7 @@ this one is then a pure function of the entries and their bodies.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -26,9 +26,9 @@ from sitegen.parallel import Progress, map_in_order, no_progress
 class LinkTargets:
     """Where links between items lead: the URL of every item, and which ones readers see."""
 
-    url_by_key: dict[str, str]
+    url_by_key: Mapping[str, str]
     """content_key → URL of every item."""
-    visible: frozenset[str]
+    visible: Container[str]
     """content_key of every item readers will see."""
 
 

@@ -18,10 +18,11 @@ from __future__ import annotations
 import dataclasses
 import os
 import secrets
+from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.bodies import link_targets, render_one_body
+from sitegen.bodies import LinkTargets, link_targets, render_one_body
 from sitegen.cache import digest
 from sitegen.content.load import Entry, load_entries
 from sitegen.content.memo import user_secret
@@ -43,7 +44,15 @@ from sitegen.outputs import (
 from sitegen.parallel import Progress
 from sitegen.routes import FeedSpec, Route
 from sitegen.site import Site
-from sitegen.snapshot import Model, Snapshot, SnapshotStore, snapshot_path
+from sitegen.snapshot import (
+    LinkTarget,
+    Model,
+    Row,
+    Snapshot,
+    SnapshotStore,
+    SourceRecord,
+    snapshot_path,
+)
 from sitegen.state import BuildState, FileStat, OutputRecord, state_path
 from sitegen.templates import site_globals
 
@@ -77,10 +86,11 @@ def quick_build(
         snapshot = store.snapshot()
         if snapshot is None or snapshot.token != previous.snapshot:
             return None
-        models = _changed_models(options, snapshot, store, changed)
-        if models is None:
+        changes = _changed_models(options, snapshot, store, changed)
+        if changes is None:
             return None
-        decisions = _decide(options, previous, snapshot, store, models)
+        models, affected = changes
+        decisions = _decide(options, previous, snapshot, store, models, affected)
         if decisions is None:
             return None
         made = render_outputs(decisions, options, progress)
@@ -119,11 +129,13 @@ def _changed_texts(options: BuildOptions, previous: BuildState, state: BuildStat
 
 def _changed_models(
     options: BuildOptions, snapshot: Snapshot, store: SnapshotStore, paths: list[Path]
-) -> dict[str, Model] | None:
-    """Return the new model of each changed file, or None when the change is more than text."""
+) -> tuple[dict[str, Model], set[str]] | None:
+    """Return the new model of each changed file and the outputs that show them, or None
+    when the change is more than text."""
     config = snapshot.globals.config
     content = Path(os.path.abspath(options.content_path))  # noqa: PTH100
     models: dict[str, Model] = {}
+    affected: set[str] = set()
     for path in paths:
         try:
             source = read_one(content, options.site_path, path, limits=config.limits)
@@ -132,21 +144,21 @@ def _changed_models(
             [entry] = load_entries([source], snapshot.globals.urls, options.static_path, config.tz)
         except ContentError:
             return None
-        model = _new_model(entry, snapshot, store)
-        if model is None:
+        record = store.source(entry.source.rel_path)
+        model = _new_model(entry, record, store) if record else None
+        if record is None or model is None:
             return None
         models[model.source] = model
-    return models
+        affected.update(record.shown_in)
+    return models, affected
 
 
-def _new_model(entry: Entry, snapshot: Snapshot, store: SnapshotStore) -> Model | None:
+def _new_model(entry: Entry, record: SourceRecord, store: SnapshotStore) -> Model | None:
     """Return the kept model of entry with its new body; None when more than the body changed."""
     source = entry.source.rel_path
-    if snapshot.fronts.get(source) != front_digest(entry):
+    if record.front != front_digest(entry) or record.content_key != entry.source.content_key:
         return None
-    if snapshot.content_keys.get(source) != entry.source.content_key:
-        return None
-    body, problems = render_one_body(entry, snapshot.link_targets)
+    body, problems = render_one_body(entry, LinkTargets(_StoredUrls(store), _StoredVisible(store)))
     old = store.model(source)
     if problems or old is None or old.body.first_paragraph != body.first_paragraph:
         return None
@@ -171,9 +183,9 @@ def _decide(
     snapshot: Snapshot,
     store: SnapshotStore,
     models: dict[str, Model],
+    affected: set[str],
 ) -> Decisions | None:
     """Return what to make: the outputs showing the changed models; None on any doubt."""
-    affected = {path for source in models for path in snapshot.shown_in.get(source, ())}
     jobs = _jobs(snapshot, store, models, affected)
     if jobs is None:
         return None
@@ -196,7 +208,7 @@ def _decide(
     return Decisions(
         snapshot.globals,
         snapshot.language,
-        list(snapshot.page_paths),
+        [path for path, record in records.items() if record.content],
         [job for job in todo if isinstance(job, PageJob)],
         [job for job in todo if isinstance(job, FileJob)],
         [],
@@ -251,9 +263,9 @@ def _keep(store: SnapshotStore, snapshot: Snapshot, models: dict[str, Model]) ->
     """Keep the changed models in the snapshot under a new token; return it ("" on failure)."""
     printer = Fingerprinter()
     token = secrets.token_hex(16)
-    digests = snapshot.model_digests | {s: printer.of(m).hex() for s, m in models.items()}
-    renewed = dataclasses.replace(snapshot, token=token, model_digests=digests)
-    return token if store.write(renewed, models.values(), (), everything=False) else ""
+    rows = [Row("model", s, printer.of(m).hex(), m) for s, m in models.items()]
+    renewed = dataclasses.replace(snapshot, token=token)
+    return token if store.write(renewed, rows, everything=False) else ""
 
 
 def keep_snapshot(
@@ -274,29 +286,62 @@ def keep_snapshot(
     try:
         kept = store.snapshot()
         everything = kept is None or previous is None or kept.token != previous.snapshot
-        old_models = {} if everything or kept is None else kept.model_digests
-        old_outputs = {} if everything or kept is None else kept.output_digests
-        snapshot = _snapshot_of(options, site, entries, plan)
-        models = [
-            model
-            for model in _models_of(site)
-            if old_models.get(model.source) != snapshot.model_digests[model.source]
-        ]
-        outputs: list[tuple[str, Route | FeedSpec]] = [
-            (job.path, job.route)
-            for job in plan.pages
-            if old_outputs.get(job.path) != job.fingerprint
-        ]
-        outputs += [
-            (job.path, spec)
-            for job, spec in zip(plan.files, plan.feeds, strict=False)
-            if old_outputs.get(job.path) != job.fingerprint
-        ]
-        if not store.write(snapshot, models, outputs, everything=everything):
-            return ""
-        return snapshot.token
+        rows = _rows(options, site, entries, plan)
+        gone: list[tuple[str, str]] = []
+        if not everything:
+            rows, gone = _changed_rows(store, rows)
+        snapshot = Snapshot(
+            token=secrets.token_hex(16),
+            page_shared=plan.page_shared,
+            feed_shared=plan.feed_shared,
+            globals=site_globals(site),
+            feed_settings=feed_settings(site),
+            language=site.config.language,
+            shards=tuple(plan.shards),
+        )
+        kept_well = store.write(snapshot, rows, everything=everything, gone=gone)
+        return snapshot.token if kept_well else ""
     finally:
         store.close()
+
+
+def _rows(
+    options: BuildOptions, site: Site, entries: tuple[Entry, ...], plan: OutputPlan
+) -> list[Row]:
+    """Return every value a quick build may need, with its digest."""
+    printer = plan.printer
+    rows = [Row("model", m.source, printer.of(m).hex(), m) for m in _models_of(site)]
+    rows += [Row("output", job.path, job.fingerprint, job.route) for job in plan.pages]
+    feed_jobs = plan.files[: len(plan.feeds)]
+    rows += [
+        Row("output", job.path, job.fingerprint, spec)
+        for job, spec in zip(feed_jobs, plan.feeds, strict=True)
+    ]
+    shown_in: dict[str, list[str]] = {}
+    for path, sources in plan.sources.items():
+        for source in sources:
+            shown_in.setdefault(source, []).append(path)
+    for entry in entries:
+        source = entry.source.rel_path
+        record = SourceRecord(
+            entry.source.content_key, front_digest(entry), tuple(shown_in.get(source, ()))
+        )
+        rows.append(Row("source", source, digest(repr(record)), record))
+    targets = link_targets(entries, options.now, options.include_drafts)
+    for key, url in targets.url_by_key.items():
+        target = LinkTarget(url, key in targets.visible)
+        rows.append(Row("link", key, digest(repr(target)), target))
+    return rows
+
+
+def _changed_rows(store: SnapshotStore, rows: list[Row]) -> tuple[list[Row], list[tuple[str, str]]]:
+    """Return the rows whose digest differs from the kept one, and the kept rows now gone."""
+    kept = {kind: store.digests(kind) for kind in ("model", "output", "source", "link")}
+    present = {(row.kind, row.key) for row in rows}
+    gone = [
+        (kind, key) for kind, keys in kept.items() for key in keys if (kind, key) not in present
+    ]
+    return [row for row in rows if kept[row.kind].get(row.key) != row.digest], gone
 
 
 def _models_of(site: Site) -> list[Model]:
@@ -309,29 +354,31 @@ def _models_of(site: Site) -> list[Model]:
     ]
 
 
-def _snapshot_of(
-    options: BuildOptions, site: Site, entries: tuple[Entry, ...], plan: OutputPlan
-) -> Snapshot:
-    printer = plan.printer
-    shown_in: dict[str, list[str]] = {}
-    for path, sources in plan.sources.items():
-        for source in sources:
-            shown_in.setdefault(source, []).append(path)
-    feed_jobs = plan.files[: len(plan.feeds)]
-    return Snapshot(
-        token=secrets.token_hex(16),
-        page_shared=plan.page_shared,
-        feed_shared=plan.feed_shared,
-        globals=site_globals(site),
-        feed_settings=feed_settings(site),
-        language=site.config.language,
-        shards=tuple(plan.shards),
-        page_paths=tuple(job.path for job in plan.pages),
-        shown_in={source: tuple(paths) for source, paths in shown_in.items()},
-        fronts={entry.source.rel_path: front_digest(entry) for entry in entries},
-        content_keys={entry.source.rel_path: entry.source.content_key for entry in entries},
-        link_targets=link_targets(entries, options.now, options.include_drafts),
-        model_digests={model.source: printer.of(model).hex() for model in _models_of(site)},
-        output_digests={job.path: job.fingerprint for job in plan.pages}
-        | {job.path: job.fingerprint for job in feed_jobs},
-    )
+@dataclass(frozen=True, slots=True)
+class _StoredUrls(Mapping[str, str]):
+    """The URL of every content file, read from the snapshot as links ask for them."""
+
+    store: SnapshotStore
+
+    def __getitem__(self, key: str) -> str:
+        target = self.store.link(key)
+        if target is None:
+            raise KeyError(key)
+        return target.url
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.store.link_keys())
+
+    def __len__(self) -> int:
+        return len(self.store.link_keys())
+
+
+@dataclass(frozen=True, slots=True)
+class _StoredVisible(Container[str]):
+    """The content files readers see, read from the snapshot as links ask for them."""
+
+    store: SnapshotStore
+
+    def __contains__(self, key: object) -> bool:
+        target = self.store.link(str(key))
+        return target is not None and target.visible

@@ -24,7 +24,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.bodies import LinkTargets
 from sitegen.content.models import Locality, NewsItem, Page, Partnership, RegionText
 from sitegen.outputs import FeedSettings, ShardJob
 from sitegen.routes import FeedSpec, Route
@@ -34,8 +33,10 @@ Model = NewsItem | Locality | Partnership | Page | RegionText
 MODEL_TYPES = (NewsItem, Locality, Partnership, Page, RegionText)
 
 _SCHEMA = """
-create table if not exists kept (
-    kind text not null, key text not null, signature text not null, value blob not null,
+drop table if exists kept;
+create table if not exists kept_rows (
+    kind text not null, key text not null, digest text not null,
+    signature text not null, value blob not null,
     primary key (kind, key)
 );
 """
@@ -53,18 +54,26 @@ class Snapshot:
     feed_settings: FeedSettings
     language: str
     shards: tuple[ShardJob, ...]
-    page_paths: tuple[str, ...]
-    shown_in: dict[str, tuple[str, ...]]
-    """Content file (as models name it) → output paths of the pages and feeds showing it."""
-    fronts: dict[str, str]
-    """Content file → digest of what its model is made of besides the body."""
-    content_keys: dict[str, str]
-    """Content file → its content key (path inside the content folder)."""
-    link_targets: LinkTargets
-    model_digests: dict[str, str]
-    """Content file → fingerprint of the kept model (a full build rewrites changed ones)."""
-    output_digests: dict[str, str]
-    """Output path → fingerprint of the kept route or feed spec."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    """One content file of the previous build (kept under the path models name it by)."""
+
+    content_key: str
+    """Its path inside the content folder."""
+    front: str
+    """Digest of what its model is made of besides the body."""
+    shown_in: tuple[str, ...]
+    """Output paths of the pages and feeds that show its model."""
+
+
+@dataclass(frozen=True, slots=True)
+class LinkTarget:
+    """Where a link to one content file leads, and whether readers see it."""
+
+    url: str
+    visible: bool
 
 
 class SnapshotStore:
@@ -92,6 +101,20 @@ class SnapshotStore:
         value = self._load("meta", "snapshot", None)
         return value if isinstance(value, Snapshot) else None
 
+    def source(self, source: str) -> SourceRecord | None:
+        """Return the record of a content file, or None."""
+        value = self._load("source", source, None)
+        return value if isinstance(value, SourceRecord) else None
+
+    def link(self, content_key: str) -> LinkTarget | None:
+        """Return where links to a content file lead, or None when there is no such file."""
+        value = self._load("link", content_key, None)
+        return value if isinstance(value, LinkTarget) else None
+
+    def link_keys(self) -> list[str]:
+        """Return every content key links may lead to (for suggestions)."""
+        return sorted(self.digests("link"))
+
     def model(self, source: str) -> Model | None:
         """Return the kept model of a content file, or None."""
         value = self._load("model", source, None)
@@ -102,28 +125,38 @@ class SnapshotStore:
         value = self._load("output", path, models)
         return value if isinstance(value, Route | FeedSpec) else None
 
+    def digests(self, kind: str) -> dict[str, str]:
+        """Return key → digest of every value of kind (what a build compares to rewrite)."""
+        if self._db is None:
+            return {}
+        try:
+            rows = self._db.execute("select key, digest from kept_rows where kind = ?", (kind,))
+            return {str(key): str(value) for key, value in rows}
+        except sqlite3.Error:
+            return {}
+
     def write(
         self,
         snapshot: Snapshot,
-        models: Iterable[Model],
-        outputs: Iterable[tuple[str, Route | FeedSpec]],
+        rows: Iterable[Row],
         *,
         everything: bool,
+        gone: Iterable[tuple[str, str]] = (),
     ) -> bool:
-        """Keep snapshot with the models and outputs given; return False when it could not.
-
-        everything drops what was kept before (models and outputs not given are gone).
-        """
+        """Keep snapshot with the rows given, drop the (kind, key) of gone; return False
+        when it could not. everything drops what was kept before."""
         if self._db is None:
             return False
         try:
             with self._db:
                 if everything:
-                    self._db.execute("delete from kept")
-                rows = [self._row("model", model.source, model, persist=False) for model in models]
-                rows += [self._row("output", path, value, persist=True) for path, value in outputs]
-                rows.append(self._row("meta", "snapshot", snapshot, persist=False))
-                self._db.executemany("insert or replace into kept values (?, ?, ?, ?)", rows)
+                    self._db.execute("delete from kept_rows")
+                self._db.executemany("delete from kept_rows where kind = ? and key = ?", gone)
+                values = [self._row(row) for row in rows]
+                values.append(self._row(Row("meta", "snapshot", "", snapshot)))
+                self._db.executemany(
+                    "insert or replace into kept_rows values (?, ?, ?, ?, ?)", values
+                )
         except (sqlite3.Error, pickle.PicklingError, TypeError, AttributeError):
             return False
         return True
@@ -133,21 +166,22 @@ class SnapshotStore:
         if self._db is None:
             return
         with contextlib.suppress(sqlite3.Error), self._db:
-            self._db.execute("delete from kept where kind = 'meta'")
+            self._db.execute("delete from kept_rows where kind = 'meta'")
 
-    def _row(self, kind: str, key: str, value: object, *, persist: bool) -> tuple[str, ...]:
+    def _row(self, row: Row) -> tuple[str, str, str, str, bytes]:
         buffer = io.BytesIO()
+        persist = row.kind == "output"  # routes and feeds refer to their models
         pickler = _ModelPickler(buffer) if persist else pickle.Pickler(buffer, protocol=5)
-        pickler.dump(value)
+        pickler.dump(row.value)
         data = buffer.getvalue()
-        return (kind, key, self._sign(kind, key, data), data)  # type: ignore[return-value]
+        return (row.kind, row.key, row.digest, self._sign(row.kind, row.key, data), data)
 
     def _load(self, kind: str, key: str, models: Callable[[str], Model] | None) -> object:
         if self._db is None:
             return None
         try:
             row = self._db.execute(
-                "select signature, value from kept where kind = ? and key = ?", (kind, key)
+                "select signature, value from kept_rows where kind = ? and key = ?", (kind, key)
             ).fetchone()
         except sqlite3.Error:
             return None
@@ -169,6 +203,16 @@ class SnapshotStore:
         self.close()
         with contextlib.suppress(OSError):
             path.unlink()
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A value to keep: kind (model, output, source, link), key, and the digest of value."""
+
+    kind: str
+    key: str
+    digest: str
+    value: object
 
 
 class _ModelPickler(pickle.Pickler):

@@ -681,7 +681,7 @@ def test_a_forged_snapshot_is_never_unpickled(corpus: Path, tmp_path: Path) -> N
     [snapshot] = (corpus / CACHE_FOLDER / "state").glob("*.sqlite")
     marker = tmp_path / "spusteno"
     database = sqlite3.connect(snapshot)
-    database.execute("update kept set value = ?", (pickle.dumps(_Planted(str(marker))),))
+    database.execute("update kept_rows set value = ?", (pickle.dumps(_Planted(str(marker))),))
     database.commit()
     database.close()
     edited = a_news_file(corpus, "2015")
