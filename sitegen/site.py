@@ -33,6 +33,7 @@ from sitegen.content.models import (
 )
 from sitegen.content.schema import DocumentRef
 from sitegen.errors import ContentError, Problem, did_you_mean
+from sitegen.i18n import _
 from sitegen.regions import Region, all_regions, regions_by_id
 from sitegen.typography import ascii_slug, czech_key, sorted_czech
 from sitegen.urls import NEWS, Urls
@@ -170,10 +171,10 @@ def check_statement(config: SiteConfig, pages: list[Entry]) -> list[Problem]:
     slug = config.accessibility.page
     if any(entry.slug == slug for entry in pages):
         return []
-    message = (
-        f"no page {slug!r}; write the accessibility statement into content/pages/{slug}.md "
+    message = _(
+        "no page {slug!r}; write the accessibility statement into content/pages/{slug}.md "
         "or name its page here"
-    )
+    ).format(slug=slug)
     return [Problem("site.yaml", 0, "accessibility.page", message)]
 
 
@@ -182,14 +183,16 @@ def _unknown(
 ) -> list[Problem]:
     if slug in known:
         return []
-    folder = {"locality": "content/localities/", "partnership": "content/partnerships/"}[kind]
-    return [
-        entry.problem(
-            loc,
-            f"unknown {kind} '{slug}'{did_you_mean(slug, known)}"
-            f"; the slugs are the file names in {folder}",
-        )
-    ]
+    template = {
+        "locality": _(
+            "unknown locality '{slug}'{hint}; the slugs are the file names in content/localities/"
+        ),
+        "partnership": _(
+            "unknown partnership '{slug}'{hint}; the slugs are the file names in "
+            "content/partnerships/"
+        ),
+    }[kind]
+    return [entry.problem(loc, template.format(slug=slug, hint=did_you_mean(slug, known)))]
 
 
 # Models -----------------------------------------------------------------------------

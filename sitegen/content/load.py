@@ -21,6 +21,7 @@ from sitegen.content.models import Asset
 from sitegen.content.schema import SLUG_PATTERN, DocumentRef, validate_front_matter
 from sitegen.content.sources import SourceFile
 from sitegen.errors import ContentError, Problem, did_you_mean
+from sitegen.i18n import _
 from sitegen.regions import regions_by_id
 from sitegen.typography import ascii_slug
 from sitegen.urls import RESERVED_ROOT_NAMES, Urls
@@ -117,7 +118,9 @@ def _slug(source: SourceFile, front: FrontMatter, meta: Any) -> str:
                         source.rel_path,
                         0,
                         "",
-                        f"'{source.name}' is not a region id{hint}; name the file <region id>.md",
+                        _("'{name}' is not a region id{hint}; name the file <region id>.md").format(
+                            name=source.name, hint=hint
+                        ),
                     )
                 ]
             )
@@ -134,9 +137,10 @@ def _slug(source: SourceFile, front: FrontMatter, meta: Any) -> str:
                     source.rel_path,
                     front.first_line,
                     "slug",
-                    f"the file "
-                    f"name gives {slug!r}, which is not a slug; rename the file "
-                    f"to use {better!r} or add 'slug: {better}'",
+                    _(
+                        "the file name gives {slug!r}, which is not a slug; rename the file "
+                        "to use {better!r} or add 'slug: {better}'"
+                    ).format(slug=slug, better=better),
                 )
             ]
         )
@@ -147,8 +151,10 @@ def _slug(source: SourceFile, front: FrontMatter, meta: Any) -> str:
                     source.rel_path,
                     front.line_of(("slug",)),
                     "slug",
-                    f"'{slug}' is the address of a section of the site; "
-                    "choose another slug for this page",
+                    _(
+                        "'{slug}' is the address of a section of the site; "
+                        "choose another slug for this page"
+                    ).format(slug=slug),
                 )
             ]
         )
@@ -181,9 +187,10 @@ def _duplicate_slugs(entries: list[Entry]) -> list[Problem]:
             problems.append(
                 entry.problem(
                     ("slug",),
-                    f"'{entry.slug}' gives the "
-                    f"address {entry.url}, already used by "
-                    f"{first.source.rel_path}; set another slug",
+                    _(
+                        "'{slug}' gives the address {url}, already used by {other}; "
+                        "set another slug"
+                    ).format(slug=entry.slug, url=entry.url, other=first.source.rel_path),
                 )
             )
     return problems
@@ -207,28 +214,32 @@ def _missing_files(entry: Entry, static_path: Path) -> list[Problem]:
 def file_problem(source: SourceFile, ref: str, static_path: Path) -> str | None:
     """Return why ref (as written in front matter) names no file, or None when it does."""
     if "://" in ref:
-        return (
-            f"'{ref}' is a web address; put the file into the item's bundle folder "
+        return _(
+            "'{ref}' is a web address; put the file into the item's bundle folder "
             "and write its name"
-        )
+        ).format(ref=ref)
     if ref.startswith("/"):
         path = (static_path / ref.lstrip("/")).resolve()
         if path.is_relative_to(static_path.resolve()) and path.is_file():
             return None
-        return f"'{ref}' not found: a path starting with '/' means a file in static/"
+        return _("'{ref}' not found: a path starting with '/' means a file in static/").format(
+            ref=ref
+        )
     normal = posixpath.normpath(ref)
     if normal.startswith("../") or normal == "..":
-        return f"'{ref}' points outside the item's folder; keep the file in the bundle"
+        return _("'{ref}' points outside the item's folder; keep the file in the bundle").format(
+            ref=ref
+        )
     if source.bundle_path is None:
-        return (
-            f"'{ref}' not found: a single-file item has no folder for files; make it a "
+        return _(
+            "'{ref}' not found: a single-file item has no folder for files; make it a "
             "bundle (a folder with index.md and the file beside it) or put the file in "
             "static/ and write '/…'"
-        )
+        ).format(ref=ref)
     if normal in source.bundle_files:
         return None
     hint = did_you_mean(normal, source.bundle_files)
-    return f"'{ref}' not found in the bundle folder{hint}"
+    return _("'{ref}' not found in the bundle folder{hint}").format(ref=ref, hint=hint)
 
 
 def asset_for(entry: Entry, ref: str, static_path: Path, urls: Urls) -> Asset:
