@@ -8,6 +8,7 @@ this one is then a pure function of the entries and their bodies.
 
 from __future__ import annotations
 
+import difflib
 import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,8 +19,17 @@ from sitegen.cache import Cache, code_fingerprint, digest
 from sitegen.content.load import Entry, is_published
 from sitegen.content.models import Body
 from sitegen.errors import Problem, did_you_mean
+from sitegen.i18n import _
 from sitegen.markup import LinkError, Rendered, Renderer
 from sitegen.parallel import Progress, map_in_order, no_progress
+from sitegen.urls import (
+    ARCHIVE_SEGMENT,
+    LOCALITIES,
+    NEWS,
+    PAGE_SEGMENT,
+    PARTNERSHIPS,
+    RESERVED_ROOT_NAMES,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +62,8 @@ def _render_bodies(
 ) -> tuple[dict[str, Body], list[Problem]]:
     """Render every body, taking still-valid ones from cache and the rest on jobs cores."""
     url_by_key = {entry.source.content_key: entry.url for entry in entries}
-    resolvers = [_LinkResolver(entry, url_by_key, visible) for entry in entries]
+    base_path = _base_path(entries)
+    resolvers = [_LinkResolver(entry, url_by_key, visible, base_path) for entry in entries]
     keys = [_body_key(entry) for entry in entries]
     results = [
         _cached_body(cache, key, resolver) for key, resolver in zip(keys, resolvers, strict=True)
@@ -79,9 +90,8 @@ def _render_bodies(
             problems.append(Problem(entry.source.rel_path, line, "", note.message))
         for link in result.broken:
             line = _line_of_text(entry, link.target)
-            problems.append(
-                Problem(entry.source.rel_path, line, "", f"link '{link.target}': {link.message}")
-            )
+            message = _("link '{target}': {reason}").format(target=link.target, reason=link.message)
+            problems.append(Problem(entry.source.rel_path, line, "", message))
     return bodies, problems
 
 
@@ -126,18 +136,25 @@ class _LinkResolver:
     """content_key → URL of every item."""
     visible: set[str]
     """content_key of every item readers will see."""
+    base_path: str
+    """The site's base path ("/" or "/asz/"): where addresses written as /… start."""
 
     def __call__(self, target: str) -> str:
         split = urlsplit(target)
-        if split.scheme or split.netloc or not split.path or target.startswith("/"):
+        if split.scheme or split.netloc or not split.path:
+            return target
+        if target.startswith("/"):
+            self._check_address(split.path)
             return target
         folder = posixpath.dirname(self.entry.source.content_key)
         key = posixpath.normpath(posixpath.join(folder, split.path))
         fragment = f"#{split.fragment}" if split.fragment else ""
         if key.startswith("../") or key == "..":
             raise LinkError(
-                "points outside the content folder; link to another item's .md "
-                "file, or to a file in static/ with '/…'"
+                _(
+                    "points outside the content folder; link to another item's .md "
+                    "file, or to a file in static/ with '/…'"
+                )
             )
         if key.endswith(".md"):
             return self._item_url(key) + fragment
@@ -148,10 +165,41 @@ class _LinkResolver:
             raise _missing(key, set(self.url_by_key))
         if key not in self.visible and self.entry.source.content_key in self.visible:
             raise LinkError(
-                "that item is a draft or dated in the future, so the link would "
-                "be broken; link to it once it is published"
+                _(
+                    "that item is a draft or dated in the future, so the link would "
+                    "be broken; link to it once it is published"
+                )
             )
         return self.url_by_key[key]
+
+    def _check_address(self, path: str) -> None:
+        """Refuse an address of an item's page (/aktuality/x/) that no item has.
+
+        Addresses of lists, feeds and files in static/ are left to `check`, which
+        sees the built site.
+        """
+        if not _is_item_address(path, self.base_path):
+            return
+        wanted = path if path.endswith("/") else path + "/"
+        key = next((k for k, url in self.url_by_key.items() if url == wanted), None)
+        if key is not None:
+            self._item_url(key)
+            return
+        raise LinkError(self._no_such_address(wanted))
+
+    def _no_such_address(self, wanted: str) -> str:
+        by_url = {url: key for key, url in self.url_by_key.items()}
+        close = difflib.get_close_matches(wanted, sorted(by_url), n=1, cutoff=0.6)
+        if not close:
+            return _(
+                "no page has the address {address}; link to the item's .md file instead"
+            ).format(address=wanted)
+        folder = posixpath.dirname(self.entry.source.content_key) or "."
+        relative = posixpath.relpath(by_url[close[0]], folder)
+        return _(
+            "no page has the address {address}; did you mean {other}? Link to its "
+            "file instead: {file}"
+        ).format(address=wanted, other=close[0], file=relative)
 
     def _bundle_url(self, key: str) -> str:
         folder = posixpath.dirname(self.entry.source.content_key)
@@ -165,4 +213,31 @@ class _LinkResolver:
 
 
 def _missing(key: str, choices: set[str]) -> LinkError:
-    return LinkError(f"content/{key} does not exist{did_you_mean(key, choices)}")
+    return LinkError(
+        _("content/{key} does not exist{hint}").format(key=key, hint=did_you_mean(key, choices))
+    )
+
+
+_ITEM_SECTIONS = frozenset({NEWS, LOCALITIES, PARTNERSHIPS})
+_LIST_SEGMENTS = frozenset({PAGE_SEGMENT, ARCHIVE_SEGMENT})
+
+
+def _is_item_address(path: str, base_path: str) -> bool:
+    """Return True when path has the form of a news item's, locality's, partnership's or
+    page's address (/aktuality/slug/, /kontakty/) under base_path."""
+    if not path.startswith(base_path):
+        return False
+    parts = [part for part in path[len(base_path) :].split("/") if part]
+    if len(parts) == 2 and parts[0] in _ITEM_SECTIONS:
+        return parts[1] not in _LIST_SEGMENTS and "." not in parts[1]
+    return len(parts) == 1 and parts[0] not in RESERVED_ROOT_NAMES and "." not in parts[0]
+
+
+def _base_path(entries: Sequence[Entry]) -> str:
+    """Return the site's base path, read off the address of a page or news item."""
+    for entry in entries:
+        if entry.kind == "page":
+            return entry.url.removesuffix(f"{entry.slug}/")
+        if entry.kind == "news":
+            return entry.url.removesuffix(f"{NEWS}/{entry.slug}/")
+    return "/"

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sitegen import __version__
 from sitegen.errors import ContentError, SitegenError
+from sitegen.i18n import LANGUAGES, _, decimal, ngettext, set_language
 from sitegen.options import BuildOptions, build_time, web_address_problem
 from sitegen.parallel import Progress, no_progress
 from sitegen.pipeline import BuildReport, build, load_site
@@ -70,6 +71,7 @@ def make_parser() -> argparse.ArgumentParser:
     new_parser.add_argument("kind", choices=NEW_KINDS, help="what to write")
     new_parser.add_argument("title", help='its title, e.g. "Titulek zprávy"')
     _site_options(new_parser)
+    _language_option(parser)
     return parser
 
 
@@ -88,6 +90,29 @@ def _site_options(parser: argparse.ArgumentParser) -> None:
         "-v", "--verbose", action="store_true", help="also print what each stage did"
     )
     parser.add_argument("--debug", action="store_true", help="show a traceback on failure")
+    _language_option(parser)
+
+
+def _language_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="language of the messages (default: Czech; English under an English locale)",
+    )
+
+
+def _language_in(argv: Sequence[str]) -> str | None:
+    """Return the --lang that argv asks for, before argparse reads it (for its errors)."""
+    for i, arg in enumerate(argv):
+        if arg.startswith("--lang="):
+            return _known_language(arg.partition("=")[2])
+        if arg == "--lang" and i + 1 < len(argv):
+            return _known_language(argv[i + 1])
+    return None
+
+
+def _known_language(value: str) -> str | None:
+    return value if value in LANGUAGES else None
 
 
 MAX_JOBS = 256
@@ -97,20 +122,26 @@ MAX_JOBS = 256
 def _whole_number(text: str, low: int, high: int, what: str) -> int:
     """Return text as a whole number from low to high, for argparse's type=."""
     if not text.isascii() or not text.strip().lstrip("-").isdigit() or len(text) > 12:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; {what}")
+        raise argparse.ArgumentTypeError(
+            _("{text!r} is not a whole number; {what}").format(text=text, what=what)
+        )
     number = int(text)
     if not low <= number <= high:
-        raise argparse.ArgumentTypeError(f"{text!r} is out of range; {what}")
+        raise argparse.ArgumentTypeError(
+            _("{text!r} is out of range; {what}").format(text=text, what=what)
+        )
     return number
 
 
 def _jobs(text: str) -> int:
-    return _whole_number(text, 0, MAX_JOBS, f"write 0 (one per core) up to {MAX_JOBS}")
+    return _whole_number(
+        text, 0, MAX_JOBS, _("write 0 (one per core) up to {most}").format(most=MAX_JOBS)
+    )
 
 
 def _port(text: str) -> int:
     return _whole_number(
-        text, 0, 65535, "write a port from 1 to 65535, e.g. 8000, or 0 for any free port"
+        text, 0, 65535, _("write a port from 1 to 65535, e.g. 8000, or 0 for any free port")
     )
 
 
@@ -126,6 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or args_list[0] not in (*COMMANDS, "-h", "--help", "--version"):
         args_list.insert(0, "build")
+    set_language(_language_in(args_list))
     args = make_parser().parse_args(args_list)
     run = {"build": run_build, "serve": run_serve, "check": run_check, "new": run_new}
     try:
@@ -133,18 +165,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ContentError as error:
         _print_problems(error.problems)
         count = len(error.problems)
-        print(f"Build failed: {_count(count, 'problem')}; nothing was written.", file=sys.stderr)
+        failed = ngettext(
+            "Build failed: {count} problem; nothing was written.",
+            "Build failed: {count} problems; nothing was written.",
+            count,
+        )
+        print(failed.format(count=count), file=sys.stderr)
         return _debug(args, error)
     except SitegenError as error:
         print(f"sitegen: {error}", file=sys.stderr)
         return _debug(args, error)
     except ModuleNotFoundError as error:  # run by a Python without sitegen's libraries
-        print(
-            f"sitegen: this Python lacks the library {error.name!r}. Run `make preview` (or "
+        message = _(
+            "sitegen: this Python lacks the library {name!r}. Run `make preview` (or "
             "`make site`) once: it installs everything into .venv/. Then use "
-            "`.venv/bin/python build.py`.",
-            file=sys.stderr,
+            "`.venv/bin/python build.py`."
         )
+        print(message.format(name=error.name), file=sys.stderr)
         return 2
 
 
@@ -205,13 +242,20 @@ def run_check(args: argparse.Namespace) -> int:
         _print_warnings([*report.warnings, *map(str, sorted(warnings))])
     if problems:
         _print_problems(problems)
-        print(f"Check failed: {_count(len(problems), 'problem')}.", file=sys.stderr)
+        failed = ngettext(
+            "Check failed: {count} problem.", "Check failed: {count} problems.", len(problems)
+        )
+        print(failed.format(count=len(problems)), file=sys.stderr)
         return 1
     if not args.quiet:
-        print(
-            f"Check passed: {report.pages} pages, links, anchors, feeds and sitemap are "
-            f"fine ({_count(len(warnings), 'warning')})."
+        passed = ngettext(
+            "Check passed: {pages} pages, links, anchors, feeds and sitemap are fine "
+            "({count} warning).",
+            "Check passed: {pages} pages, links, anchors, feeds and sitemap are fine "
+            "({count} warnings).",
+            len(warnings),
         )
+        print(passed.format(pages=report.pages, count=len(warnings)))
     return 0
 
 
@@ -228,15 +272,21 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def _summary(report: BuildReport, output: Path) -> str:
-    return (
-        f"Built {report.pages} pages ({report.files} files: {report.written} written, "
-        f"{report.files - report.written} unchanged) into {output} in {report.seconds:.2f} s"
+    summary = ngettext(
+        "Built {pages} page ({files} files: {written} written, {unchanged} unchanged) "
+        "into {output} in {seconds} s",
+        "Built {pages} pages ({files} files: {written} written, {unchanged} unchanged) "
+        "into {output} in {seconds} s",
+        report.pages,
     )
-
-
-def _count(number: int, noun: str) -> str:
-    """Return "1 problem", "2 problems"."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+    return summary.format(
+        pages=report.pages,
+        files=report.files,
+        written=report.written,
+        unchanged=report.files - report.written,
+        output=output,
+        seconds=decimal(report.seconds, 2),
+    )
 
 
 def _notice(message: str) -> None:
@@ -245,7 +295,7 @@ def _notice(message: str) -> None:
 
 def _print_warnings(warnings: Sequence[str]) -> None:
     for warning in warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(_("warning: {warning}").format(warning=warning), file=sys.stderr)
 
 
 def _reporter(args: argparse.Namespace) -> Callable[[str], None]:

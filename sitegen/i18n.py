@@ -17,6 +17,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from babel.numbers import format_decimal
+
 DOMAIN = "sitegen"
 LOCALE_PATH = Path(__file__).parent / "locale"
 LANGUAGES = ("cs", "en")
@@ -40,9 +42,8 @@ def language_from(environ: Mapping[str, str]) -> str:
 
 def set_language(language: str | None) -> str:
     """Show messages in language (cs or en; None: as the environment says); return it."""
-    chosen = language or language_from(os.environ)
-    _active[:] = [chosen]
-    return chosen
+    _active[:] = [language] if language else []
+    return current_language()
 
 
 def current_language() -> str:
@@ -69,6 +70,11 @@ def ngettext(singular: str, plural: str, number: int) -> str:
     return _catalog().ngettext(singular, plural, number)
 
 
-def N_(message: str) -> str:  # noqa: N802 (gettext's name for the marker)
+def N_(message: str) -> str:
     """Mark message for translation where it is shown (by `_()`); return it unchanged."""
     return message
+
+
+def decimal(value: float, digits: int) -> str:
+    """Return value with digits decimals as the current language writes it (0,45 or 0.45)."""
+    return format_decimal(value, format="0." + "0" * digits, locale=current_language())

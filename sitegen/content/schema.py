@@ -101,9 +101,11 @@ def _check_region(value: str) -> str:
     if value not in regions_by_id():
         hint = did_you_mean(value, regions_by_id())
         listed = "" if hint else _("; region ids are {ids}").format(ids=", ".join(regions_by_id()))
-        raise fail(_("unknown region {value!r}{hint}{listed}").format(
-            value=value, hint=hint, listed=listed
-        ))
+        raise fail(
+            _("unknown region {value!r}{hint}{listed}").format(
+                value=value, hint=hint, listed=listed
+            )
+        )
     return value
 
 
@@ -281,9 +283,7 @@ def _cross_field_problems(model: Any) -> list[tuple[tuple[str | int, ...], str]]
                 )
             )
         if model.updated and model.updated < model.date:
-            found.append(
-                (("updated",), _("is before date; updated is the date of a later change"))
-            )
+            found.append((("updated",), _("is before date; updated is the date of a later change")))
     if (
         isinstance(model, LocalityFrontMatter)
         and model.cooperation_since
