@@ -236,7 +236,7 @@ def run_check(args: argparse.Namespace) -> int:
         sources |= {item.url: item.source for item in site.localities}
         sources |= {item.url: item.source for item in site.partnerships}
         sources |= {item.url: item.source for item in site.pages}
-        problems = check_output(options.output_path, site.urls, sources)
+        problems = check_output(options.output_path, site.urls, sources, args.source)
     warnings = advise(site)
     if not args.quiet:  # --quiet prints only errors
         _print_warnings([*report.warnings, *map(str, sorted(warnings))])

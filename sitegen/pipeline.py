@@ -145,6 +145,7 @@ def _assemble(
     cache = Cache(options.cache_path, notes)
     try:
         site = load_site(options, cache, progress, memory)
+        notes.extend(site.scheduled_notes())
         clock.lap(
             f"Loaded {len(site.news)} news items, {len(site.localities)} localities, "
             f"{len(site.partnerships)} partnerships, {len(site.pages)} pages"

@@ -74,6 +74,17 @@ class Site:
     next_change: datetime | None = None
     """The next moment the site changes by itself: a scheduled item comes out, a
     cooperation starts or ends. None when nothing is scheduled."""
+    left_out: tuple[Scheduled, ...] = ()
+    """News items dated in the future that this build leaves out, soonest first."""
+
+    def scheduled_notes(self) -> list[str]:
+        """Return one line per scheduled item left out, with its publication time."""
+        return [
+            _("Scheduled, not published yet: {path} ({moment})").format(
+                path=item.source, moment=moment_text(item.date.astimezone(self.config.tz))
+            )
+            for item in self.left_out
+        ]
 
     def news_years(self) -> list[int]:
         """Return the years that have news, newest first."""
@@ -116,7 +127,34 @@ def link_site(
     news = [builder.news_item(entry, by_kind["locality"]) for entry in by_kind["news"]]
     shown = [item for item in news if include_drafts or item.is_published]
     site = _index(config, urls, now, shown, builder, by_kind)
-    return replace(site, next_change=next_change(entries, now))
+    left_out = () if include_drafts else scheduled_items(entries, now)
+    return replace(site, next_change=next_change(entries, now), left_out=left_out)
+
+
+@dataclass(frozen=True, slots=True)
+class Scheduled:
+    """A news item that comes out later."""
+
+    source: str
+    """Its file, relative to the site root."""
+    date: datetime
+
+
+def scheduled_items(entries: Sequence[Entry], now: datetime) -> tuple[Scheduled, ...]:
+    """Return the news items that are not drafts and are dated after now, soonest first."""
+    found = [
+        Scheduled(entry.source.rel_path, entry.meta.date)
+        for entry in entries
+        if entry.kind == "news" and not entry.meta.draft and is_scheduled(entry.meta.date, now)
+    ]
+    return tuple(sorted(found, key=lambda item: (item.date, item.source)))
+
+
+def moment_text(moment: datetime) -> str:
+    """Return a date and time as the current language writes it: 1. 12. 2026 9:00."""
+    return _("{day}. {month}. {year} {hour}:{minute:02d}").format(
+        day=moment.day, month=moment.month, year=moment.year, hour=moment.hour, minute=moment.minute
+    )
 
 
 def next_change(entries: Sequence[Entry], now: datetime) -> datetime | None:
