@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -189,17 +189,17 @@ class _LinkResolver:
 
     def _no_such_address(self, wanted: str) -> str:
         by_url = {url: key for key, url in self.url_by_key.items()}
-        close = difflib.get_close_matches(wanted, sorted(by_url), n=1, cutoff=0.6)
+        close = _close_address(wanted, by_url)
         if not close:
             return _(
                 "no page has the address {address}; link to the item's .md file instead"
             ).format(address=wanted)
         folder = posixpath.dirname(self.entry.source.content_key) or "."
-        relative = posixpath.relpath(by_url[close[0]], folder)
+        relative = posixpath.relpath(by_url[close], folder)
         return _(
             "no page has the address {address}; did you mean {other}? Link to its "
             "file instead: {file}"
-        ).format(address=wanted, other=close[0], file=relative)
+        ).format(address=wanted, other=close, file=relative)
 
     def _bundle_url(self, key: str) -> str:
         folder = posixpath.dirname(self.entry.source.content_key)
@@ -216,6 +216,18 @@ def _missing(key: str, choices: set[str]) -> LinkError:
     return LinkError(
         _("content/{key} does not exist{hint}").format(key=key, hint=did_you_mean(key, choices))
     )
+
+
+def _close_address(wanted: str, addresses: Iterable[str]) -> str | None:
+    """Return the address in the same section whose last part is closest to wanted's."""
+    parent, name = wanted.rstrip("/").rsplit("/", 1)
+    by_name = {
+        url.rstrip("/").rsplit("/", 1)[1]: url
+        for url in addresses
+        if url.rstrip("/").rsplit("/", 1)[0] == parent
+    }
+    close = difflib.get_close_matches(name, sorted(by_name), n=1, cutoff=0.6)
+    return by_name[close[0]] if close else None
 
 
 _ITEM_SECTIONS = frozenset({NEWS, LOCALITIES, PARTNERSHIPS})

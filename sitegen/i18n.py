@@ -17,8 +17,6 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from babel.numbers import format_decimal
-
 DOMAIN = "sitegen"
 LOCALE_PATH = Path(__file__).parent / "locale"
 LANGUAGES = ("cs", "en")
@@ -77,4 +75,6 @@ def N_(message: str) -> str:
 
 def decimal(value: float, digits: int) -> str:
     """Return value with digits decimals as the current language writes it (0,45 or 0.45)."""
+    from babel.numbers import format_decimal  # not at import: the CLI must start without it
+
     return format_decimal(value, format="0." + "0" * digits, locale=current_language())

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sitegen.bodies import RenderedBodies
 from sitegen.config import SiteConfig
-from sitegen.content.load import Entry, asset_for, is_scheduled
+from sitegen.content.load import Entry, asset_for, check_references, is_scheduled
 from sitegen.content.models import (
     Body,
     Contact,
@@ -32,7 +32,7 @@ from sitegen.content.models import (
     Topic,
 )
 from sitegen.content.schema import DocumentRef
-from sitegen.errors import ContentError, Problem, did_you_mean
+from sitegen.errors import ContentError, Problem
 from sitegen.i18n import _
 from sitegen.regions import Region, all_regions, regions_by_id
 from sitegen.typography import ascii_slug, czech_key, sorted_czech
@@ -179,27 +179,6 @@ def next_change(entries: Sequence[Entry], now: datetime) -> datetime | None:
 # References -------------------------------------------------------------------------
 
 
-def check_references(by_kind: dict[str, list[Entry]]) -> list[Problem]:
-    """Return a Problem for each locality or partnership slug that names nothing."""
-    localities = {entry.slug for entry in by_kind["locality"]}
-    partnerships = {entry.slug for entry in by_kind["partnership"]}
-    problems = []
-    for entry in by_kind["news"] + by_kind["partnership"]:
-        for i, slug in enumerate(entry.meta.localities):
-            problems.extend(_unknown(entry, ("localities", i), slug, "locality", localities))
-    for entry in by_kind["news"]:
-        for i, slug in enumerate(entry.meta.partnerships):
-            problems.extend(_unknown(entry, ("partnerships", i), slug, "partnership", partnerships))
-    for entry in by_kind["locality"]:
-        if entry.meta.partnership:
-            problems.extend(
-                _unknown(
-                    entry, ("partnership",), entry.meta.partnership, "partnership", partnerships
-                )
-            )
-    return problems
-
-
 def check_statement(config: SiteConfig, pages: list[Entry]) -> list[Problem]:
     """Return a Problem when the accessibility statement page is missing.
 
@@ -214,23 +193,6 @@ def check_statement(config: SiteConfig, pages: list[Entry]) -> list[Problem]:
         "or name its page here"
     ).format(slug=slug)
     return [Problem("site.yaml", 0, "accessibility.page", message)]
-
-
-def _unknown(
-    entry: Entry, loc: tuple[str | int, ...], slug: str, kind: str, known: set[str]
-) -> list[Problem]:
-    if slug in known:
-        return []
-    template = {
-        "locality": _(
-            "unknown locality '{slug}'{hint}; the slugs are the file names in content/localities/"
-        ),
-        "partnership": _(
-            "unknown partnership '{slug}'{hint}; the slugs are the file names in "
-            "content/partnerships/"
-        ),
-    }[kind]
-    return [entry.problem(loc, template.format(slug=slug, hint=did_you_mean(slug, known)))]
 
 
 # Models -----------------------------------------------------------------------------

@@ -74,7 +74,7 @@ def _message(detail: Any, model: type[BaseModel], loc: Loc) -> str:
         return _unknown_key(str(loc[-1]), _model_at(model, loc[:-1]))
     if kind == "literal_error":
         return _("{value!r} is not allowed; write one of: {allowed}").format(
-            value=detail["input"], allowed=str(detail["ctx"]["expected"]).replace(" or ", ", ")
+            value=detail["input"], allowed=str(detail["ctx"]["expected"]).replace(" or ", _(" or "))
         )
     if kind in _MESSAGES:
         return _(_MESSAGES[kind])

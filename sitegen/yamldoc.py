@@ -189,7 +189,7 @@ def _yaml_problem(error: yaml.MarkedYAMLError, lines: list[str], index: int) -> 
             "in quotes: {line}"
         ).format(line=fixed)
     return index, _(
-        "invalid YAML ({reason}); check the indentation and put text with ':' or '#' in quotes"
+        "invalid YAML: {reason}; check the indentation and put text with ':' or '#' in quotes"
     ).format(reason=reason)
 
 

@@ -47,7 +47,9 @@ def test_the_shipped_mo_file_holds_what_the_po_file_says(language: str) -> None:
         if isinstance(message.id, str):
             if compiled.gettext(message.id) != message.string:
                 stale.append(message.id)
-        elif compiled.ngettext(message.id[0], message.id[1], 5) != _plural_forms(message.string)[-1]:
+        elif (
+            compiled.ngettext(message.id[0], message.id[1], 5) != _plural_forms(message.string)[-1]
+        ):
             stale.append(message.id[0])
     assert not stale, "sitegen.mo is older than sitegen.po; run `make messages`:\n" + "\n".join(
         stale

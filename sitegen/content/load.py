@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -71,17 +72,23 @@ def load_entries(
     """
     entries: list[Entry] = []
     problems: list[Problem] = []
+    unloaded: list[SourceFile] = []
     for source in sources:
         try:
             entry = memo.take(source.content_key) if memo and source.is_reused else None
             entry = entry or _load_entry(source, urls, tz, cache)
         except ContentError as error:
             problems.extend(error.problems)
+            unloaded.append(source)
             continue
         entries.append(entry)
         if memo and not source.is_reused:
             memo.put(entry, source.signature)
     problems.extend(_duplicate_slugs(entries))
+    by_kind: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        by_kind[entry.kind].append(entry)
+    problems.extend(check_references(by_kind, unloaded))
     for entry in entries:
         problems.extend(_missing_files(entry, static_path))
     if problems:
@@ -261,3 +268,54 @@ def is_published(entry: Entry, now: datetime) -> bool:
 def is_scheduled(published: datetime, now: datetime) -> bool:
     """Return True when an item dated published is not out yet at now."""
     return published > now
+
+
+# References ---------------------------------------------------------------------
+
+
+def check_references(
+    by_kind: dict[str, list[Entry]], unloaded: Iterable[SourceFile] = ()
+) -> list[Problem]:
+    """Return a Problem for each locality or partnership slug that names nothing.
+
+    The files in unloaded have problems of their own; their file names count as
+    slugs, so that a reference to them is not reported as well.
+    """
+    localities = {entry.slug for entry in by_kind["locality"]}
+    partnerships = {entry.slug for entry in by_kind["partnership"]}
+    for source in unloaded:
+        {"locality": localities, "partnership": partnerships}.get(source.kind, set()).add(
+            source.name
+        )
+    problems = []
+    for entry in by_kind["news"] + by_kind["partnership"]:
+        for i, slug in enumerate(entry.meta.localities):
+            problems.extend(_unknown(entry, ("localities", i), slug, "locality", localities))
+    for entry in by_kind["news"]:
+        for i, slug in enumerate(entry.meta.partnerships):
+            problems.extend(_unknown(entry, ("partnerships", i), slug, "partnership", partnerships))
+    for entry in by_kind["locality"]:
+        if entry.meta.partnership:
+            problems.extend(
+                _unknown(
+                    entry, ("partnership",), entry.meta.partnership, "partnership", partnerships
+                )
+            )
+    return problems
+
+
+def _unknown(
+    entry: Entry, loc: tuple[str | int, ...], slug: str, kind: str, known: set[str]
+) -> list[Problem]:
+    if slug in known:
+        return []
+    template = {
+        "locality": _(
+            "unknown locality '{slug}'{hint}; the slugs are the file names in content/localities/"
+        ),
+        "partnership": _(
+            "unknown partnership '{slug}'{hint}; the slugs are the file names in "
+            "content/partnerships/"
+        ),
+    }[kind]
+    return [entry.problem(loc, template.format(slug=slug, hint=did_you_mean(slug, known)))]

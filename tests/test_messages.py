@@ -1,0 +1,131 @@
+"""What a press officer reads: Czech by default, plain words, every problem in one run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import LOCALITY, Run, make_site
+
+NBSP = "\u00a0"
+
+
+def _news(front: str, body: str = "Text.") -> str:
+    return f"---\n{front}\n---\n{body}\n"
+
+
+def test_messages_are_czech_with_lang_cs_and_english_with_lang_en(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    site = make_site(
+        tmp_path / "site",
+        {"content/news/2020-01-01-a.md": _news("title: A\ndate: 2020-13-01")},
+    )
+    czech = run_cli("build", "--source", site, "--lang", "cs")
+    assert czech.status == 1
+    assert czech.err.splitlines() == [
+        "content/news/2020-01-01-a.md:3: date: '2020-13-01' není datum (pište RRRR-MM-DD, "
+        "např. 2017-10-20)",
+        "Sestavení selhalo: 1 problém; nic nebylo zapsáno.",
+    ]
+    english = run_cli("build", "--source", site, "--lang", "en")
+    assert english.err.splitlines()[-1] == "Build failed: 1 problem; nothing was written."
+
+
+def test_a_czech_locale_gives_czech_and_lang_wins_over_it(
+    tmp_path: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site(tmp_path / "site", {"content/news/2020-01-01-a.md": _news("title: A")})
+    monkeypatch.setenv("LANG", "cs_CZ.UTF-8")
+    assert run_cli("build", "--source", site).err.endswith(
+        "Sestavení selhalo: 1 problém; nic nebylo zapsáno.\n"
+    )
+    assert run_cli("build", "--source", site, "--lang", "en").err.endswith(
+        "Build failed: 1 problem; nothing was written.\n"
+    )
+
+
+def test_mistakes_are_named_in_plain_words_all_in_one_run(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    site = make_site(
+        tmp_path / "site",
+        {
+            "content/localities/zlutice.md": LOCALITY,
+            "content/news/2020-01-01-dvojtecka.md": _news(
+                "title: Memorandum: kraj a agentura\ndate: 2020-01-01"
+            ),
+            "content/news/2020-01-02-tab.md": _news("title: Tab\ndate: 2020-01-02\n\tplace: Praha"),
+            "content/news/2020-01-03-lokalita.md": _news(
+                "title: L\ndate: 2020-01-03\nlocalities: [Žlutice]"
+            ),
+            "content/news/2020-01-04-preklep.md": _news(
+                "title: P\ndate: 2020-01-04\nlocalities: [zlutce]"
+            ),
+        },
+    )
+    result = run_cli("build", "--source", site, "--lang", "cs")
+    assert result.status == 1
+    assert result.err.splitlines() == [
+        "content/news/2020-01-01-dvojtecka.md:2: hodnota obsahuje ': ', což YAML čte jako "
+        'další klíč; dejte hodnotu do uvozovek: title: "Memorandum: kraj a agentura"',
+        f"content/news/2020-01-02-tab.md:4: tabulátor ve{NBSP}sloupci 1; YAML dovoluje jen "
+        "mezery: nahraďte tabulátor mezerami",
+        "content/news/2020-01-03-lokalita.md:4: localities[0]: 'Žlutice' není platný slug: "
+        f"napište 'zlutice' (malá písmena bez diakritiky, číslice a{NBSP}jednotlivé pomlčky)",
+        "content/news/2020-01-04-preklep.md:4: localities[0]: neznámá lokalita 'zlutce' "
+        "(myslíte 'zlutice'?); lokality se píší názvem jejich souboru "
+        f"v{NBSP}content/localities/",
+        "Sestavení selhalo: 4 problémy; nic nebylo zapsáno.",
+    ]
+
+
+def test_a_link_by_address_to_nothing_fails_the_build_with_a_relative_suggestion(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    site = make_site(
+        tmp_path / "site",
+        {
+            "content/localities/zlutice.md": LOCALITY,
+            "content/news/2020-01-01-svazek/index.md": _news(
+                "title: S\ndate: 2020-01-01\nnational: true", "Viz [Žlutice](/lokality/zlutce/)."
+            ),
+            "content/news/2020-01-02-vyzva.md": _news(
+                "title: V\ndate: 2020-01-02\nnational: true",
+                "Text.\n\n[Výzva](/aktuality/vyzva-deset-obci/).",
+            ),
+        },
+    )
+    result = run_cli("build", "--source", site)
+    assert result.status == 1
+    assert result.problems == [
+        "content/news/2020-01-01-svazek/index.md:6: link '/lokality/zlutce/': no page has "
+        "the address /lokality/zlutce/; did you mean /lokality/zlutice/? Link to its file "
+        "instead: ../../localities/zlutice.md",
+        "content/news/2020-01-02-vyzva.md:7: link '/aktuality/vyzva-deset-obci/': no page "
+        "has the address /aktuality/vyzva-deset-obci/; link to the item's .md file instead",
+    ]
+    assert not (site / "public").exists()
+
+
+def test_a_build_lists_the_scheduled_items_it_left_out(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    site = make_site(
+        tmp_path / "site",
+        {
+            "content/news/2020-01-01-dnes.md": _news("title: D\ndate: 2020-01-01\nnational: true"),
+            "content/news/2026-12-01-x.md": _news(
+                "title: X\ndate: 2026-12-01T09:00\nnational: true"
+            ),
+        },
+    )
+    result = run_cli("build", "--source", site, "--lang", "cs")
+    assert result.status == 0, result.err
+    assert (
+        "Naplánováno, zatím nezveřejněno: content/news/2026-12-01-x.md "
+        f"(1.{NBSP}12.{NBSP}2026 9:00)"
+    ) in result.err
+    assert not (site / "public" / "aktuality" / "x").exists()
