@@ -104,7 +104,7 @@ def test_a_link_by_address_to_nothing_fails_the_build_with_a_relative_suggestion
         "content/news/2020-01-01-svazek/index.md:6: link '/lokality/zlutce/': no page has "
         "the address /lokality/zlutce/; did you mean /lokality/zlutice/? Link to its file "
         "instead: ../../localities/zlutice.md",
-        "content/news/2020-01-02-vyzva.md:7: link '/aktuality/vyzva-deset-obci/': no page "
+        "content/news/2020-01-02-vyzva.md:8: link '/aktuality/vyzva-deset-obci/': no page "
         "has the address /aktuality/vyzva-deset-obci/; link to the item's .md file instead",
     ]
     assert not (site / "public").exists()
