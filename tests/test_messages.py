@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import LOCALITY, Run, make_site
+from tests.conftest import LOCALITY, REPO, Run, make_site
 
 NBSP = "\u00a0"
 
@@ -129,3 +129,36 @@ def test_a_build_lists_the_scheduled_items_it_left_out(
         f"(1.{NBSP}12.{NBSP}2026 9:00)"
     ) in result.err
     assert not (site / "public" / "aktuality" / "x").exists()
+
+
+def _readme_block(after: str) -> list[str]:
+    """Return the lines of the first code block after the text after in the README."""
+    text = (REPO / "README.md").read_text("utf-8")
+    block = text[text.index(after) :].split("```\n", 2)[1]
+    return block.splitlines()
+
+
+def test_the_readme_shows_what_the_build_prints(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    site = make_site(
+        tmp_path / "site",
+        {
+            "content/localities/zlutice.md": LOCALITY,
+            "content/news/2017-10-20-memorandum.md": _news(
+                "title: Memorandum: kraj a agentura\ndate: 2017-10-20"
+            ),
+            "content/news/2017-10-21-tabulator.md": _news(
+                "title: Tab\ndate: 2017-10-21\n\tplace: Praha"
+            ),
+            "content/news/2017-10-22-zlutice.md": _news(
+                "title: Z\ndate: 2017-10-22\nlocalities: [Žlutice]"
+            ),
+            "content/news/2017-10-23-preklep.md": _news(
+                "title: P\ndate: 2017-10-23\nlocalities: [zlutce]"
+            ),
+        },
+    )
+    result = run_cli("build", "--source", site, "--lang", "cs")
+    shown = [line.replace(NBSP, " ") for line in result.err.splitlines()]
+    assert shown == _readme_block("### Když je něco špatně")
