@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from sitegen.cache import code_fingerprint
 from sitegen.errors import UsageError, WriteError
+from sitegen.i18n import _, decimal
 from sitegen.lock import Notes, build_lock
 from sitegen.options import BuildOptions
 from sitegen.parallel import Progress, no_progress
@@ -102,7 +103,7 @@ def _build(
         # After a killed build, the record describes the site before it: start afresh.
         previous = None if rolled_forward else _previous_state(options)
         if previous and _is_current(previous, key, inputs, options):
-            report("Nothing changed since the last build")
+            report(_("Nothing changed since the last build"))
             seconds = time.perf_counter() - started
             return BuildReport(previous.pages, len(previous.outputs), 0, 0, seconds, tuple(notes))
         state = BuildState(key, inputs)
@@ -117,11 +118,13 @@ def _write_problem(error: OSError, options: BuildOptions) -> str:
     where = f"{error.filename}: " if error.filename else ""
     what = error.strerror or str(error)
     if pending_journal(options.output_path).exists():
-        return (
-            f"{where}{what}; the build stopped while updating {options.output_path}: "
+        return _(
+            "{where}{what}; the build stopped while updating {output}: "
             "fix the cause and build again to finish it"
-        )
-    return f"{where}{what}; nothing was changed in {options.output_path}"
+        ).format(where=where, what=what, output=options.output_path)
+    return _("{where}{what}; nothing was changed in {output}").format(
+        where=where, what=what, output=options.output_path
+    )
 
 
 def _assemble(
@@ -147,8 +150,15 @@ def _assemble(
         site = load_site(options, cache, progress, memory)
         notes.extend(site.scheduled_notes())
         clock.lap(
-            f"Loaded {len(site.news)} news items, {len(site.localities)} localities, "
-            f"{len(site.partnerships)} partnerships, {len(site.pages)} pages"
+            _(
+                "Loaded {news} news items, {localities} localities, {partnerships} "
+                "partnerships, {pages} pages"
+            ).format(
+                news=len(site.news),
+                localities=len(site.localities),
+                partnerships=len(site.partnerships),
+                pages=len(site.pages),
+            )
         )
         routes = plan_routes(site)
         plan = OutputPlan.make(site, routes, plan_feeds(site), plan_search_shards(site), options)
@@ -156,11 +166,19 @@ def _assemble(
     finally:
         cache.close()
     outputs = plan.decide(previous, options.output_path, search=options.search)
-    clock.lap(f"Planned {len(routes)} pages, {len(outputs.pages_todo)} to render")
+    clock.lap(
+        _("Planned {pages} pages, {todo} to render").format(
+            pages=len(routes), todo=len(outputs.pages_todo)
+        )
+    )
     made = render_outputs(outputs, options, progress)
-    clock.lap(f"Rendered {len(outputs.pages_todo)} pages, indexed the changed search shards")
+    clock.lap(
+        _("Rendered {pages} pages, indexed the changed search shards").format(
+            pages=len(outputs.pages_todo)
+        )
+    )
     written = commit_outputs(made, options, state)
-    clock.lap(f"Committed {written} files")
+    clock.lap(_("Committed {files} files").format(files=written))
     state.valid_until = plan.valid_until
     state.pages = len(routes)
     return written, len(outputs.pages_todo)
@@ -175,7 +193,7 @@ class _Clock:
 
     def lap(self, message: str) -> None:
         now = time.perf_counter()
-        self.report(f"{message} ({now - self.started:.2f} s)")
+        self.report(f"{message} ({decimal(now - self.started, 2)} s)")
         self.started = now
 
 
@@ -187,11 +205,12 @@ def check_folders(options: BuildOptions) -> None:
     """
     for name, path in (("--source", options.site_path), ("--content", options.content_path)):
         if not path.is_dir():
-            raise UsageError(f"{name} {path}: no such folder")
+            raise UsageError(_("{option} {path}: no such folder").format(option=name, path=path))
     if not options.templates_path.is_dir():
         raise UsageError(
-            f"{options.templates_path}: no such folder; the site needs its "
-            "Jinja templates in templates/"
+            _("{path}: no such folder; the site needs its Jinja templates in templates/").format(
+                path=options.templates_path
+            )
         )
     check_output_path(
         options.output_path,
@@ -206,7 +225,9 @@ def _usable_cache(options: BuildOptions, notes: Notes) -> BuildOptions:
     cache = options.cache_path
     if cache is None or cache.is_dir() or not (cache.exists() or cache.is_symlink()):
         return options
-    notes.append(f"{cache} is not a folder, so the build keeps no cache; delete it")
+    notes.append(
+        _("{cache} is not a folder, so the build keeps no cache; delete it").format(cache=cache)
+    )
     return dataclasses.replace(options, use_cache=False)
 
 
@@ -247,7 +268,11 @@ def _keep_state(options: BuildOptions, state: BuildState, notes: Notes) -> None:
     try:
         save_state(state_path(options.cache_path, options.output_path), state)
     except OSError as error:
-        notes.append(f"the build state could not be kept ({error}); the next build is a full one")
+        notes.append(
+            _("the build state could not be kept ({reason}); the next build is a full one").format(
+                reason=error
+            )
+        )
 
 
 def _entry_memo(
