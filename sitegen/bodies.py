@@ -39,6 +39,8 @@ class RenderedBodies:
     bodies: dict[str, Body]
     """Content key → the rendered body."""
     problems: tuple[Problem, ...] = ()
+    draft_warnings: tuple[Problem, ...] = ()
+    """Broken links of drafts: warnings until the draft is published."""
 
 
 def render_bodies(
@@ -53,14 +55,33 @@ def render_bodies(
     visible = {
         entry.source.content_key for entry in entries if include_drafts or is_published(entry, now)
     }
-    bodies, problems = _render_bodies(entries, visible, cache or Cache(None), jobs, progress)
-    return RenderedBodies(bodies, tuple(problems))
+    bodies, problems, broken = _render_bodies(
+        entries, visible, cache or Cache(None), jobs, progress
+    )
+    drafts = {entry.source.rel_path for entry in entries if _is_draft(entry)}
+    problems += [link for link in broken if link.path not in drafts]
+    warnings = tuple(_as_draft(link) for link in broken if link.path in drafts)
+    return RenderedBodies(bodies, tuple(problems), warnings)
+
+
+def _is_draft(entry: Entry) -> bool:
+    return bool(getattr(entry.meta, "draft", False))
+
+
+def _as_draft(problem: Problem) -> Problem:
+    message = _("{problem} (only a warning while the item is a draft)").format(
+        problem=problem.message
+    )
+    return Problem(problem.path, problem.line, problem.field, message)
 
 
 def _render_bodies(
     entries: Sequence[Entry], visible: set[str], cache: Cache, jobs: int, progress: Progress
-) -> tuple[dict[str, Body], list[Problem]]:
-    """Render every body, taking still-valid ones from cache and the rest on jobs cores."""
+) -> tuple[dict[str, Body], list[Problem], list[Problem]]:
+    """Render every body, taking still-valid ones from cache and the rest on jobs cores.
+
+    Return the bodies, the problems of their text and their broken links.
+    """
     url_by_key = {entry.source.content_key: entry.url for entry in entries}
     base_path = _base_path(entries)
     resolvers = [_LinkResolver(entry, url_by_key, visible, base_path) for entry in entries]
@@ -82,6 +103,7 @@ def _render_bodies(
             cache.put("body", keys[i], _body_value(rendered))
     bodies: dict[str, Body] = {}
     problems: list[Problem] = []
+    broken: list[Problem] = []
     for entry, result in zip(entries, results, strict=True):
         assert result is not None  # every miss was rendered above
         bodies[entry.source.content_key] = result.body
@@ -91,8 +113,8 @@ def _render_bodies(
         for link in result.broken:
             line = _line_of_text(entry, link.target)
             message = _("link '{target}': {reason}").format(target=link.target, reason=link.message)
-            problems.append(Problem(entry.source.rel_path, line, "", message))
-    return bodies, problems
+            broken.append(Problem(entry.source.rel_path, line, "", message))
+    return bodies, problems, broken
 
 
 def _body_key(entry: Entry) -> str:

@@ -233,7 +233,7 @@ def advise(site: Site) -> list[Problem]:
             )
     for news in site.news:
         warnings += _news_advice(news)
-    return warnings
+    return warnings + list(site.draft_warnings)
 
 
 _DATE_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-")

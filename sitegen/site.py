@@ -75,6 +75,8 @@ class Site:
     """The next moment the site changes by itself: a scheduled item comes out, a
     cooperation starts or ends. None when nothing is scheduled."""
     left_out: tuple[Scheduled, ...] = ()
+    draft_warnings: tuple[Problem, ...] = ()
+    """Broken links of drafts, which become errors when the draft is published."""
     """News items dated in the future that this build leaves out, soonest first."""
 
     def scheduled_notes(self) -> list[str]:
@@ -128,7 +130,12 @@ def link_site(
     shown = [item for item in news if include_drafts or item.is_published]
     site = _index(config, urls, now, shown, builder, by_kind)
     left_out = () if include_drafts else scheduled_items(entries, now)
-    return replace(site, next_change=next_change(entries, now), left_out=left_out)
+    return replace(
+        site,
+        next_change=next_change(entries, now),
+        left_out=left_out,
+        draft_warnings=bodies.draft_warnings,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
+from sitegen.i18n import set_language
+from sitegen.server import NO_SITE_NOTE, add_overlay, blank_page
 from tests.conftest import LOCALITY, REPO, Run, make_site
 
 NBSP = "\u00a0"
@@ -162,3 +166,58 @@ def test_the_readme_shows_what_the_build_prints(
     result = run_cli("build", "--source", site, "--lang", "cs")
     shown = [line.replace(NBSP, " ") for line in result.err.splitlines()]
     assert shown == _readme_block("### Když je něco špatně")
+
+
+def test_check_warns_of_a_broken_link_in_a_draft_and_the_build_succeeds(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    site = make_site(
+        tmp_path / "site",
+        {
+            "content/news/2020-01-01-a.md": _news("title: A\ndate: 2020-01-01\nnational: true"),
+            "content/news/2020-01-02-koncept.md": _news(
+                "title: K\ndate: 2020-01-02\nnational: true\ndraft: true",
+                "Viz [zpráva](../news/2020-01-09-nic.md).",
+            ),
+        },
+    )
+    shutil.copytree(REPO / "static", site / "static")
+    assert run_cli("build", "--source", site).status == 0
+    result = run_cli("check", "--source", site, "--lang", "cs")
+    assert result.status == 0, result.err
+    assert (
+        "varování: content/news/2020-01-02-koncept.md:7: odkaz '../news/2020-01-09-nic.md': "
+        "content/news/2020-01-09-nic.md neexistuje (myslíte 'news/2020-01-01-a.md'?) "
+        "(jen varování, dokud je položka konceptem)"
+    ) in result.err.splitlines()
+
+
+def test_the_preview_overlay_is_in_czech() -> None:
+    set_language("cs")
+    page = add_overlay(blank_page(), ["content/news/a.md:3: date: chyba"], NO_SITE_NOTE)
+    parsed = _Texts()
+    parsed.feed(page.decode())
+    assert parsed.texts == [
+        "Náhled webu",
+        "Web se nepodařilo sestavit",
+        f"Náhled zatím nejde sestavit. Opravte tyto chyby a{NBSP}soubor uložte; stránka se "
+        "obnoví sama.",
+        "content/news/a.md:3: date: chyba",
+    ]
+    assert parsed.languages == ["cs", "cs"]
+
+
+class _Texts(HTMLParser):
+    """The text nodes of a page and the lang attributes of its elements."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+        self.languages: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.languages += [value or "" for name, value in attrs if name == "lang"]
+
+    def handle_data(self, data: str) -> None:
+        if data.strip() and "function()" not in data:
+            self.texts.append(data)
