@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -128,10 +129,14 @@ def test_a_build_lists_the_scheduled_items_it_left_out(
     )
     result = run_cli("build", "--source", site, "--lang", "cs")
     assert result.status == 0, result.err
-    assert (
+    line = (
         "Naplánováno, zatím nezveřejněno: content/news/2026-12-01-x.md "
         f"(1.{NBSP}12.{NBSP}2026 9:00)"
-    ) in result.err
+    )
+    assert f"varování: {line}" in result.err.splitlines()
+    readme = (REPO / "README.md").read_text("utf-8")
+    assert f"`{line.replace(NBSP, ' ')}`" in readme
+    assert f"varování: {line.replace(NBSP, ' ')}" in readme
     assert not (site / "public" / "aktuality" / "x").exists()
 
 
@@ -190,6 +195,14 @@ def test_check_warns_of_a_broken_link_in_a_draft_and_the_build_succeeds(
         "content/news/2020-01-09-nic.md neexistuje (myslíte 'news/2020-01-01-a.md'?) "
         "(jen varování, dokud je položka konceptem)"
     ) in result.err.splitlines()
+    passed = result.out.strip().replace(NBSP, " ")
+    assert re.fullmatch(
+        r"Kontrola prošla: stránky \(\d+\), odkazy, kotvy, kanály i mapa webu jsou "
+        r"v pořádku \(1 varování\)\.",
+        passed,
+    ), passed
+    readme = (REPO / "README.md").read_text("utf-8").replace("\n   ", " ")
+    assert re.sub(r"\(\d+\)", "(74)", passed).replace("(1 varování)", "(2 varování)") in readme
 
 
 def test_the_preview_overlay_is_in_czech() -> None:
