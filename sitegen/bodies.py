@@ -50,13 +50,19 @@ def render_bodies(
     cache: Cache | None = None,
     jobs: int = 1,
     progress: Progress = no_progress,
+    unloaded_keys: frozenset[str] = frozenset(),
 ) -> RenderedBodies:
-    """Render every body, taking still-valid ones from cache and the rest on jobs cores."""
+    """Render every body, taking still-valid ones from cache and the rest on jobs cores.
+
+    unloaded_keys name content files that exist but have problems of their own (and
+    are reported for those): a link to one is not reported as broken as well.
+    """
     visible = {
         entry.source.content_key for entry in entries if include_drafts or is_published(entry, now)
     }
+    visible |= unloaded_keys
     bodies, problems, broken = _render_bodies(
-        entries, visible, cache or Cache(None), jobs, progress
+        entries, visible, cache or Cache(None), jobs, progress, unloaded_keys
     )
     drafts = {entry.source.rel_path for entry in entries if _is_draft(entry)}
     problems += [link for link in broken if link.path not in drafts]
@@ -76,13 +82,20 @@ def _as_draft(problem: Problem) -> Problem:
 
 
 def _render_bodies(
-    entries: Sequence[Entry], visible: set[str], cache: Cache, jobs: int, progress: Progress
+    entries: Sequence[Entry],
+    visible: set[str],
+    cache: Cache,
+    jobs: int,
+    progress: Progress,
+    unloaded_keys: frozenset[str],
 ) -> tuple[dict[str, Body], list[Problem], list[Problem]]:
     """Render every body, taking still-valid ones from cache and the rest on jobs cores.
 
     Return the bodies, the problems of their text and their broken links.
     """
-    url_by_key = {entry.source.content_key: entry.url for entry in entries}
+    # The URL of a file with problems is unknown; the build fails, so none is shown.
+    url_by_key = dict.fromkeys(unloaded_keys, "")
+    url_by_key |= {entry.source.content_key: entry.url for entry in entries}
     base_path = _base_path(entries)
     resolvers = [_LinkResolver(entry, url_by_key, visible, base_path) for entry in entries]
     keys = [_body_key(entry) for entry in entries]

@@ -310,7 +310,7 @@ def load_site(
     """
     from sitegen.bodies import render_bodies
     from sitegen.config import load_config
-    from sitegen.content.load import load_entries
+    from sitegen.content.load import read_entries
     from sitegen.content.sources import read_sources
     from sitegen.site import link_site
     from sitegen.urls import Urls
@@ -325,9 +325,16 @@ def load_site(
         limits=config.limits,
         reuse=memo.reuse if memo else None,
     )
-    entries = load_entries(sources, urls, options.static_path, config.tz, cache, memo)
+    loaded = read_entries(sources, urls, options.static_path, config.tz, cache, memo)
+    entries = loaded.entries
     bodies = render_bodies(
-        entries, options.now, options.include_drafts, cache, options.workers, progress
+        entries,
+        options.now,
+        options.include_drafts,
+        cache,
+        options.workers,
+        progress,
+        loaded.unloaded_keys,
     )
     return link_site(
         entries,
@@ -337,4 +344,5 @@ def load_site(
         options.now,
         options.static_path,
         options.include_drafts,
+        loaded.problems,
     )

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sitegen.bodies import RenderedBodies
 from sitegen.config import SiteConfig
-from sitegen.content.load import Entry, asset_for, check_references, is_scheduled
+from sitegen.content.load import Entry, asset_for, is_scheduled
 from sitegen.content.models import (
     Body,
     Contact,
@@ -101,18 +101,20 @@ def link_site(
     now: datetime,
     static_path: Path,
     include_drafts: bool,
+    earlier_problems: Sequence[Problem] = (),
 ) -> Site:
     """Resolve references and index the site; keep what is published (or all, with drafts).
 
     A pure function of its arguments: bodies were rendered by the stage before.
 
     Raises:
-        ContentError: for unknown references, with the problems of the bodies.
+        ContentError: with earlier_problems (those of the front matter, references
+            included) and the problems of the bodies.
     """
     by_kind: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries:
         by_kind[entry.kind].append(entry)
-    problems = check_references(by_kind)
+    problems = list(earlier_problems)  # the entries' own, references included
     problems += check_statement(config, by_kind["page"])
     problems += bodies.problems
     if problems:

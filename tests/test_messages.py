@@ -234,3 +234,30 @@ class _Texts(HTMLParser):
     def handle_data(self, data: str) -> None:
         if data.strip() and "function()" not in data:
             self.texts.append(data)
+
+
+def test_schema_reference_and_link_problems_come_in_one_run_sorted_by_file_and_line(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    site = make_site(
+        tmp_path / "site",
+        {
+            "content/localities/zlutice.md": LOCALITY,
+            "content/news/2020-01-01-datum.md": _news("title: D\ndate: 2020-13-01"),
+            "content/news/2020-01-02-odkazy.md": _news(
+                "title: O\ndate: 2020-01-02\nlocalities: [zlutce]",
+                "[Datum](2020-01-01-datum.md) a [nic](2020-01-09-nic.md).",
+            ),
+        },
+    )
+    result = run_cli("build", "--source", site)
+    assert result.status == 1
+    assert result.problems == [
+        "content/news/2020-01-01-datum.md:3: date: '2020-13-01' is not a date (write "
+        "YYYY-MM-DD, e.g. 2017-10-20)",
+        "content/news/2020-01-02-odkazy.md:4: localities[0]: unknown locality 'zlutce' "
+        "(did you mean 'zlutice'?); the slugs are the file names in content/localities/",
+        "content/news/2020-01-02-odkazy.md:6: link '2020-01-09-nic.md': "
+        "content/news/2020-01-09-nic.md does not exist (did you mean "
+        "'news/2020-01-01-datum.md'?)",
+    ]

@@ -54,6 +54,16 @@ class Entry:
         return Problem(self.source.rel_path, self.front.line_of(loc), field_name(loc), message)
 
 
+@dataclass(frozen=True, slots=True)
+class LoadedEntries:
+    """The entries that validated, and the problems of all files."""
+
+    entries: tuple[Entry, ...]
+    problems: tuple[Problem, ...]
+    unloaded_keys: frozenset[str]
+    """Content keys of the files that did not validate: links to them are not broken."""
+
+
 def load_entries(
     sources: Iterable[SourceFile],
     urls: Urls,
@@ -64,11 +74,29 @@ def load_entries(
 ) -> tuple[Entry, ...]:
     """Parse and validate every source; derive slugs and URLs; check slugs are unique.
 
-    A source that read_sources left unread (unchanged since memo parsed it) is taken
-    from memo; every source parsed here is given to memo.
-
     Raises:
         ContentError: with the problems of every file.
+    """
+    loaded = read_entries(sources, urls, static_path, tz, cache, memo)
+    if loaded.problems:
+        raise ContentError(loaded.problems)
+    return loaded.entries
+
+
+def read_entries(
+    sources: Iterable[SourceFile],
+    urls: Urls,
+    static_path: Path,
+    tz: ZoneInfo,
+    cache: Cache | None = None,
+    memo: Memo | None = None,
+) -> LoadedEntries:
+    """Parse and validate every source; return the valid entries and every problem.
+
+    A source that read_sources left unread (unchanged since memo parsed it) is taken
+    from memo; every source parsed here is given to memo. The problems are those of
+    the front matter, slugs, references and files of every source, so that later
+    stages can add theirs and all are reported in one run.
     """
     entries: list[Entry] = []
     problems: list[Problem] = []
@@ -91,9 +119,8 @@ def load_entries(
     problems.extend(check_references(by_kind, unloaded))
     for entry in entries:
         problems.extend(_missing_files(entry, static_path))
-    if problems:
-        raise ContentError(problems)
-    return tuple(entries)
+    unloaded_keys = frozenset(source.content_key for source in unloaded)
+    return LoadedEntries(tuple(entries), tuple(problems), unloaded_keys)
 
 
 class Memo(Protocol):
