@@ -9,7 +9,7 @@ import yaml
 
 from sitegen.errors import ContentError, Problem
 from sitegen.filetypes import char_problem
-from sitegen.i18n import _
+from sitegen.i18n import N_, _
 
 Loc = tuple[str | int, ...]
 """A path into the front matter: ("documents", 0, "file")."""
@@ -168,12 +168,32 @@ def _error_line(error: yaml.MarkedYAMLError, text: str) -> int:
     return mark.line if mark is not None else 0
 
 
+_REASONS = frozenset(
+    {
+        N_("did not find expected node content"),
+        N_("did not find expected ',' or ']'"),
+        N_("did not find expected ',' or '}'"),
+        N_("did not find expected key"),
+        N_("did not find expected '-' indicator"),
+        N_("could not find expected ':'"),
+        N_("found unexpected end of stream"),
+        N_("found unexpected ':'"),
+        N_("found character that cannot start any token"),
+        N_("block sequence entries are not allowed in this context"),
+        N_("mapping values are not allowed in this context"),
+        N_("found unknown escape character"),
+        N_("found unexpected document indicator"),
+    }
+)
+"""What libyaml says of the commonest mistakes, translated; anything else is shown as it is."""
+
 _KEY_VALUE = re.compile(r"(?P<key>\s*(?:-\s+)?[^\s:#'\"][^:#]*):\s+(?P<value>\S.*?)\s*$")
 
 
 def _yaml_problem(error: yaml.MarkedYAMLError, lines: list[str], index: int) -> tuple[int, str]:
     """Return the 0-based line to blame and what is wrong there, in plain words."""
     reason = error.problem or error.context or "?"
+    index = min(index, len(lines) - 1)  # a mark at the very end points past the last line
     tab = _tab_line(lines, index) if "tab" in reason or "\t" in lines[index] else None
     if tab is not None:
         column = lines[tab].index("\t") + 1
@@ -188,6 +208,8 @@ def _yaml_problem(error: yaml.MarkedYAMLError, lines: list[str], index: int) -> 
             "the value contains ': ', which YAML reads as another key; put the value "
             "in quotes: {line}"
         ).format(line=fixed)
+    if reason in _REASONS:
+        reason = _(reason)
     return index, _(
         "invalid YAML: {reason}; check the indentation and put text with ':' or '#' in quotes"
     ).format(reason=reason)
