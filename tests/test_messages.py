@@ -261,3 +261,22 @@ def test_schema_reference_and_link_problems_come_in_one_run_sorted_by_file_and_l
         "content/news/2020-01-09-nic.md does not exist (did you mean "
         "'news/2020-01-01-datum.md'?)",
     ]
+
+
+def test_every_output_collision_is_reported(tmp_path: Path, run_cli: Callable[..., Run]) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + bytes(32)
+    files: dict[str, str | bytes] = {}
+    for slug in ("a", "b"):
+        files[f"content/news/2020-01-01-{slug}/index.md"] = _news(
+            f"title: {slug}\ndate: 2020-01-01\nnational: true"
+        )
+        files[f"content/news/2020-01-01-{slug}/foto.png"] = png
+        files[f"static/aktuality/{slug}/foto.png"] = png
+    site = make_site(tmp_path / "site", files)
+    result = run_cli("build", "--source", site)
+    assert result.problems == [
+        "static/aktuality/a/foto.png: would be written to /aktuality/a/foto.png, which "
+        "content/news/2020-01-01-a/index.md already produces; rename one of them",
+        "static/aktuality/b/foto.png: would be written to /aktuality/b/foto.png, which "
+        "content/news/2020-01-01-b/index.md already produces; rename one of them",
+    ]
