@@ -9,16 +9,18 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
+import re
 import sys
 import tempfile
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 from sitegen import __version__
 from sitegen.errors import ContentError, SitegenError
-from sitegen.i18n import LANGUAGES, _, decimal, ngettext, set_language
+from sitegen.i18n import LANGUAGES, N_, _, decimal, ngettext, set_language
 from sitegen.options import BuildOptions, build_time, web_address_problem
 from sitegen.parallel import Progress, no_progress
 from sitegen.pipeline import BuildReport, build, load_site
@@ -31,45 +33,49 @@ load the scaffold)."""
 
 def make_parser() -> argparse.ArgumentParser:
     """Return the parser of sitegen's command line."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="sitegen",
-        description="Build the website of the Agency for Social Inclusion from Markdown.",
+        description=_("Build the website of the Agency for Social Inclusion from Markdown."),
     )
     parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    build_parser = commands.add_parser("build", help="build the site (the default command)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    build_parser = commands.add_parser("build", help=_("build the site (the default command)"))
     _site_options(build_parser)
-    build_parser.add_argument("--output", type=Path, help="output folder (default: SOURCE/public)")
     build_parser.add_argument(
-        "--drafts", action="store_true", help="include drafts and items dated in the future"
+        "--output", type=Path, help=_("output folder (default: SOURCE/public)")
     )
     build_parser.add_argument(
-        "--jobs", type=_jobs, default=0, help="processes that render (default: one per core)"
+        "--drafts", action="store_true", help=_("include drafts and items dated in the future")
     )
     build_parser.add_argument(
-        "--no-cache", action="store_true", help="neither read nor write SOURCE/.sitegen-cache"
+        "--jobs", type=_jobs, default=0, help=_("processes that render (default: one per core)")
     )
-    serve_parser = commands.add_parser("serve", help="preview with drafts and live reload")
+    build_parser.add_argument(
+        "--no-cache", action="store_true", help=_("neither read nor write SOURCE/.sitegen-cache")
+    )
+    serve_parser = commands.add_parser("serve", help=_("preview with drafts and live reload"))
     _site_options(serve_parser)
     serve_parser.add_argument(
-        "--output", type=Path, help="preview folder (default: SOURCE/.sitegen-cache/preview)"
+        "--output", type=Path, help=_("preview folder (default: SOURCE/.sitegen-cache/preview)")
     )
     serve_parser.add_argument(
-        "--port", type=_port, default=8000, help="port (default: 8000; 0: any free port)"
+        "--port", type=_port, default=8000, help=_("port (default: 8000; 0: any free port)")
     )
     serve_parser.add_argument(
         "--host",
         default="127.0.0.1",
-        help="address to listen on (default: 127.0.0.1, this computer only; 0.0.0.0 shows "
-        "the drafts to the whole network)",
+        help=_(
+            "address to listen on (default: 127.0.0.1, this computer only; 0.0.0.0 shows "
+            "the drafts to the whole network)"
+        ),
     )
     check_parser = commands.add_parser(
-        "check", help="build into a temporary folder and check links, feeds and sitemap"
+        "check", help=_("build into a temporary folder and check links, feeds and sitemap")
     )
     _site_options(check_parser)
-    new_parser = commands.add_parser("new", help="write a new content file")
-    new_parser.add_argument("kind", choices=NEW_KINDS, help="what to write")
-    new_parser.add_argument("title", help='its title, e.g. "Titulek zprávy"')
+    new_parser = commands.add_parser("new", help=_("write a new content file"))
+    new_parser.add_argument("kind", choices=NEW_KINDS, help=_("what to write"))
+    new_parser.add_argument("title", help=_('its title, e.g. "Titulek zprávy"'))
     _site_options(new_parser)
     _language_option(parser)
     return parser
@@ -80,16 +86,16 @@ def _site_options(parser: argparse.ArgumentParser) -> None:
         "--source",
         type=Path,
         default=Path(),
-        help="site root with site.yaml, content/, templates/, static/ (default: .)",
+        help=_("site root with site.yaml, content/, templates/, static/ (default: .)"),
     )
-    parser.add_argument("--content", type=Path, help="content folder (default: SOURCE/content)")
-    parser.add_argument("--base-url", type=_base_url, help="public address, overrides site.yaml")
+    parser.add_argument("--content", type=Path, help=_("content folder (default: SOURCE/content)"))
+    parser.add_argument("--base-url", type=_base_url, help=_("public address, overrides site.yaml"))
     loudness = parser.add_mutually_exclusive_group()
-    loudness.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    loudness.add_argument("-q", "--quiet", action="store_true", help=_("print only problems"))
     loudness.add_argument(
-        "-v", "--verbose", action="store_true", help="also print what each stage did"
+        "-v", "--verbose", action="store_true", help=_("also print what each stage did")
     )
-    parser.add_argument("--debug", action="store_true", help="show a traceback on failure")
+    parser.add_argument("--debug", action="store_true", help=_("show a traceback on failure"))
     _language_option(parser)
 
 
@@ -97,8 +103,52 @@ def _language_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--lang",
         choices=LANGUAGES,
-        help="language of the messages (default: Czech; English under an English locale)",
+        help=_("language of the messages (default: Czech; English under an English locale)"),
     )
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its error line in the language of sitegen's messages."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print the usage and the error, and exit with status 2."""
+        self.print_usage(sys.stderr)
+        line = _("{prog}: error: {message}").format(prog=self.prog, message=usage_message(message))
+        self.exit(2, line + "\n")
+
+
+_ARGPARSE_ERRORS = (
+    (re.compile(r"unrecognized arguments: (?P<args>.*)"), N_("unrecognized arguments: {args}")),
+    (
+        re.compile(r"the following arguments are required: (?P<args>.*)"),
+        N_("the following arguments are required: {args}"),
+    ),
+    (
+        re.compile(
+            r"argument (?P<name>\S+): invalid choice: (?P<value>.*) \(choose from (?P<choices>.*)\)"
+        ),
+        N_("argument {name}: invalid choice: {value} (choose from {choices})"),
+    ),
+    (
+        re.compile(r"argument (?P<name>\S+): expected one argument"),
+        N_("argument {name}: expected one argument"),
+    ),
+    (
+        re.compile(r"argument (?P<name>\S+): not allowed with argument (?P<other>\S+)"),
+        N_("argument {name}: not allowed with argument {other}"),
+    ),
+    (re.compile(r"argument (?P<name>\S+): (?P<message>.*)"), N_("argument {name}: {message}")),
+)
+"""argparse's error messages, which it gives in English only, as msgids."""
+
+
+def usage_message(message: str) -> str:
+    """Return argparse's error message in the language of sitegen's messages."""
+    for pattern, ours in _ARGPARSE_ERRORS:
+        match = pattern.fullmatch(message)
+        if match:
+            return _(ours).format(**match.groupdict())
+    return message
 
 
 def _language_in(argv: Sequence[str]) -> str | None:

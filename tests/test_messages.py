@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.cli import main
 from sitegen.i18n import set_language
 from sitegen.server import NO_SITE_NOTE, add_overlay, blank_page
 from tests.conftest import LOCALITY, REPO, Run, make_site
@@ -280,3 +281,21 @@ def test_every_output_collision_is_reported(tmp_path: Path, run_cli: Callable[..
         "static/aktuality/b/foto.png: would be written to /aktuality/b/foto.png, which "
         "content/news/2020-01-01-b/index.md already produces; rename one of them",
     ]
+
+
+def test_usage_error_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv, line in [
+        (
+            ["build", "--jobs", "x", "--lang", "cs"],
+            "sitegen build: chyba: --jobs: 'x' není celé číslo; napište 0 (jeden na jádro) až 256",
+        ),
+        (["--lang=cs", "--bogus"], "sitegen: chyba: neznámé argumenty: --bogus"),
+        (
+            ["build", "--jobs", "x", "--lang", "en"],
+            "sitegen build: error: argument --jobs: 'x' is not a whole number; write 0 "
+            "(one per core) up to 256",
+        ),
+    ]:
+        with pytest.raises(SystemExit):
+            main(argv)
+        assert capsys.readouterr().err.splitlines()[-1] == line
