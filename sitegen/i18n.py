@@ -74,7 +74,9 @@ def N_(message: str) -> str:
 
 
 def decimal(value: float, digits: int) -> str:
-    """Return value with digits decimals as the current language writes it (0,45 or 0.45)."""
-    from babel.numbers import format_decimal  # not at import: the CLI must start without it
+    """Return value with digits decimals as the current language writes it (0,45 or 0.45).
 
-    return format_decimal(value, format="0." + "0" * digits, locale=current_language())
+    Not with Babel: a build with nothing to do prints this, and must load nothing more.
+    """
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if current_language() == "cs" else text
