@@ -80,6 +80,16 @@ def _is_empty(string: object) -> bool:
     return not string
 
 
+def drop_creation_dates() -> None:
+    """Remove the POT-Creation-Date header, which pybabel sets to the time of each run,
+    so that running `make messages` again changes no file."""
+    for path in (LOCALE_PATH / "sitegen.pot", po_path("cs"), po_path("en")):
+        lines = path.read_text("utf-8").splitlines(keepends=True)
+        kept = [line for line in lines if not line.startswith('"POT-Creation-Date: ')]
+        path.write_text("".join(kept), "utf-8")
+
+
 if __name__ == "__main__":
     count = fill_english()
+    drop_creation_dates()
     sys.stdout.write(f"English catalog: {count} messages filled from their msgids\n")
