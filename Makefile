@@ -11,7 +11,7 @@ BROWSER_TOOLS := node_modules/.installed $(CHROMIUM)
 PIP_TOOLS := pip-tools==7.5.3
 LOCK_OPTIONS := --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links
 
-.PHONY: preview site test lint typecheck golden bench lock clean
+.PHONY: preview site test lint typecheck golden bench lock messages clean
 
 preview: $(VENV)/.installed  ## live preview of the sample site on http://127.0.0.1:$(PORT)/ (drafts shown)
 	$(BIN)/python build.py serve --port $(PORT)
@@ -34,6 +34,26 @@ golden: $(VENV)/.installed  ## regenerate the expected trees of tests/sites/*
 
 bench: $(VENV)/.installed  ## time full builds of synthetic sites
 	$(BIN)/python bench/run.py 1000 10000
+
+# The message catalogs: extract the msgids from the code, merge them into the Czech and
+# English catalogs, give English its msgids, compile. Then translate the new Czech
+# entries (msgstr "") in sitegen/locale/cs/LC_MESSAGES/sitegen.po and run it again.
+LOCALE := sitegen/locale
+messages: $(VENV)/.installed  ## extract, update and compile the message catalogs
+	$(BIN)/pybabel extract --mapping-file babel.cfg --keywords N_ --no-wrap \
+		--project sitegen --copyright-holder "Agentura pro sociální začleňování" \
+		--output-file $(LOCALE)/sitegen.pot .
+	for lang in cs en; do \
+		test -f $(LOCALE)/$$lang/LC_MESSAGES/sitegen.po \
+		|| $(BIN)/pybabel init --domain sitegen --input-file $(LOCALE)/sitegen.pot \
+			--output-dir $(LOCALE) --locale $$lang --no-wrap; \
+		$(BIN)/pybabel update --domain sitegen --input-file $(LOCALE)/sitegen.pot \
+			--output-dir $(LOCALE) --locale $$lang --no-wrap --no-fuzzy-matching \
+			--ignore-obsolete; \
+	done
+	$(BIN)/python -m tests.catalogs
+	$(BIN)/pybabel compile --domain sitegen --directory $(LOCALE) --statistics
+
 
 # Every library at the version and hash of requirements-dev.lock; then sitegen itself,
 # built by the locked setuptools, without fetching anything more.

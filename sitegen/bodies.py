@@ -8,8 +8,9 @@ this one is then a pure function of the entries and their bodies.
 
 from __future__ import annotations
 
+import difflib
 import posixpath
-from collections.abc import Container, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -18,8 +19,17 @@ from sitegen.cache import Cache, code_fingerprint, digest
 from sitegen.content.load import Entry, is_published
 from sitegen.content.models import Body
 from sitegen.errors import Problem, did_you_mean
+from sitegen.i18n import _
 from sitegen.markup import LinkError, Rendered, Renderer
 from sitegen.parallel import Progress, map_in_order, no_progress
+from sitegen.urls import (
+    ARCHIVE_SEGMENT,
+    LOCALITIES,
+    NEWS,
+    PAGE_SEGMENT,
+    PARTNERSHIPS,
+    RESERVED_ROOT_NAMES,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,19 +38,36 @@ class LinkTargets:
 
     url_by_key: Mapping[str, str]
     """content_key → URL of every item."""
+    key_by_url: Mapping[str, str]
+    """URL → content_key of every item (links written as addresses)."""
     visible: Container[str]
     """content_key of every item readers will see."""
+    base_path: str
+    """The site's base path ("/" or "/asz/"): where addresses written as /… start."""
 
 
-def link_targets(entries: Sequence[Entry], now: datetime, include_drafts: bool) -> LinkTargets:
-    """Return the link targets of entries at now."""
+def link_targets(
+    entries: Sequence[Entry],
+    now: datetime,
+    include_drafts: bool,
+    unloaded_keys: frozenset[str] = frozenset(),
+) -> LinkTargets:
+    """Return the link targets of entries at now.
+
+    unloaded_keys name content files that exist but have problems of their own: links
+    to them count as good (the file's own problems are reported).
+    """
+    # The URL of a file with problems is unknown; the build fails, so none is shown.
+    url_by_key = dict.fromkeys(unloaded_keys, "")
+    url_by_key |= {entry.source.content_key: entry.url for entry in entries}
+    visible = {
+        entry.source.content_key for entry in entries if include_drafts or is_published(entry, now)
+    }
     return LinkTargets(
-        {entry.source.content_key: entry.url for entry in entries},
-        frozenset(
-            entry.source.content_key
-            for entry in entries
-            if include_drafts or is_published(entry, now)
-        ),
+        url_by_key,
+        {url: key for key, url in url_by_key.items() if url},
+        frozenset(visible | unloaded_keys),
+        _base_path(entries),
     )
 
 
@@ -51,6 +78,8 @@ class RenderedBodies:
     bodies: dict[str, Body]
     """Content key → the rendered body."""
     problems: tuple[Problem, ...] = ()
+    draft_warnings: tuple[Problem, ...] = ()
+    """Broken links of drafts: warnings until the draft is published."""
 
 
 def render_bodies(
@@ -60,23 +89,52 @@ def render_bodies(
     cache: Cache | None = None,
     jobs: int = 1,
     progress: Progress = no_progress,
+    unloaded_keys: frozenset[str] = frozenset(),
 ) -> RenderedBodies:
-    """Render every body, taking still-valid ones from cache and the rest on jobs cores."""
-    targets = link_targets(entries, now, include_drafts)
-    bodies, problems = _render_bodies(entries, targets, cache or Cache(None), jobs, progress)
-    return RenderedBodies(bodies, tuple(problems))
+    """Render every body, taking still-valid ones from cache and the rest on jobs cores.
+
+    unloaded_keys name content files that exist but have problems of their own (and
+    are reported for those): a link to one is not reported as broken as well.
+    """
+    targets = link_targets(entries, now, include_drafts, unloaded_keys)
+    bodies, problems, broken = _render_bodies(
+        entries, targets, cache or Cache(None), jobs, progress
+    )
+    drafts = {entry.source.rel_path for entry in entries if _is_draft(entry)}
+    problems += [link for link in broken if link.path not in drafts]
+    warnings = tuple(_as_draft(link) for link in broken if link.path in drafts)
+    return RenderedBodies(bodies, tuple(problems), warnings)
+
+
+def _is_draft(entry: Entry) -> bool:
+    return bool(getattr(entry.meta, "draft", False))
+
+
+def _as_draft(problem: Problem) -> Problem:
+    message = _("{problem} (only a warning while the item is a draft)").format(
+        problem=problem.message
+    )
+    return Problem(problem.path, problem.line, problem.field, message)
 
 
 def render_one_body(entry: Entry, targets: LinkTargets) -> tuple[Body, list[Problem]]:
     """Render the body of one entry (a quick build's changed file), with its problems."""
     rendered = Renderer().render(entry.front.body, _LinkResolver(entry, targets))
-    return rendered.body, _problems_of(entry, rendered)
+    problems, broken = _problems_of(entry, rendered)
+    return rendered.body, problems + broken
 
 
 def _render_bodies(
-    entries: Sequence[Entry], targets: LinkTargets, cache: Cache, jobs: int, progress: Progress
-) -> tuple[dict[str, Body], list[Problem]]:
-    """Render every body, taking still-valid ones from cache and the rest on jobs cores."""
+    entries: Sequence[Entry],
+    targets: LinkTargets,
+    cache: Cache,
+    jobs: int,
+    progress: Progress,
+) -> tuple[dict[str, Body], list[Problem], list[Problem]]:
+    """Render every body, taking still-valid ones from cache and the rest on jobs cores.
+
+    Return the bodies, the problems of their text and their broken links.
+    """
     resolvers = [_LinkResolver(entry, targets) for entry in entries]
     keys = [_body_key(entry) for entry in entries]
     results = [
@@ -96,24 +154,28 @@ def _render_bodies(
             cache.put("body", keys[i], _body_value(rendered))
     bodies: dict[str, Body] = {}
     problems: list[Problem] = []
+    broken: list[Problem] = []
     for entry, result in zip(entries, results, strict=True):
         assert result is not None  # every miss was rendered above
         bodies[entry.source.content_key] = result.body
-        problems += _problems_of(entry, result)
-    return bodies, problems
+        text_problems, broken_links = _problems_of(entry, result)
+        problems += text_problems
+        broken += broken_links
+    return bodies, problems, broken
 
 
-def _problems_of(entry: Entry, result: Rendered) -> list[Problem]:
+def _problems_of(entry: Entry, result: Rendered) -> tuple[list[Problem], list[Problem]]:
+    """Return the problems of a body's text, and its broken links."""
     problems = []
     for note in result.notes:
         line = entry.front.body_line + note.line - 1
         problems.append(Problem(entry.source.rel_path, line, "", note.message))
+    broken = []
     for link in result.broken:
         line = _line_of_text(entry, link.target)
-        problems.append(
-            Problem(entry.source.rel_path, line, "", f"link '{link.target}': {link.message}")
-        )
-    return problems
+        message = _("link '{target}': {reason}").format(target=link.target, reason=link.message)
+        broken.append(Problem(entry.source.rel_path, line, "", message))
+    return problems, broken
 
 
 def _body_key(entry: Entry) -> str:
@@ -157,15 +219,20 @@ class _LinkResolver:
 
     def __call__(self, target: str) -> str:
         split = urlsplit(target)
-        if split.scheme or split.netloc or not split.path or target.startswith("/"):
+        if split.scheme or split.netloc or not split.path:
+            return target
+        if target.startswith("/"):
+            self._check_address(split.path)
             return target
         folder = posixpath.dirname(self.entry.source.content_key)
         key = posixpath.normpath(posixpath.join(folder, split.path))
         fragment = f"#{split.fragment}" if split.fragment else ""
         if key.startswith("../") or key == "..":
             raise LinkError(
-                "points outside the content folder; link to another item's .md "
-                "file, or to a file in static/ with '/…'"
+                _(
+                    "points outside the content folder; link to another item's .md "
+                    "file, or to a file in static/ with '/…'"
+                )
             )
         if key.endswith(".md"):
             return self._item_url(key) + fragment
@@ -177,10 +244,41 @@ class _LinkResolver:
             raise _missing(key, set(url_by_key))
         if key not in visible and self.entry.source.content_key in visible:
             raise LinkError(
-                "that item is a draft or dated in the future, so the link would "
-                "be broken; link to it once it is published"
+                _(
+                    "that item is a draft or dated in the future, so the link would "
+                    "be broken; link to it once it is published"
+                )
             )
         return url_by_key[key]
+
+    def _check_address(self, path: str) -> None:
+        """Refuse an address of an item's page (/aktuality/x/) that no item has.
+
+        Addresses of lists, feeds and files in static/ are left to `check`, which
+        sees the built site.
+        """
+        if not _is_item_address(path, self.targets.base_path):
+            return
+        wanted = path if path.endswith("/") else path + "/"
+        key = self.targets.key_by_url.get(wanted)
+        if key is not None:
+            self._item_url(key)
+            return
+        raise LinkError(self._no_such_address(wanted))
+
+    def _no_such_address(self, wanted: str) -> str:
+        by_url = dict(self.targets.key_by_url)
+        close = _close_address(wanted, by_url)
+        if not close:
+            return _(
+                "no page has the address {address}; link to the item's .md file instead"
+            ).format(address=wanted)
+        folder = posixpath.dirname(self.entry.source.content_key) or "."
+        relative = posixpath.relpath(by_url[close], folder)
+        return _(
+            "no page has the address {address}; did you mean {other}? Link to its "
+            "file instead: {file}"
+        ).format(address=wanted, other=close, file=relative)
 
     def _bundle_url(self, key: str) -> str:
         folder = posixpath.dirname(self.entry.source.content_key)
@@ -194,4 +292,43 @@ class _LinkResolver:
 
 
 def _missing(key: str, choices: set[str]) -> LinkError:
-    return LinkError(f"content/{key} does not exist{did_you_mean(key, choices)}")
+    return LinkError(
+        _("content/{key} does not exist{hint}").format(key=key, hint=did_you_mean(key, choices))
+    )
+
+
+def _close_address(wanted: str, addresses: Iterable[str]) -> str | None:
+    """Return the address in the same section whose last part is closest to wanted's."""
+    parent, name = wanted.rstrip("/").rsplit("/", 1)
+    by_name = {
+        url.rstrip("/").rsplit("/", 1)[1]: url
+        for url in addresses
+        if url.rstrip("/").rsplit("/", 1)[0] == parent
+    }
+    close = difflib.get_close_matches(name, sorted(by_name), n=1, cutoff=0.6)
+    return by_name[close[0]] if close else None
+
+
+_ITEM_SECTIONS = frozenset({NEWS, LOCALITIES, PARTNERSHIPS})
+_LIST_SEGMENTS = frozenset({PAGE_SEGMENT, ARCHIVE_SEGMENT})
+
+
+def _is_item_address(path: str, base_path: str) -> bool:
+    """Return True when path has the form of a news item's, locality's, partnership's or
+    page's address (/aktuality/slug/, /kontakty/) under base_path."""
+    if not path.startswith(base_path):
+        return False
+    parts = [part for part in path[len(base_path) :].split("/") if part]
+    if len(parts) == 2 and parts[0] in _ITEM_SECTIONS:
+        return parts[1] not in _LIST_SEGMENTS and "." not in parts[1]
+    return len(parts) == 1 and parts[0] not in RESERVED_ROOT_NAMES and "." not in parts[0]
+
+
+def _base_path(entries: Sequence[Entry]) -> str:
+    """Return the site's base path, read off the address of a page or news item."""
+    for entry in entries:
+        if entry.kind == "page":
+            return entry.url.removesuffix(f"{entry.slug}/")
+        if entry.kind == "news":
+            return entry.url.removesuffix(f"{NEWS}/{entry.slug}/")
+    return "/"

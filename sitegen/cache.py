@@ -21,6 +21,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from sitegen.i18n import _
+
 CACHE_FILE = "cache.sqlite"
 KEEP_GENERATIONS = 10
 """Entries unused by this many builds in a row are dropped."""
@@ -178,7 +180,9 @@ class Cache:
         """Go on without the cache; a damaged file is removed, so the next build starts afresh."""
         self.close()
         self._notes.append(
-            f"the build cache {self._path} cannot be used ({error}); building without it"
+            _("the build cache {path} cannot be used ({reason}); building without it").format(
+                path=self._path, reason=error
+            )
         )
         if isinstance(error, sqlite3.DatabaseError) and self._path and self._path.is_file():
             with contextlib.suppress(OSError):

@@ -21,6 +21,7 @@ import feedparser
 
 from sitegen.content.models import Locality, NewsItem, Page, Partnership
 from sitegen.errors import Problem
+from sitegen.i18n import _, decimal, ngettext
 from sitegen.site import Site
 from sitegen.urls import Urls
 
@@ -72,17 +73,20 @@ class _Page(HTMLParser):
             self.title += data
 
 
-def check_output(output: Path, urls: Urls, sources: dict[str, str]) -> list[Problem]:
+def check_output(
+    output: Path, urls: Urls, sources: dict[str, str], site_path: Path = Path()
+) -> list[Problem]:
     """Return the problems of the built site in output.
 
-    sources maps a page's URL to the content file it comes from, for messages.
+    sources maps a page's URL to the content file it comes from (relative to
+    site_path), for messages.
     """
     pages = {rel: _parse(output / rel) for rel in _html_files(output)}
     problems: list[Problem] = []
     for rel, page in pages.items():
         url = urls.base_path + ("" if rel == "index.html" else rel.removesuffix("index.html"))
         where = sources.get(url, f"{output.name}/{rel}")
-        problems += _page_problems(rel, page, where, output, urls, pages)
+        problems += _page_problems(rel, page, where, output, urls, pages, site_path)
     problems += _feed_problems(output)
     problems += _sitemap_problems(output, urls, pages)
     return problems
@@ -103,19 +107,55 @@ def _parse(path: Path) -> _Page:
 
 
 def _page_problems(
-    rel: str, page: _Page, where: str, output: Path, urls: Urls, pages: dict[str, _Page]
+    rel: str,
+    page: _Page,
+    where: str,
+    output: Path,
+    urls: Urls,
+    pages: dict[str, _Page],
+    site_path: Path,
 ) -> list[Problem]:
     problems = []
     if not page.title.strip():
-        problems.append(Problem(where, 0, "", f"/{rel} has no <title>"))
+        problems.append(Problem(where, 0, "", _("/{page} has no <title>").format(page=rel)))
     if not page.description.strip() and rel != "404.html":
-        problems.append(Problem(where, 0, "", f"/{rel} has no meta description"))
+        message = _("/{page} has no meta description").format(page=rel)
+        problems.append(Problem(where, 0, "", message))
     page_url = urljoin(urls.base_url, rel.removesuffix("index.html"))
     for link, line in page.links:
-        message = _link_problem(urljoin(page_url, link), output, urls, pages)
-        if message:
-            problems.append(Problem(where, 0, "", f"/{rel}:{line}: link '{link}' {message}"))
+        reason = _link_problem(urljoin(page_url, link), output, urls, pages)
+        if reason:
+            problems.append(_broken_link(where, rel, line, link, reason, site_path))
     return problems
+
+
+def _broken_link(
+    where: str, rel: str, line: int, link: str, reason: str, site_path: Path
+) -> Problem:
+    """Return the problem of a broken link, at its line in the content file when it is
+    written there, else at its line in the built page (a template made it)."""
+    source_line = _line_in_source(site_path / where, link) if where.endswith(".md") else 0
+    if source_line:
+        return Problem(
+            where, source_line, "", _("link '{link}' {reason}").format(link=link, reason=reason)
+        )
+    return Problem(
+        where,
+        0,
+        "",
+        _("/{page}:{line}: link '{link}' {reason}").format(
+            page=rel, line=line, link=link, reason=reason
+        ),
+    )
+
+
+def _line_in_source(path: Path, link: str) -> int:
+    """Return the first line of the file at path that holds link, or 0."""
+    try:
+        lines = path.read_text("utf-8").split("\n")
+    except OSError:
+        return 0
+    return next((i for i, text in enumerate(lines, 1) if link in text), 0)
 
 
 def _link_problem(target: str, output: Path, urls: Urls, pages: dict[str, _Page]) -> str | None:
@@ -124,7 +164,7 @@ def _link_problem(target: str, output: Path, urls: Urls, pages: dict[str, _Page]
     if split.scheme not in ("http", "https") or split.netloc != base.netloc:
         return None  # another site, mailto:, tel:
     if not split.path.startswith(base.path):
-        return f"points outside the site's address {urls.base_url}"
+        return _("points outside the site's address {address}").format(address=urls.base_url)
     rel = posixpath.normpath(split.path[len(base.path) :] or ".")
     rel = "" if rel == "." else rel
     path = output / rel
@@ -132,9 +172,9 @@ def _link_problem(target: str, output: Path, urls: Urls, pages: dict[str, _Page]
         rel = posixpath.join(rel, "index.html") if rel else "index.html"
         path = output / rel
     if not path.is_file():
-        return "goes to a page or file that does not exist"
+        return _("goes to a page or file that does not exist")
     if split.fragment and rel in pages and split.fragment not in pages[rel].ids:
-        return f"goes to #{split.fragment}, which is not on that page"
+        return _("goes to #{anchor}, which is not on that page").format(anchor=split.fragment)
     return None
 
 
@@ -144,11 +184,11 @@ def _feed_problems(output: Path) -> list[Problem]:
     for path in feeds:
         rel = path.relative_to(output).as_posix()
         if not path.is_file():
-            problems.append(Problem(f"{output.name}/{rel}", 0, "", "the feed is missing"))
+            problems.append(Problem(f"{output.name}/{rel}", 0, "", _("the feed is missing")))
             continue
         parsed = feedparser.parse(path.read_bytes())
         if parsed.bozo:
-            message = f"the feed does not parse: {parsed.bozo_exception}"
+            message = _("the feed does not parse: {reason}").format(reason=parsed.bozo_exception)
             problems.append(Problem(f"{output.name}/{rel}", 0, "", message))
     return problems
 
@@ -158,13 +198,16 @@ def _sitemap_problems(output: Path, urls: Urls, pages: dict[str, _Page]) -> list
     try:
         root = ElementTree.parse(output / "sitemap.xml").getroot()
     except (OSError, ElementTree.ParseError) as error:
-        return [Problem(where, 0, "", f"the sitemap does not parse: {error}")]
+        return [
+            Problem(where, 0, "", _("the sitemap does not parse: {reason}").format(reason=error))
+        ]
     listed = {loc.text or "" for loc in root.iter(f"{_SITEMAP_NS}loc")}
     problems = []
     for rel, page in pages.items():
         url = urls.absolute(urls.base_path + rel.removesuffix("index.html"))
         if rel != "404.html" and not page.is_noindex and url not in listed:
-            problems.append(Problem(where, 0, "", f"{url} is a page but is not listed"))
+            message = _("{url} is a page but is not listed").format(url=url)
+            problems.append(Problem(where, 0, "", message))
     return problems
 
 
@@ -184,13 +227,17 @@ def advise(site: Site) -> list[Problem]:
                     item.source,
                     0,
                     "title",
-                    f"{len(item.title)} characters; search engines cut titles after "
-                    f"{TITLE_LIMIT}, so shorten it",
+                    ngettext(
+                        "{count} character; search engines cut titles after {limit}, so shorten it",
+                        "{count} characters; search engines cut titles after {limit}, "
+                        "so shorten it",
+                        len(item.title),
+                    ).format(count=len(item.title), limit=TITLE_LIMIT),
                 )
             )
     for news in site.news:
         warnings += _news_advice(news)
-    return warnings
+    return warnings + list(site.draft_warnings)
 
 
 _DATE_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-")
@@ -205,28 +252,38 @@ def _news_advice(news: NewsItem) -> list[Problem]:
                 source,
                 0,
                 "summary",
-                f"{len(news.summary)} characters; keep the lead within {SUMMARY_LIMIT} "
-                "so it shows whole in search results and feeds",
+                ngettext(
+                    "{count} character; keep the lead within {limit} so it shows whole "
+                    "in search results and feeds",
+                    "{count} characters; keep the lead within {limit} so it shows whole "
+                    "in search results and feeds",
+                    len(news.summary),
+                ).format(count=len(news.summary), limit=SUMMARY_LIMIT),
             )
         )
     if not news.regions and not news.locality_slugs and not news.is_national:
-        message = (
+        message = _(
             "no region or locality; add one so readers find the news, or write "
             "'national: true' when it concerns the whole country"
         )
         warnings.append(Problem(source, 0, "regions", message))
     named = _file_name_date(source)
     if named and named != news.date.date().isoformat():
-        message = (
-            f"{news.date.date().isoformat()} differs from the date in the file name "
-            f"({named}); rename the file or correct the date"
-        )
+        message = _(
+            "{date} differs from the date in the file name ({named}); rename the file "
+            "or correct the date"
+        ).format(date=news.date.date().isoformat(), named=named)
         warnings.append(Problem(source, 0, "date", message))
     if news.image and news.image.asset.size > IMAGE_LIMIT:
         size = news.image.asset.size / 1_000_000
         warnings.append(
             Problem(
-                source, 0, "image", f"{size:.1f} MB; make it smaller than 1 MB for phone readers"
+                source,
+                0,
+                "image",
+                _("{size} MB; make it smaller than 1 MB for phone readers").format(
+                    size=decimal(size, 1)
+                ),
             )
         )
     for i, document in enumerate(news.documents):
@@ -237,8 +294,10 @@ def _news_advice(news: NewsItem) -> list[Problem]:
                     source,
                     0,
                     f"documents.{i}.file",
-                    f"a .{kind or '?'} file; public bodies publish PDF, HTML or an open "
-                    "document format (ODT, ODS)",
+                    _(
+                        "a .{kind} file; public bodies publish PDF, HTML or an open "
+                        "document format (ODT, ODS)"
+                    ).format(kind=kind or "?"),
                 )
             )
     return warnings

@@ -9,15 +9,18 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
+import re
 import sys
 import tempfile
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NoReturn
 
 from sitegen import __version__
 from sitegen.errors import ContentError, SitegenError
+from sitegen.i18n import LANGUAGES, N_, _, decimal, ngettext, set_language
 from sitegen.options import BuildOptions, build_time, web_address_problem
 from sitegen.parallel import Progress, no_progress
 from sitegen.pipeline import BuildReport, build, load_site
@@ -30,51 +33,56 @@ load the scaffold)."""
 
 def make_parser() -> argparse.ArgumentParser:
     """Return the parser of sitegen's command line."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="sitegen",
-        description="Build the website of the Agency for Social Inclusion from Markdown.",
+        description=_("Build the website of the Agency for Social Inclusion from Markdown."),
     )
     parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    build_parser = commands.add_parser("build", help="build the site (the default command)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    build_parser = commands.add_parser("build", help=_("build the site (the default command)"))
     _site_options(build_parser)
-    build_parser.add_argument("--output", type=Path, help="output folder (default: SOURCE/public)")
     build_parser.add_argument(
-        "--drafts", action="store_true", help="include drafts and items dated in the future"
+        "--output", type=Path, help=_("output folder (default: SOURCE/public)")
     )
     build_parser.add_argument(
-        "--jobs", type=_jobs, default=0, help="processes that render (default: one per core)"
+        "--drafts", action="store_true", help=_("include drafts and items dated in the future")
     )
     build_parser.add_argument(
-        "--no-cache", action="store_true", help="neither read nor write SOURCE/.sitegen-cache"
+        "--jobs", type=_jobs, default=0, help=_("processes that render (default: one per core)")
     )
-    serve_parser = commands.add_parser("serve", help="preview with drafts and live reload")
+    build_parser.add_argument(
+        "--no-cache", action="store_true", help=_("neither read nor write SOURCE/.sitegen-cache")
+    )
+    serve_parser = commands.add_parser("serve", help=_("preview with drafts and live reload"))
     _site_options(serve_parser)
     serve_parser.add_argument(
-        "--output", type=Path, help="preview folder (default: SOURCE/.sitegen-cache/preview)"
+        "--output", type=Path, help=_("preview folder (default: SOURCE/.sitegen-cache/preview)")
     )
     serve_parser.add_argument(
-        "--port", type=_port, default=8000, help="port (default: 8000; 0: any free port)"
+        "--port", type=_port, default=8000, help=_("port (default: 8000; 0: any free port)")
     )
     serve_parser.add_argument(
         "--host",
         default="127.0.0.1",
-        help="address to listen on (default: 127.0.0.1, this computer only; 0.0.0.0 shows "
-        "the drafts to the whole network)",
+        help=_(
+            "address to listen on (default: 127.0.0.1, this computer only; 0.0.0.0 shows "
+            "the drafts to the whole network)"
+        ),
     )
     check_parser = commands.add_parser(
-        "check", help="build into a temporary folder and check links, feeds and sitemap"
+        "check", help=_("build into a temporary folder and check links, feeds and sitemap")
     )
     _site_options(check_parser)
-    new_parser = commands.add_parser("new", help="write a new content file")
-    new_parser.add_argument("kind", choices=NEW_KINDS, help="what to write")
-    new_parser.add_argument("title", help='its title, e.g. "Titulek zprávy"')
+    new_parser = commands.add_parser("new", help=_("write a new content file"))
+    new_parser.add_argument("kind", choices=NEW_KINDS, help=_("what to write"))
+    new_parser.add_argument("title", help=_('its title, e.g. "Titulek zprávy"'))
     new_parser.add_argument(
         "--bundle",
         action="store_true",
-        help="write FOLDER/index.md, so that photos and documents can go beside it",
+        help=_("write FOLDER/index.md, so that photos and documents can go beside it"),
     )
     _site_options(new_parser)
+    _language_option(parser)
     return parser
 
 
@@ -83,16 +91,83 @@ def _site_options(parser: argparse.ArgumentParser) -> None:
         "--source",
         type=Path,
         default=Path(),
-        help="site root with site.yaml, content/, templates/, static/ (default: .)",
+        help=_("site root with site.yaml, content/, templates/, static/ (default: .)"),
     )
-    parser.add_argument("--content", type=Path, help="content folder (default: SOURCE/content)")
-    parser.add_argument("--base-url", type=_base_url, help="public address, overrides site.yaml")
+    parser.add_argument("--content", type=Path, help=_("content folder (default: SOURCE/content)"))
+    parser.add_argument("--base-url", type=_base_url, help=_("public address, overrides site.yaml"))
     loudness = parser.add_mutually_exclusive_group()
-    loudness.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    loudness.add_argument("-q", "--quiet", action="store_true", help=_("print only problems"))
     loudness.add_argument(
-        "-v", "--verbose", action="store_true", help="also print what each stage did"
+        "-v", "--verbose", action="store_true", help=_("also print what each stage did")
     )
-    parser.add_argument("--debug", action="store_true", help="show a traceback on failure")
+    parser.add_argument("--debug", action="store_true", help=_("show a traceback on failure"))
+    _language_option(parser)
+
+
+def _language_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help=_("language of the messages (default: Czech; English under an English locale)"),
+    )
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its error line in the language of sitegen's messages."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print the usage and the error, and exit with status 2."""
+        self.print_usage(sys.stderr)
+        line = _("{prog}: error: {message}").format(prog=self.prog, message=usage_message(message))
+        self.exit(2, line + "\n")
+
+
+_ARGPARSE_ERRORS = (
+    (re.compile(r"unrecognized arguments: (?P<args>.*)"), N_("unrecognized arguments: {args}")),
+    (
+        re.compile(r"the following arguments are required: (?P<args>.*)"),
+        N_("the following arguments are required: {args}"),
+    ),
+    (
+        re.compile(
+            r"argument (?P<name>\S+): invalid choice: (?P<value>.*) \(choose from (?P<choices>.*)\)"
+        ),
+        N_("argument {name}: invalid choice: {value} (choose from {choices})"),
+    ),
+    (
+        re.compile(r"argument (?P<name>\S+): expected one argument"),
+        N_("argument {name}: expected one argument"),
+    ),
+    (
+        re.compile(r"argument (?P<name>\S+): not allowed with argument (?P<other>\S+)"),
+        N_("argument {name}: not allowed with argument {other}"),
+    ),
+    (re.compile(r"argument (?P<name>\S+): (?P<message>.*)"), N_("argument {name}: {message}")),
+)
+"""argparse's error messages, which it gives in English only, as msgids."""
+
+
+def usage_message(message: str) -> str:
+    """Return argparse's error message in the language of sitegen's messages."""
+    for pattern, ours in _ARGPARSE_ERRORS:
+        match = pattern.fullmatch(message)
+        if match:
+            return _(ours).format(**match.groupdict())
+    return message
+
+
+def _language_in(argv: Sequence[str]) -> str | None:
+    """Return the --lang that argv asks for, before argparse reads it (for its errors)."""
+    for i, arg in enumerate(argv):
+        if arg.startswith("--lang="):
+            return _known_language(arg.partition("=")[2])
+        if arg == "--lang" and i + 1 < len(argv):
+            return _known_language(argv[i + 1])
+    return None
+
+
+def _known_language(value: str) -> str | None:
+    return value if value in LANGUAGES else None
 
 
 MAX_JOBS = 256
@@ -102,20 +177,26 @@ MAX_JOBS = 256
 def _whole_number(text: str, low: int, high: int, what: str) -> int:
     """Return text as a whole number from low to high, for argparse's type=."""
     if not text.isascii() or not text.strip().lstrip("-").isdigit() or len(text) > 12:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; {what}")
+        raise argparse.ArgumentTypeError(
+            _("{text!r} is not a whole number; {what}").format(text=text, what=what)
+        )
     number = int(text)
     if not low <= number <= high:
-        raise argparse.ArgumentTypeError(f"{text!r} is out of range; {what}")
+        raise argparse.ArgumentTypeError(
+            _("{text!r} is out of range; {what}").format(text=text, what=what)
+        )
     return number
 
 
 def _jobs(text: str) -> int:
-    return _whole_number(text, 0, MAX_JOBS, f"write 0 (one per core) up to {MAX_JOBS}")
+    return _whole_number(
+        text, 0, MAX_JOBS, _("write 0 (one per core) up to {most}").format(most=MAX_JOBS)
+    )
 
 
 def _port(text: str) -> int:
     return _whole_number(
-        text, 0, 65535, "write a port from 1 to 65535, e.g. 8000, or 0 for any free port"
+        text, 0, 65535, _("write a port from 1 to 65535, e.g. 8000, or 0 for any free port")
     )
 
 
@@ -131,6 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or args_list[0] not in (*COMMANDS, "-h", "--help", "--version"):
         args_list.insert(0, "build")
+    set_language(_language_in(args_list))
     args = make_parser().parse_args(args_list)
     run = {"build": run_build, "serve": run_serve, "check": run_check, "new": run_new}
     try:
@@ -138,18 +220,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ContentError as error:
         _print_problems(error.problems)
         count = len(error.problems)
-        print(f"Build failed: {_count(count, 'problem')}; nothing was written.", file=sys.stderr)
+        failed = ngettext(
+            "Build failed: {count} problem; nothing was written.",
+            "Build failed: {count} problems; nothing was written.",
+            count,
+        )
+        print(failed.format(count=count), file=sys.stderr)
         return _debug(args, error)
     except SitegenError as error:
         print(f"sitegen: {error}", file=sys.stderr)
         return _debug(args, error)
     except ModuleNotFoundError as error:  # run by a Python without sitegen's libraries
-        print(
-            f"sitegen: this Python lacks the library {error.name!r}. Run `make preview` (or "
+        message = _(
+            "sitegen: this Python lacks the library {name!r}. Run `make preview` (or "
             "`make site`) once: it installs everything into .venv/. Then use "
-            "`.venv/bin/python build.py`.",
-            file=sys.stderr,
+            "`.venv/bin/python build.py`."
         )
+        print(message.format(name=error.name), file=sys.stderr)
         return 2
 
 
@@ -204,19 +291,26 @@ def run_check(args: argparse.Namespace) -> int:
         sources |= {item.url: item.source for item in site.localities}
         sources |= {item.url: item.source for item in site.partnerships}
         sources |= {item.url: item.source for item in site.pages}
-        problems = check_output(options.output_path, site.urls, sources)
+        problems = check_output(options.output_path, site.urls, sources, args.source)
     warnings = advise(site)
     if not args.quiet:  # --quiet prints only errors
         _print_warnings([*report.warnings, *map(str, sorted(warnings))])
     if problems:
         _print_problems(problems)
-        print(f"Check failed: {_count(len(problems), 'problem')}.", file=sys.stderr)
+        failed = ngettext(
+            "Check failed: {count} problem.", "Check failed: {count} problems.", len(problems)
+        )
+        print(failed.format(count=len(problems)), file=sys.stderr)
         return 1
     if not args.quiet:
-        print(
-            f"Check passed: {report.pages} pages, links, anchors, feeds and sitemap are "
-            f"fine ({_count(len(warnings), 'warning')})."
+        passed = ngettext(
+            "Check passed: {pages} pages, links, anchors, feeds and sitemap are fine "
+            "({count} warning).",
+            "Check passed: {pages} pages, links, anchors, feeds and sitemap are fine "
+            "({count} warnings).",
+            len(warnings),
         )
+        print(passed.format(pages=report.pages, count=len(warnings)))
     return 0
 
 
@@ -235,15 +329,21 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def _summary(report: BuildReport, output: Path) -> str:
-    return (
-        f"Built {report.pages} pages ({report.files} files: {report.written} written, "
-        f"{report.files - report.written} unchanged) into {output} in {report.seconds:.2f} s"
+    summary = ngettext(
+        "Built {pages} page ({files} files: {written} written, {unchanged} unchanged) "
+        "into {output} in {seconds} s",
+        "Built {pages} pages ({files} files: {written} written, {unchanged} unchanged) "
+        "into {output} in {seconds} s",
+        report.pages,
     )
-
-
-def _count(number: int, noun: str) -> str:
-    """Return "1 problem", "2 problems"."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
+    return summary.format(
+        pages=report.pages,
+        files=report.files,
+        written=report.written,
+        unchanged=report.files - report.written,
+        output=output,
+        seconds=decimal(report.seconds, 2),
+    )
 
 
 def _notice(message: str) -> None:
@@ -252,7 +352,7 @@ def _notice(message: str) -> None:
 
 def _print_warnings(warnings: Sequence[str]) -> None:
     for warning in warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        print(_("warning: {warning}").format(warning=warning), file=sys.stderr)
 
 
 def _reporter(args: argparse.Namespace) -> Callable[[str], None]:

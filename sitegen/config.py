@@ -13,6 +13,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from sitegen.errors import ContentError, Problem, UsageError
 from sitegen.filetypes import KB, MB, FileRefused, decode_text, read_regular
+from sitegen.i18n import _
 from sitegen.options import BuildOptions, build_time, web_address_problem
 from sitegen.validation import fail, translate_errors
 from sitegen.yamldoc import parse_yaml_mapping
@@ -31,19 +32,27 @@ def _check_timezone(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise fail(f"{value!r} is not a timezone; write e.g. Europe/Prague") from None
+        raise fail(
+            _("{value!r} is not a timezone; write e.g. Europe/Prague").format(value=value)
+        ) from None
     return value
 
 
 def _check_authority(value: str) -> str:
     if not re.fullmatch(r"[a-z0-9]+([.-][a-z0-9]+)*\.[a-z]{2,}", value):
-        raise fail(f"{value!r} is not a domain name; write e.g. socialni-zaclenovani.cz")
+        raise fail(
+            _("{value!r} is not a domain name; write e.g. socialni-zaclenovani.cz").format(
+                value=value
+            )
+        )
     return value
 
 
 def _check_size(value: int) -> int:
     if not 1 <= value <= 100_000:
-        raise fail(f"{value} is out of range; write a whole number from 1 to 100000")
+        raise fail(
+            _("{value} is out of range; write a whole number from 1 to 100000").format(value=value)
+        )
     return value
 
 
@@ -213,21 +222,30 @@ def read_site_file(path: Path) -> str:
         mode = path.stat().st_mode
     except FileNotFoundError:
         raise UsageError(
-            f"{path}: not found; --source must be a site folder with {SITE_FILE}"
+            _("{path}: not found; --source must be a site folder with {file}").format(
+                path=path, file=SITE_FILE
+            )
         ) from None
     except OSError as error:
         raise ContentError(
-            [Problem(SITE_FILE, 0, "", f"cannot be read ({error.strerror})")]
+            [
+                Problem(
+                    SITE_FILE, 0, "", _("cannot be read ({reason})").format(reason=error.strerror)
+                )
+            ]
         ) from None
     if stat.S_ISDIR(mode):
-        message = f"is a folder; {SITE_FILE} must be a file with the site's settings"
+        message = _("is a folder; {file} must be a file with the site's settings").format(
+            file=SITE_FILE
+        )
         raise ContentError([Problem(SITE_FILE, 0, "", message)])
     try:
         raw = read_regular(
             path,
             SITE_FILE_LIMIT,
-            f"the file is larger than {SITE_FILE_LIMIT // KB} KB; "
-            "settings take a few kilobytes, check the file",
+            _(
+                "the file is larger than {size} KB; settings take a few kilobytes, check the file"
+            ).format(size=SITE_FILE_LIMIT // KB),
         )
     except FileRefused as refused:
         raise ContentError([Problem(SITE_FILE, 0, "", str(refused))]) from None

@@ -13,6 +13,8 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sitegen.i18n import _
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class Problem:
@@ -60,4 +62,4 @@ class UsageError(SitegenError):
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """Return " (did you mean 'x'?)" for the closest choice, or "" when none is close."""
     matches = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{matches[0]}'?)" if matches else ""
+    return _(" (did you mean '{match}'?)").format(match=matches[0]) if matches else ""

@@ -21,6 +21,7 @@ from pathlib import Path
 from xml.parsers import expat
 
 from sitegen.errors import ContentError, Problem
+from sitegen.i18n import N_, _
 
 MB = 1024 * 1024
 KB = 1024
@@ -45,10 +46,17 @@ def char_problem(text: str) -> tuple[int, str] | None:
         return None
     line = text.count("\n", 0, match.start()) + 1
     code = ord(match.group())
-    kind = "non-character" if code > 0xFFFD else "control character"
-    return line, (
-        f"the file contains the {kind} U+{code:04X}; delete it (it is invisible in most editors)"
-    )
+    if code > 0xFFFD:
+        message = _(
+            "the file contains the non-character U+{code:04X}; delete it (it is invisible "
+            "in most editors)"
+        )
+    else:
+        message = _(
+            "the file contains the control character U+{code:04X}; delete it (it is "
+            "invisible in most editors)"
+        )
+    return line, message.format(code=code)
 
 
 def decode_text(raw: bytes, rel_path: str) -> str:
@@ -63,7 +71,9 @@ def decode_text(raw: bytes, rel_path: str) -> str:
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         byte = raw[error.start]
-        message = f"the file is not UTF-8 text (byte 0x{byte:02X}); save it with the UTF-8 encoding"
+        message = _(
+            "the file is not UTF-8 text (byte 0x{byte:02X}); save it with the UTF-8 encoding"
+        ).format(byte=byte)
         raise ContentError([Problem(rel_path, line, "", message)]) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     found = char_problem(text)
@@ -75,7 +85,7 @@ def decode_text(raw: bytes, rel_path: str) -> str:
 def name_problem(name: str) -> str | None:
     """Return why a file name cannot be published, or None when it can."""
     if _BAD_NAME.search(name):
-        return (
+        return _(
             "the file name holds a control character or bytes that are not UTF-8; "
             "rename the file with letters, digits and dashes"
         )
@@ -88,11 +98,22 @@ def printable_name(name: str) -> str:
 
 
 _SPECIAL = {
-    stat.S_IFIFO: "a named pipe (FIFO)",
-    stat.S_IFSOCK: "a socket",
-    stat.S_IFCHR: "a character device",
-    stat.S_IFBLK: "a block device",
+    stat.S_IFIFO: N_(
+        "is a named pipe (FIFO), not a regular file; remove it (only files and folders are read)"
+    ),
+    stat.S_IFSOCK: N_(
+        "is a socket, not a regular file; remove it (only files and folders are read)"
+    ),
+    stat.S_IFCHR: N_(
+        "is a character device, not a regular file; remove it (only files and folders are read)"
+    ),
+    stat.S_IFBLK: N_(
+        "is a block device, not a regular file; remove it (only files and folders are read)"
+    ),
 }
+_OTHER_SPECIAL = N_(
+    "is a special file, not a regular file; remove it (only files and folders are read)"
+)
 
 
 def special_file_problem(mode: int) -> str | None:
@@ -100,20 +121,19 @@ def special_file_problem(mode: int) -> str | None:
     folder), or None when it is one of those."""
     if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
         return None
-    what = _SPECIAL.get(stat.S_IFMT(mode), "a special file")
-    return f"is {what}, not a regular file; remove it (only files and folders are read)"
+    return _(_SPECIAL.get(stat.S_IFMT(mode), _OTHER_SPECIAL))
 
 
 def stat_problem(error: OSError) -> str:
     """Return a sentence for an error of stat() or open() on a path."""
     if error.errno == errno.ELOOP:
-        return "the symbolic link leads round in a loop; replace it with the file itself"
+        return _("the symbolic link leads round in a loop; replace it with the file itself")
     if error.errno == errno.ENOENT:
-        return "the symbolic link points to nothing; replace it with the file itself"
+        return _("the symbolic link points to nothing; replace it with the file itself")
     if error.errno == errno.EACCES:
-        return "cannot be read (permission denied); make the file readable"
+        return _("cannot be read (permission denied); make the file readable")
     reason = error.strerror or type(error).__name__
-    return f"cannot be read ({reason}); check the file"
+    return _("cannot be read ({reason}); check the file").format(reason=reason)
 
 
 def read_regular(path: Path, max_bytes: int, too_large: str) -> bytes:
@@ -166,36 +186,36 @@ _ZIP = _starts(b"PK\x03\x04")
 _OLE = _starts(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 
 _DOCUMENTS: dict[str, tuple[str, Callable[[bytes], bool]]] = {
-    ".pdf": ("a PDF document", _starts(b"%PDF-")),
-    ".odt": ("an OpenDocument text", _ZIP),
-    ".ods": ("an OpenDocument spreadsheet", _ZIP),
-    ".odp": ("an OpenDocument presentation", _ZIP),
-    ".docx": ("a Word document", _ZIP),
-    ".xlsx": ("an Excel workbook", _ZIP),
-    ".pptx": ("a PowerPoint presentation", _ZIP),
-    ".doc": ("a Word 97-2003 document", _OLE),
-    ".xls": ("an Excel 97-2003 workbook", _OLE),
-    ".ppt": ("a PowerPoint 97-2003 presentation", _OLE),
-    ".csv": ("a CSV table", _any_bytes),
-    ".txt": ("a text file", _any_bytes),
+    ".pdf": (N_("a PDF document"), _starts(b"%PDF-")),
+    ".odt": (N_("an OpenDocument text"), _ZIP),
+    ".ods": (N_("an OpenDocument spreadsheet"), _ZIP),
+    ".odp": (N_("an OpenDocument presentation"), _ZIP),
+    ".docx": (N_("a Word document"), _ZIP),
+    ".xlsx": (N_("an Excel workbook"), _ZIP),
+    ".pptx": (N_("a PowerPoint presentation"), _ZIP),
+    ".doc": (N_("a Word 97-2003 document"), _OLE),
+    ".xls": (N_("an Excel 97-2003 workbook"), _OLE),
+    ".ppt": (N_("a PowerPoint 97-2003 presentation"), _OLE),
+    ".csv": (N_("a CSV table"), _any_bytes),
+    ".txt": (N_("a text file"), _any_bytes),
 }
 _IMAGES: dict[str, tuple[str, Callable[[bytes], bool]]] = {
-    ".jpg": ("a JPEG image", _starts(b"\xff\xd8\xff")),
-    ".jpeg": ("a JPEG image", _starts(b"\xff\xd8\xff")),
-    ".png": ("a PNG image", _starts(b"\x89PNG\r\n\x1a\n")),
-    ".gif": ("a GIF image", _starts(b"GIF87a", b"GIF89a")),
-    ".webp": ("a WebP image", _is_webp),
-    ".avif": ("an AVIF image", _is_avif),
+    ".jpg": (N_("a JPEG image"), _starts(b"\xff\xd8\xff")),
+    ".jpeg": (N_("a JPEG image"), _starts(b"\xff\xd8\xff")),
+    ".png": (N_("a PNG image"), _starts(b"\x89PNG\r\n\x1a\n")),
+    ".gif": (N_("a GIF image"), _starts(b"GIF87a", b"GIF89a")),
+    ".webp": (N_("a WebP image"), _is_webp),
+    ".avif": (N_("an AVIF image"), _is_avif),
 }
 _THEME: dict[str, tuple[str, Callable[[bytes], bool]]] = {
-    ".css": ("a style sheet", _any_bytes),
-    ".js": ("a script", _any_bytes),
-    ".json": ("a JSON file", _any_bytes),
-    ".wasm": ("a WebAssembly module", _starts(b"\x00asm")),
-    ".webmanifest": ("a web app manifest", _any_bytes),
-    ".ico": ("an icon", _starts(b"\x00\x00\x01\x00")),
-    ".woff": ("a WOFF font", _starts(b"wOFF")),
-    ".woff2": ("a WOFF2 font", _starts(b"wOF2")),
+    ".css": (N_("a style sheet"), _any_bytes),
+    ".js": (N_("a script"), _any_bytes),
+    ".json": (N_("a JSON file"), _any_bytes),
+    ".wasm": (N_("a WebAssembly module"), _starts(b"\x00asm")),
+    ".webmanifest": (N_("a web app manifest"), _any_bytes),
+    ".ico": (N_("an icon"), _starts(b"\x00\x00\x01\x00")),
+    ".woff": (N_("a WOFF font"), _starts(b"wOFF")),
+    ".woff2": (N_("a WOFF2 font"), _starts(b"wOF2")),
 }
 BUNDLE_TYPES = {**_IMAGES, **_DOCUMENTS}
 """Extension → (what it is, check of its first bytes): what a bundle may hold, besides SVG."""
@@ -224,10 +244,10 @@ def _type_problem(
     suffix = path.suffix.lower()
     if suffix != ".svg" and suffix not in types:
         return _unknown_type(suffix, types)
-    too_large = (
-        f"the file is larger than {describe_size(max_bytes)}; make it smaller, "
+    too_large = _(
+        "the file is larger than {size}; make it smaller, "
         "or raise limits.attachment_mb in site.yaml"
-    )
+    ).format(size=describe_size(max_bytes))
     try:
         data = read_regular(path, max_bytes, too_large)
     except FileRefused as refused:
@@ -236,26 +256,30 @@ def _type_problem(
         return svg_problem(data)
     what, looks_right = types[suffix]
     if not looks_right(data[:16]):
-        return (
-            f"the file is not {what} (its first bytes do not match {suffix}); "
+        return _(
+            "the file is not {what} (its first bytes do not match {suffix}); "
             "save it again in that format, or give it the extension of its real type"
-        )
+        ).format(what=_(what), suffix=suffix)
     return None
 
 
 def _unknown_type(suffix: str, types: dict[str, tuple[str, Callable[[bytes], bool]]]) -> str:
     allowed = ", ".join(sorted({*types, ".svg"}))
-    what = f"{suffix} files" if suffix else "files without an extension"
-    return (
-        f"{what} cannot be published (a browser could run them as part of the site); "
-        f"allowed are {allowed}; convert documents to PDF"
-    )
+    if not suffix:
+        return _(
+            "files without an extension cannot be published (a browser could run them as "
+            "part of the site); allowed are {allowed}; convert documents to PDF"
+        ).format(allowed=allowed)
+    return _(
+        "{suffix} files cannot be published (a browser could run them as part of the "
+        "site); allowed are {allowed}; convert documents to PDF"
+    ).format(suffix=suffix, allowed=allowed)
 
 
 _BANNED_ELEMENTS = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener"}
 _LINK_ATTRIBUTES = {"href", "src"}
 _URL = re.compile(r"url\s*\(\s*['\"]?\s*([^'\")\s]*)", re.IGNORECASE)
-_SVG_FIX = "remove it, or convert the image to PNG"
+_SVG_FIX = N_("remove it, or convert the image to PNG")
 
 
 class _SvgRefused(Exception):
@@ -282,9 +306,11 @@ def svg_problem(data: bytes) -> str | None:
         return str(refused)
     except expat.ExpatError as error:
         reason = expat.ErrorString(error.code)
-        return f"the SVG is not well-formed XML (line {error.lineno}: {reason}); export it again"
+        return _("the SVG is not well-formed XML (line {line}: {reason}); export it again").format(
+            line=error.lineno, reason=reason
+        )
     if not checker.saw_root:
-        return "the file is not an SVG image (its root element is not <svg>); export it again"
+        return _("the file is not an SVG image (its root element is not <svg>); export it again")
     return None
 
 
@@ -297,29 +323,33 @@ class _SvgChecker:
 
     def doctype(self, *args: object) -> None:
         raise _SvgRefused(
-            "the SVG has a DOCTYPE declaration, which is not allowed; remove it (SVG needs none)"
+            _("the SVG has a DOCTYPE declaration, which is not allowed; remove it (SVG needs none)")
         )
 
     def entity(self, *args: object) -> None:
-        raise _SvgRefused("the SVG declares entities, which are not allowed; remove them")
+        raise _SvgRefused(_("the SVG declares entities, which are not allowed; remove them"))
 
     def instruction(self, target: str, data: str) -> None:
         raise _SvgRefused(
-            f"the SVG has a processing instruction <?{target}?>, which could load "
-            f"something; {_SVG_FIX}"
+            _(
+                "the SVG has a processing instruction <?{target}?>, which could load "
+                "something; {fix}"
+            ).format(target=target, fix=_(_SVG_FIX))
         )
 
     def start(self, name: str, attributes: dict[str, str]) -> None:
         local = name.rsplit(" ", 1)[-1].lower()
         if not self.open and local != "svg":
             raise _SvgRefused(
-                "the file is not an SVG image (its root element is not <svg>); export it again"
+                _("the file is not an SVG image (its root element is not <svg>); export it again")
             )
         self.saw_root = True
         if local in _BANNED_ELEMENTS:
             raise _SvgRefused(
-                f"the SVG contains a <{name.rsplit(' ', 1)[-1]}> element, which could run "
-                f"a script on the site; {_SVG_FIX}"
+                _(
+                    "the SVG contains a <{element}> element, which could run a script on "
+                    "the site; {fix}"
+                ).format(element=name.rsplit(" ", 1)[-1], fix=_(_SVG_FIX))
             )
         for attribute, value in attributes.items():
             _check_attribute(local, attribute.rsplit(" ", 1)[-1].lower(), value, attributes)
@@ -336,8 +366,10 @@ class _SvgChecker:
 def _check_attribute(element: str, attribute: str, value: str, all_of: dict[str, str]) -> None:
     if attribute.startswith("on"):
         raise _SvgRefused(
-            f"the SVG has an event attribute '{attribute}', which runs a script on the "
-            f"site; {_SVG_FIX}"
+            _(
+                "the SVG has an event attribute '{attribute}', which runs a script on the "
+                "site; {fix}"
+            ).format(attribute=attribute, fix=_(_SVG_FIX))
         )
     if attribute in _LINK_ATTRIBUTES and not value.strip().startswith("#"):
         raise _SvgRefused(_external(value))
@@ -347,20 +379,26 @@ def _check_attribute(element: str, attribute: str, value: str, all_of: dict[str,
         and attribute == "attributename"
         and target in _LINK_ATTRIBUTES
     ):
-        raise _SvgRefused(f"the SVG animates a link target, which could run a script; {_SVG_FIX}")
+        raise _SvgRefused(
+            _("the SVG animates a link target, which could run a script; {fix}").format(
+                fix=_(_SVG_FIX)
+            )
+        )
     _check_css(value)
 
 
 def _check_css(text: str) -> None:
     if "@import" in text.lower():
-        raise _SvgRefused(f"the SVG imports a style sheet with @import; {_SVG_FIX}")
+        raise _SvgRefused(
+            _("the SVG imports a style sheet with @import; {fix}").format(fix=_(_SVG_FIX))
+        )
     for match in _URL.finditer(text):
         if not match.group(1).startswith("#"):
             raise _SvgRefused(_external(match.group(1)))
 
 
 def _external(reference: str) -> str:
-    return (
-        f"the SVG refers to '{reference}' outside itself; only references inside the file "
-        f"('#name') are allowed; embed what it shows, or convert the image to PNG"
-    )
+    return _(
+        "the SVG refers to '{reference}' outside itself; only references inside the file "
+        "('#name') are allowed; embed what it shows, or convert the image to PNG"
+    ).format(reference=reference)

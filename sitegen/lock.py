@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sitegen.i18n import _
 from sitegen.options import BuildOptions
 
 Notes = list[str]
@@ -35,8 +36,16 @@ def build_lock(options: BuildOptions, report: Callable[[str], None]) -> Iterator
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            report(f"Another build into {options.output_path} is running; waiting for it to end")
-            notes.append(f"waited for another build into {options.output_path} to end")
+            report(
+                _("Another build into {output} is running; waiting for it to end").format(
+                    output=options.output_path
+                )
+            )
+            notes.append(
+                _("waited for another build into {output} to end").format(
+                    output=options.output_path
+                )
+            )
             fcntl.flock(descriptor, fcntl.LOCK_EX)
         yield notes
     finally:

@@ -21,6 +21,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
 from sitegen.content.models import Body
+from sitegen.i18n import N_, _
 from sitegen.typography import NBSP, ascii_slug, typeset_html, unused_character
 
 Resolver = Callable[[str], str]
@@ -226,10 +227,10 @@ class Renderer:
             raw_html = md.reset().convert(text)
             note = html_depth_note(raw_html, text)
             if note and "<" not in text:  # deep without raw HTML: Markdown's own nesting
-                note = BodyNote(1, TOO_DEEP)
+                note = BodyNote(1, _(TOO_DEEP))
             clean_html = "" if note else sanitize_body_html(raw_html)
         except RecursionError:  # a depth the checks above let through
-            note = BodyNote(1, TOO_DEEP)
+            note = BodyNote(1, _(TOO_DEEP))
         if note:
             return _refused(note)
         body = Body(typeset_html(clean_html), first_paragraph(clean_html))
@@ -295,8 +296,8 @@ MAX_PARAGRAPH = 20_000
 MAX_INLINE_MARKS = 20_000
 _INLINE_MARKS = ("*", "_", "`", "[", "<", "&")
 """Elements inside one another in a body's HTML, at most (the parser's time is depth × tags)."""
-TOO_DEEP = "the text nests lists, quotes or emphasis too deeply to be read; nest fewer levels"
-HIDDEN_TEXT = (
+TOO_DEEP = N_("the text nests lists, quotes or emphasis too deeply to be read; nest fewer levels")
+HIDDEN_TEXT = N_(
     "the raw HTML here hides the rest of the text from readers (an unclosed <script>?); "
     "remove it or write it as text"
 )
@@ -309,8 +310,8 @@ _BRACKET = re.compile(r"\\.|[\[\]()]")
 MAX_UNCLOSED_MARKUP = 20
 """Tags or CDATA sections never closed, at most (Markdown's HTML reader rescans from each)."""
 _UNCLOSED_MARKUP = (
-    (re.compile(r"<[a-zA-Z]"), ">", "'<' that start a tag never closed with '>'"),
-    (re.compile(r"<!\[CDATA\["), "]]>", "'<![CDATA[' never closed with ']]>'"),
+    (re.compile(r"<[a-zA-Z]"), ">", N_("'<' that start a tag never closed with '>'")),
+    (re.compile(r"<!\[CDATA\["), "]]>", N_("'<![CDATA[' never closed with ']]>'")),
 )
 
 
@@ -326,8 +327,9 @@ def nesting_note(text: str) -> BodyNote | None:
         if depth > MAX_NESTING:
             return BodyNote(
                 number,
-                f"the text nests lists or quotes {depth} levels deep; "
-                f"at most {MAX_NESTING} are allowed",
+                _(
+                    "the text nests lists or quotes {depth} levels deep; at most {most} are allowed"
+                ).format(depth=depth, most=MAX_NESTING),
             )
     return (
         _brackets_note(_lines_outside_fences(text))
@@ -349,9 +351,10 @@ def _inline_marks_note(lines: Iterator[tuple[int, str]]) -> BodyNote | None:
         if count > MAX_INLINE_MARKS:
             return BodyNote(
                 number,
-                f"the text holds more than {MAX_INLINE_MARKS:,} formatting marks "
-                "(* _ ` [ < &)".replace(",", " ")
-                + "; an article has a few hundred: check the file, or split the text",
+                _(
+                    "the text holds more than {most} formatting marks (* _ ` [ < &); an "
+                    "article has a few hundred: check the file, or split the text"
+                ).format(most=f"{MAX_INLINE_MARKS:,}".replace(",", " ")),
             )
     return None
 
@@ -373,10 +376,10 @@ def _long_paragraph_note(lines: Iterator[tuple[int, str]]) -> BodyNote | None:
         if length > MAX_PARAGRAPH:
             return BodyNote(
                 start,
-                f"the paragraph starting here is longer than {MAX_PARAGRAPH:,} characters".replace(
-                    ",", " "
-                )
-                + "; split it into shorter paragraphs with blank lines",
+                _(
+                    "the paragraph starting here is longer than {most} characters; split it "
+                    "into shorter paragraphs with blank lines"
+                ).format(most=f"{MAX_PARAGRAPH:,}".replace(",", " ")),
             )
     return None
 
@@ -418,8 +421,10 @@ def _brackets_note(lines: Iterator[tuple[int, str]]) -> BodyNote | None:
                 if open_count[mark] > MAX_OPEN_BRACKETS:
                     return BodyNote(
                         number,
-                        f"the text has more than {MAX_OPEN_BRACKETS} brackets '{mark}' open "
-                        "at once; close them, or write a bracket as text with '\\' before it",
+                        _(
+                            "the text has more than {most} brackets '{mark}' open at once; "
+                            "close them, or write a bracket as text with '\\' before it"
+                        ).format(most=MAX_OPEN_BRACKETS, mark=mark),
                     )
             elif mark in "])":
                 opener = "[" if mark == "]" else "("
@@ -445,8 +450,10 @@ def _unclosed_markup_note(lines: Iterator[tuple[int, str]]) -> BodyNote | None:
             if seen > MAX_UNCLOSED_MARKUP:
                 return BodyNote(
                     number,
-                    f"the text has more than {MAX_UNCLOSED_MARKUP} {what}; close them, "
-                    "or write '&lt;' for a '<' meant as text",
+                    _(
+                        "the text has more than {most} {what}; close them, or write '&lt;' "
+                        "for a '<' meant as text"
+                    ).format(most=MAX_UNCLOSED_MARKUP, what=_(what)),
                 )
     return None
 
@@ -494,8 +501,10 @@ def html_depth_note(raw_html: str, source: str) -> BodyNote | None:
             line = _line_of(source, match.group(), raw_html.count(match.group(), 0, match.end()))
             return BodyNote(
                 line,
-                f"the raw HTML here nests elements more than {MAX_HTML_DEPTH} levels deep; "
-                "close them or nest fewer",
+                _(
+                    "the raw HTML here nests elements more than {most} levels deep; close "
+                    "them or nest fewer"
+                ).format(most=MAX_HTML_DEPTH),
             )
     return None
 
@@ -515,7 +524,7 @@ def hidden_text_notes(raw_html: str, clean_html: str, source: str) -> tuple[Body
         return ()
     where = _first_difference(before, after)
     snippet, occurrence = _snippet_at(before_pieces, where)
-    return (BodyNote(_line_of(source, snippet, occurrence), HIDDEN_TEXT),)
+    return (BodyNote(_line_of(source, snippet, occurrence), _(HIDDEN_TEXT)),)
 
 
 def _readable_text(fragment_html: str) -> list[str]:
@@ -579,7 +588,7 @@ def _line_of(source: str, snippet: str, occurrence: int) -> int:
     """Return the 1-based line of source where the occurrence-th snippet starts (or the last)."""
     found = -1
     position = 0
-    for _ in range(occurrence if snippet else 0):
+    for _occurrence in range(occurrence if snippet else 0):
         at = source.find(snippet, position)
         if at < 0:
             break

@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from sitegen.errors import UsageError
+from sitegen.i18n import _
 from sitegen.parallel import available_cores
 
 CACHE_FOLDER = ".sitegen-cache"
@@ -67,33 +68,43 @@ def build_time(environ: dict[str, str] | os._Environ[str]) -> datetime:
     if epoch is None:
         return datetime.now(UTC)
     if not re.fullmatch(r"[0-9]+", epoch.strip(), flags=re.ASCII):
-        raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r}: expected whole seconds since 1970")
+        raise UsageError(
+            _("SOURCE_DATE_EPOCH={epoch!r}: expected whole seconds since 1970").format(epoch=epoch)
+        )
     try:
         return datetime.fromtimestamp(int(epoch), UTC)
     except (OverflowError, OSError, ValueError):
         raise UsageError(
-            f"SOURCE_DATE_EPOCH={epoch!r}: out of range; expected whole seconds since 1970 "
-            "before the year 10000"
+            _(
+                "SOURCE_DATE_EPOCH={epoch!r}: out of range; expected whole seconds since 1970 "
+                "before the year 10000"
+            ).format(epoch=epoch)
         ) from None
 
 
 def web_address_problem(value: str) -> str | None:
     """Return why value is not a usable http(s) address of a site, or None."""
-    example = "write e.g. https://www.example.cz/"
     if not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", value):
-        return f"{value!r} is not a web address; {example}"
+        return _("{value!r} is not a web address; write e.g. https://www.example.cz/").format(
+            value=value
+        )
     try:
         split = urlsplit(value)
         port = split.port
     except ValueError as error:
-        return f"{value!r} is not a web address ({error}); {example}"
-    flaw = _address_flaw(split.hostname, split.username, port)
-    return f"{value!r} is not a web address ({flaw}); {example}" if flaw else None
+        flaw: str | None = str(error)
+    else:
+        flaw = _address_flaw(split.hostname, split.username, port)
+    if flaw is None:
+        return None
+    return _("{value!r} is not a web address ({flaw}); write e.g. https://www.example.cz/").format(
+        value=value, flaw=flaw
+    )
 
 
 def _address_flaw(hostname: str | None, username: str | None, port: int | None) -> str | None:
     if not hostname:
-        return "it has no host name"
+        return _("it has no host name")
     if username is not None:
-        return "a site address holds no user name"
-    return "port 0 cannot be reached" if port == 0 else None
+        return _("a site address holds no user name")
+    return _("port 0 cannot be reached") if port == 0 else None

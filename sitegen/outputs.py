@@ -520,6 +520,7 @@ def _copy_jobs(site: Site, static_path: Path, claims: Output) -> list[CopyJob]:
         for asset in assets:
             claims.add_copy(site.urls.output_path(asset.url), asset.source_path, source)
     _add_static(claims, static_path, site.config.limits.attachment_bytes)
+    claims.raise_collisions()
     return [
         CopyJob(path, digest(str(copied.resolve()), repr(FileStat.of(copied))), copied)
         for path, copied in sorted(claims.copies.items())

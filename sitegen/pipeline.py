@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from sitegen.cache import code_fingerprint
 from sitegen.errors import UsageError, WriteError
+from sitegen.i18n import _, decimal
 from sitegen.lock import Notes, build_lock
 from sitegen.options import BuildOptions
 from sitegen.parallel import Progress, no_progress
@@ -107,7 +108,7 @@ def _build(
         # After a killed build, the record describes the site before it: start afresh.
         previous = None if rolled_forward else _previous_state(options)
         if previous and _is_current(previous, key, inputs, options):
-            report("Nothing changed since the last build")
+            report(_("Nothing changed since the last build"))
             seconds = time.perf_counter() - started
             return BuildReport(
                 previous.pages,
@@ -146,11 +147,13 @@ def _write_problem(error: OSError, options: BuildOptions) -> str:
     where = f"{error.filename}: " if error.filename else ""
     what = error.strerror or str(error)
     if pending_journal(options.output_path).exists():
-        return (
-            f"{where}{what}; the build stopped while updating {options.output_path}: "
+        return _(
+            "{where}{what}; the build stopped while updating {output}: "
             "fix the cause and build again to finish it"
-        )
-    return f"{where}{what}; nothing was changed in {options.output_path}"
+        ).format(where=where, what=what, output=options.output_path)
+    return _("{where}{what}; nothing was changed in {output}").format(
+        where=where, what=what, output=options.output_path
+    )
 
 
 def _quick(
@@ -170,7 +173,9 @@ def _quick(
     if result is None:
         return None
     clock.lap(
-        f"Quick build: {result.texts} changed texts shown on {result.outputs} pages and feeds"
+        _("Quick build: {texts} changed texts shown on {outputs} pages and feeds").format(
+            texts=result.texts, outputs=result.outputs
+        )
     )
     return result.written, result.rendered
 
@@ -199,9 +204,17 @@ def _assemble(
     cache = Cache(options.cache_path, notes)
     try:
         site, entries = _load_site(options, cache, progress, memory)
+        notes.extend(site.scheduled_notes())
         clock.lap(
-            f"Loaded {len(site.news)} news items, {len(site.localities)} localities, "
-            f"{len(site.partnerships)} partnerships, {len(site.pages)} pages"
+            _(
+                "Loaded {news} news items, {localities} localities, {partnerships} "
+                "partnerships, {pages} pages"
+            ).format(
+                news=len(site.news),
+                localities=len(site.localities),
+                partnerships=len(site.partnerships),
+                pages=len(site.pages),
+            )
         )
         routes = plan_routes(site)
         plan = OutputPlan.make(site, routes, plan_feeds(site), plan_search_shards(site), options)
@@ -209,15 +222,23 @@ def _assemble(
     finally:
         cache.close()
     outputs = plan.decide(previous, options.output_path, search=options.search)
-    clock.lap(f"Planned {len(routes)} pages, {len(outputs.pages_todo)} to render")
+    clock.lap(
+        _("Planned {pages} pages, {todo} to render").format(
+            pages=len(routes), todo=len(outputs.pages_todo)
+        )
+    )
     made = render_outputs(outputs, options, progress)
-    clock.lap(f"Rendered {len(outputs.pages_todo)} pages, indexed the changed search shards")
+    clock.lap(
+        _("Rendered {pages} pages, indexed the changed search shards").format(
+            pages=len(outputs.pages_todo)
+        )
+    )
     written = commit_outputs(made, options, state)
-    clock.lap(f"Committed {written} files")
+    clock.lap(_("Committed {files} files").format(files=written))
     state.valid_until = plan.valid_until
     state.pages = len(routes)
     state.snapshot = keep_snapshot(options, previous, site, entries, plan)
-    clock.lap("Kept the models and routes for quick builds")
+    clock.lap(_("Kept the models and routes for quick builds"))
     return written, len(outputs.pages_todo), site
 
 
@@ -230,7 +251,7 @@ class _Clock:
 
     def lap(self, message: str) -> None:
         now = time.perf_counter()
-        self.report(f"{message} ({now - self.started:.2f} s)")
+        self.report(f"{message} ({decimal(now - self.started, 2)} s)")
         self.started = now
 
 
@@ -242,11 +263,12 @@ def check_folders(options: BuildOptions) -> None:
     """
     for name, path in (("--source", options.site_path), ("--content", options.content_path)):
         if not path.is_dir():
-            raise UsageError(f"{name} {path}: no such folder")
+            raise UsageError(_("{option} {path}: no such folder").format(option=name, path=path))
     if not options.templates_path.is_dir():
         raise UsageError(
-            f"{options.templates_path}: no such folder; the site needs its "
-            "Jinja templates in templates/"
+            _("{path}: no such folder; the site needs its Jinja templates in templates/").format(
+                path=options.templates_path
+            )
         )
     check_output_path(
         options.output_path,
@@ -261,7 +283,9 @@ def _usable_cache(options: BuildOptions, notes: Notes) -> BuildOptions:
     cache = options.cache_path
     if cache is None or cache.is_dir() or not (cache.exists() or cache.is_symlink()):
         return options
-    notes.append(f"{cache} is not a folder, so the build keeps no cache; delete it")
+    notes.append(
+        _("{cache} is not a folder, so the build keeps no cache; delete it").format(cache=cache)
+    )
     return dataclasses.replace(options, use_cache=False)
 
 
@@ -301,7 +325,11 @@ def _keep_state(options: BuildOptions, state: BuildState, notes: Notes) -> None:
     try:
         save_state(state_path(options.cache_path, options.output_path), state)
     except OSError as error:
-        notes.append(f"the build state could not be kept ({error}); the next build is a full one")
+        notes.append(
+            _("the build state could not be kept ({reason}); the next build is a full one").format(
+                reason=error
+            )
+        )
 
 
 def _entry_memo(
@@ -349,7 +377,7 @@ def _load_site(
     """Return the site of options, and the entries it was made from."""
     from sitegen.bodies import render_bodies
     from sitegen.config import load_config
-    from sitegen.content.load import load_entries
+    from sitegen.content.load import read_entries
     from sitegen.content.sources import read_sources
     from sitegen.site import link_site
     from sitegen.urls import Urls
@@ -364,9 +392,16 @@ def _load_site(
         limits=config.limits,
         reuse=memo.reuse if memo else None,
     )
-    entries = load_entries(sources, urls, options.static_path, config.tz, cache, memo)
+    loaded = read_entries(sources, urls, options.static_path, config.tz, cache, memo)
+    entries = loaded.entries
     bodies = render_bodies(
-        entries, options.now, options.include_drafts, cache, options.workers, progress
+        entries,
+        options.now,
+        options.include_drafts,
+        cache,
+        options.workers,
+        progress,
+        loaded.unloaded_keys,
     )
     site = link_site(
         entries,
@@ -376,5 +411,6 @@ def _load_site(
         options.now,
         options.static_path,
         options.include_drafts,
+        loaded.problems,
     )
     return site, entries

@@ -145,7 +145,7 @@ def _changed_models(
         except ContentError:
             return None
         record = store.source(entry.source.rel_path)
-        model = _new_model(entry, record, store) if record else None
+        model = _new_model(entry, record, snapshot, store) if record else None
         if record is None or model is None:
             return None
         models[model.source] = model
@@ -153,12 +153,17 @@ def _changed_models(
     return models, affected
 
 
-def _new_model(entry: Entry, record: SourceRecord, store: SnapshotStore) -> Model | None:
+def _new_model(
+    entry: Entry, record: SourceRecord, snapshot: Snapshot, store: SnapshotStore
+) -> Model | None:
     """Return the kept model of entry with its new body; None when more than the body changed."""
     source = entry.source.rel_path
     if record.front != front_digest(entry) or record.content_key != entry.source.content_key:
         return None
-    body, problems = render_one_body(entry, LinkTargets(_StoredUrls(store), _StoredVisible(store)))
+    targets = LinkTargets(
+        _StoredUrls(store), _StoredKeys(store), _StoredVisible(store), snapshot.base_path
+    )
+    body, problems = render_one_body(entry, targets)
     old = store.model(source)
     if problems or old is None or old.body.first_paragraph != body.first_paragraph:
         return None
@@ -298,6 +303,7 @@ def keep_snapshot(
             feed_settings=feed_settings(site),
             language=site.config.language,
             shards=tuple(plan.shards),
+            base_path=site.urls.base_path,
         )
         kept_well = store.write(snapshot, rows, everything=everything, gone=gone)
         return snapshot.token if kept_well else ""
@@ -331,12 +337,14 @@ def _rows(
     for key, url in targets.url_by_key.items():
         target = LinkTarget(url, key in targets.visible)
         rows.append(Row("link", key, digest(repr(target)), target))
+    rows += [Row("address", url, key, key) for url, key in targets.key_by_url.items()]
     return rows
 
 
 def _changed_rows(store: SnapshotStore, rows: list[Row]) -> tuple[list[Row], list[tuple[str, str]]]:
     """Return the rows whose digest differs from the kept one, and the kept rows now gone."""
-    kept = {kind: store.digests(kind) for kind in ("model", "output", "source", "link")}
+    kinds = ("model", "output", "source", "link", "address")
+    kept = {kind: store.digests(kind) for kind in kinds}
     present = {(row.kind, row.key) for row in rows}
     gone = [
         (kind, key) for kind, keys in kept.items() for key in keys if (kind, key) not in present
@@ -371,6 +379,25 @@ class _StoredUrls(Mapping[str, str]):
 
     def __len__(self) -> int:
         return len(self.store.link_keys())
+
+
+@dataclass(frozen=True, slots=True)
+class _StoredKeys(Mapping[str, str]):
+    """The content key of every item's address, read from the snapshot as links ask."""
+
+    store: SnapshotStore
+
+    def __getitem__(self, url: str) -> str:
+        key = self.store.key_of_address(url)
+        if key is None:
+            raise KeyError(url)
+        return key
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.store.addresses())
+
+    def __len__(self) -> int:
+        return len(self.store.addresses())
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,7 @@ from tornado.websocket import WebSocketClosedError
 from sitegen.config import BuildOptions
 from sitegen.content.memo import MemoryMemo
 from sitegen.errors import ContentError, SitegenError, UsageError
+from sitegen.i18n import N_, _, current_language, decimal
 from sitegen.pipeline import BuildReport, build
 
 POLL_SECONDS = 0.05
@@ -64,12 +65,13 @@ STOP_GRACE_SECONDS = 0.5
 PORTS_TO_TRY = 100
 """How many ports above a busy one are tried to suggest a free one."""
 OVERLAY_ID = "sitegen-chyby"
-LAST_GOOD_NOTE = (
-    "Zobrazuje se poslední funkční verze. Opravte tyto chyby a soubor uložte; "
-    "stránka se obnoví sama."
+LAST_GOOD_NOTE = N_(
+    "This is the last version that built. Fix these problems and save the file; the page "
+    "reloads by itself."
 )
-NO_SITE_NOTE = (
-    "Náhled zatím nejde sestavit. Opravte tyto chyby a soubor uložte; stránka se obnoví sama."
+NO_SITE_NOTE = N_(
+    "The preview cannot be built yet. Fix these problems and save the file; the page "
+    "reloads by itself."
 )
 LIVE_SCRIPT = (
     b'<script>(function(){var s=document.createElement("script");'
@@ -105,7 +107,7 @@ class Preview:
             self._fail([str(problem) for problem in error.problems])
             return None
         except SitegenError as error:
-            self._fail([f"sitegen: {error}"])
+            self._fail([f"sitegen: {error}"])  # already in the user's language
             return None
         self.problems = []
         self.builds += 1
@@ -114,10 +116,20 @@ class Preview:
         # refresh_search brings the changed shards up to date when the author pauses.
         self.options = dataclasses.replace(self.options, search=False)
         self.search_stale = report.search_stale
-        self.log(
-            f"{'Built' if self.good_builds == 1 else 'Rebuilt'}: {report.written} files "
-            f"written, {report.pages_rendered} pages rendered in {report.seconds:.2f} s"
+        done = (
+            _("Built: {written} files written, {rendered} pages rendered in {seconds} s")
+            if self.good_builds == 1
+            else _("Rebuilt: {written} files written, {rendered} pages rendered in {seconds} s")
         )
+        self.log(
+            done.format(
+                written=report.written,
+                rendered=report.pages_rendered,
+                seconds=decimal(report.seconds, 2),
+            )
+        )
+        for note in report.warnings:
+            self.log(_("warning: {warning}").format(warning=note))
         return report
 
     def refresh_search(self) -> None:
@@ -128,7 +140,9 @@ class Preview:
         except SitegenError:
             return  # the next save builds again, and reports the problem
         self.search_stale = report.search_stale
-        self.log(f"Search index updated in {report.seconds:.2f} s")
+        self.log(
+            _("Search index updated in {seconds} s").format(seconds=decimal(report.seconds, 2))
+        )
 
     def _fail(self, problems: list[str]) -> None:
         self.problems = problems
@@ -136,9 +150,9 @@ class Preview:
         for line in problems:
             self.log(line)
         if self.good_builds:
-            self.log("Build failed; still serving the last good site. Fix the file and save.")
+            self.log(_("Build failed; still serving the last good site. Fix the file and save."))
         else:
-            self.log("Build failed; the preview shows the problems. Fix the file and save.")
+            self.log(_("Build failed; the preview shows the problems. Fix the file and save."))
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """Serve a file of the preview folder (a WSGI application)."""
@@ -216,20 +230,23 @@ def _respond(start_response: StartResponse, status: str, kind: str, data: bytes)
 
 def blank_page(body: str = "") -> bytes:
     """Return a page with nothing of the site in it (but the live reload script)."""
+    title = _("Site preview")
     return (
-        '<!DOCTYPE html><html lang="cs"><head><meta charset="utf-8">'
-        f"<title>Náhled webu</title></head><body>{body}</body></html>"
+        f'<!DOCTYPE html><html lang="{current_language()}"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title></head><body>{body}</body></html>"
     ).encode()
 
 
 def add_overlay(page: bytes, problems: list[str], note: str = LAST_GOOD_NOTE) -> bytes:
     """Return page with an overlay listing problems, just after <body>."""
     lines = "".join(f"<li><code>{escape(line)}</code></li>" for line in problems)
+    heading = _("The site could not be built")
     overlay = (
-        f'<div id="{OVERLAY_ID}" role="alert" style="position:fixed;inset:0;z-index:1000;'
+        f'<div id="{OVERLAY_ID}" lang="{current_language()}" role="alert" '
+        'style="position:fixed;inset:0;z-index:1000;'
         "overflow:auto;background:#fff;color:#000;border:6px solid #b00020;padding:1.5rem;"
         'font:1rem/1.5 system-ui,sans-serif">'
-        f"<h2>Web se nepodařilo sestavit</h2><p>{escape(note)}</p>"
+        f"<h2>{escape(heading)}</h2><p>{escape(_(note))}</p>"
         f"<ul>{lines}</ul></div>"
     ).encode()
     head, found, rest = page.partition(b"<body")
@@ -391,7 +408,7 @@ def run_builds(
 ) -> None:
     """Build, then rebuild once after each burst of changes, until stop is set."""
     seen = snapshot(paths)
-    preview.log("Building the preview...")
+    preview.log(_("Building the preview..."))
     _build_and_notify(preview, stop, notify)
     last_change: float | None = None
     last_build = time.monotonic()
@@ -420,7 +437,9 @@ def _build_and_notify(preview: Preview, stop: threading.Event, notify: Notify) -
         if stop.wait(STOP_GRACE_SECONDS):
             return
         traceback.print_exception(error)
-        preview.problems = [f"sitegen: unexpected error, please report it: {error!r}"]
+        preview.problems = [
+            _("sitegen: unexpected error, please report it: {error!r}").format(error=error)
+        ]
     if not stop.is_set():
         notify()
 
@@ -443,15 +462,30 @@ def listen(host: str, port: int) -> list[socket.socket]:
         UsageError: when the port is taken or the address cannot be listened on.
     """
     if not 0 <= port <= 65535:
-        raise UsageError(f"--port {port}: write a number from 1 to 65535 (0: any free port)")
+        raise UsageError(
+            _("--port {port}: write a number from 1 to 65535 (0: any free port)").format(port=port)
+        )
     try:
         return bind_sockets(port, address=host)
     except OSError as error:
         if error.errno != errno.EADDRINUSE:
-            raise UsageError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+            raise UsageError(
+                _("cannot listen on {host}:{port}: {reason}").format(
+                    host=host, port=port, reason=error.strerror
+                )
+            ) from None
     free = next_free_port(host, port)
-    hint = f"try --port {free}" if free else "try another --port"
-    raise UsageError(f"port {port} on {host} is already in use; {hint}")
+    if free:
+        raise UsageError(
+            _("port {port} on {host} is already in use; try --port {free}").format(
+                port=port, host=host, free=free
+            )
+        )
+    raise UsageError(
+        _("port {port} on {host} is already in use; try another --port").format(
+            port=port, host=host
+        )
+    )
 
 
 def next_free_port(host: str, port: int) -> int | None:
@@ -471,10 +505,10 @@ def exposure_warning(host: str, addresses: Iterable[str]) -> str | None:
     """Return a warning when the preview listens on more than this computer's loopback."""
     if all(ipaddress.ip_address(address.split("%")[0]).is_loopback for address in addresses):
         return None
-    return (
-        f"warning: --host {host} makes the preview reachable from other computers: "
+    return _(
+        "warning: --host {host} makes the preview reachable from other computers: "
         "drafts and unpublished items become visible to everyone on the network."
-    )
+    ).format(host=host)
 
 
 def serve(options: BuildOptions, host: str, port: int) -> int:
@@ -489,12 +523,12 @@ def serve(options: BuildOptions, host: str, port: int) -> int:
     if warning:
         print(warning, file=sys.stderr)
     policy = host_policy(host, port)
-    print(f"Preview: {policy.url} (drafts shown; Ctrl-C stops)", file=sys.stderr)
+    print(_("Preview: {url} (drafts shown; Ctrl-C stops)").format(url=policy.url), file=sys.stderr)
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C before the loop took the signal
         asyncio.run(_serve(Preview(options), sockets, policy))
     # A second Ctrl-C, while a build in progress winds down, ends the process at once.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-    print("Preview stopped.", file=sys.stderr)
+    print(_("Preview stopped."), file=sys.stderr)
     return 0
 
 

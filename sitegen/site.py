@@ -33,7 +33,8 @@ from sitegen.content.models import (
     Topic,
 )
 from sitegen.content.schema import PLACEHOLDER, DocumentRef
-from sitegen.errors import ContentError, Problem, did_you_mean
+from sitegen.errors import ContentError, Problem
+from sitegen.i18n import _
 from sitegen.regions import Region, all_regions, regions_by_id
 from sitegen.typography import ascii_slug, czech_key, sorted_czech
 from sitegen.urls import NEWS, Urls
@@ -78,6 +79,19 @@ class Site:
     next_change: datetime | None = None
     """The next moment the site changes by itself: a scheduled item comes out, a
     cooperation starts or ends. None when nothing is scheduled."""
+    left_out: tuple[Scheduled, ...] = ()
+    draft_warnings: tuple[Problem, ...] = ()
+    """Broken links of drafts, which become errors when the draft is published."""
+    """News items dated in the future that this build leaves out, soonest first."""
+
+    def scheduled_notes(self) -> list[str]:
+        """Return one line per scheduled item left out, with its publication time."""
+        return [
+            _("Scheduled, not published yet: {path} ({moment})").format(
+                path=item.source, moment=moment_text(item.date.astimezone(self.config.tz))
+            )
+            for item in self.left_out
+        ]
 
     def news_years(self) -> list[int]:
         """Return the years that have news, newest first."""
@@ -92,18 +106,20 @@ def link_site(
     now: datetime,
     static_path: Path,
     include_drafts: bool,
+    earlier_problems: Sequence[Problem] = (),
 ) -> Site:
     """Resolve references and index the site; keep what is published (or all, with drafts).
 
     A pure function of its arguments: bodies were rendered by the stage before.
 
     Raises:
-        ContentError: for unknown references, with the problems of the bodies.
+        ContentError: with earlier_problems (those of the front matter, references
+            included) and the problems of the bodies.
     """
     by_kind: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries:
         by_kind[entry.kind].append(entry)
-    problems = check_references(by_kind)
+    problems = list(earlier_problems)  # the entries' own, references included
     problems += check_aliases(entries, urls)
     if not include_drafts:
         problems += check_draft_references(by_kind)
@@ -124,7 +140,40 @@ def link_site(
     news = [builder.news_item(entry, by_kind["locality"]) for entry in by_kind["news"]]
     shown = [item for item in news if include_drafts or item.is_published]
     site = _index(config, urls, now, shown, builder, by_kind)
-    return replace(site, redirects=_redirects(site, by_kind), next_change=next_change(entries, now))
+    left_out = () if include_drafts else scheduled_items(entries, now)
+    return replace(
+        site,
+        redirects=_redirects(site, by_kind),
+        next_change=next_change(entries, now),
+        left_out=left_out,
+        draft_warnings=bodies.draft_warnings,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Scheduled:
+    """A news item that comes out later."""
+
+    source: str
+    """Its file, relative to the site root."""
+    date: datetime
+
+
+def scheduled_items(entries: Sequence[Entry], now: datetime) -> tuple[Scheduled, ...]:
+    """Return the news items that are not drafts and are dated after now, soonest first."""
+    found = [
+        Scheduled(entry.source.rel_path, entry.meta.date)
+        for entry in entries
+        if entry.kind == "news" and not entry.meta.draft and is_scheduled(entry.meta.date, now)
+    ]
+    return tuple(sorted(found, key=lambda item: (item.date, item.source)))
+
+
+def moment_text(moment: datetime) -> str:
+    """Return a date and time as the current language writes it: 1. 12. 2026 9:00."""
+    return _("{day}. {month}. {year} {hour}:{minute:02d}").format(
+        day=moment.day, month=moment.month, year=moment.year, hour=moment.hour, minute=moment.minute
+    )
 
 
 def next_change(entries: Sequence[Entry], now: datetime) -> datetime | None:
@@ -147,28 +196,6 @@ def next_change(entries: Sequence[Entry], now: datetime) -> datetime | None:
 
 
 # References -------------------------------------------------------------------------
-
-
-def check_references(by_kind: dict[str, list[Entry]]) -> list[Problem]:
-    """Return a Problem for each locality or partnership slug that names nothing."""
-    localities = {entry.slug for entry in by_kind["locality"]}
-    partnerships = {entry.slug for entry in by_kind["partnership"]}
-    problems = []
-    for entry in by_kind["news"] + by_kind["partnership"]:
-        for i, slug in enumerate(entry.meta.localities):
-            if slug != PLACEHOLDER:  # only a draft keeps it (content/schema.py)
-                problems.extend(_unknown(entry, ("localities", i), slug, "locality", localities))
-    for entry in by_kind["news"]:
-        for i, slug in enumerate(entry.meta.partnerships):
-            problems.extend(_unknown(entry, ("partnerships", i), slug, "partnership", partnerships))
-    for entry in by_kind["locality"]:
-        if entry.meta.partnership:
-            problems.extend(
-                _unknown(
-                    entry, ("partnership",), entry.meta.partnership, "partnership", partnerships
-                )
-            )
-    return problems
 
 
 def check_draft_references(by_kind: dict[str, list[Entry]]) -> list[Problem]:
@@ -267,26 +294,11 @@ def check_statement(config: SiteConfig, pages: list[Entry]) -> list[Problem]:
     slug = config.accessibility.page
     if any(entry.slug == slug for entry in pages):
         return []
-    message = (
-        f"no page {slug!r}; write the accessibility statement into content/pages/{slug}.md "
+    message = _(
+        "no page {slug!r}; write the accessibility statement into content/pages/{slug}.md "
         "or name its page here"
-    )
+    ).format(slug=slug)
     return [Problem("site.yaml", 0, "accessibility.page", message)]
-
-
-def _unknown(
-    entry: Entry, loc: tuple[str | int, ...], slug: str, kind: str, known: set[str]
-) -> list[Problem]:
-    if slug in known:
-        return []
-    folder = {"locality": "content/localities/", "partnership": "content/partnerships/"}[kind]
-    return [
-        entry.problem(
-            loc,
-            f"unknown {kind} '{slug}'{did_you_mean(slug, known)}"
-            f"; the slugs are the file names in {folder}",
-        )
-    ]
 
 
 # Models -----------------------------------------------------------------------------

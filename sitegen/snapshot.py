@@ -54,6 +54,8 @@ class Snapshot:
     feed_settings: FeedSettings
     language: str
     shards: tuple[ShardJob, ...]
+    base_path: str
+    """Where the site's addresses start ("/" or "/asz/")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,15 @@ class SnapshotStore:
         """Return where links to a content file lead, or None when there is no such file."""
         value = self._load("link", content_key, None)
         return value if isinstance(value, LinkTarget) else None
+
+    def key_of_address(self, url: str) -> str | None:
+        """Return the content key of the item whose page has this address, or None."""
+        value = self._load("address", url, None)
+        return value if isinstance(value, str) else None
+
+    def addresses(self) -> list[str]:
+        """Return every item's address (for suggestions)."""
+        return sorted(self.digests("address"))
 
     def link_keys(self) -> list[str]:
         """Return every content key links may lead to (for suggestions)."""

@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 
 from sitegen.config import SiteConfig
 from sitegen.errors import Problem
+from sitegen.i18n import _
 from sitegen.markup import sanitize_body_html
 from sitegen.routes import Route
 from sitegen.site import Site
@@ -137,14 +138,14 @@ def template_problem(error: Exception, templates_path: Path) -> Problem:
         name = error.name or error.filename or "?"
         return Problem(f"templates/{name}", error.lineno, "", error.message or str(error))
     if isinstance(error, jinja2.TemplateNotFound):
-        return Problem(f"templates/{error.name}", 0, "", "template not found")
+        return Problem(f"templates/{error.name}", 0, "", _("template not found"))
     message = str(error) if isinstance(error, jinja2.TemplateError) else _describe(error)
     return Problem(*_template_frame(error, templates_path), "", message)
 
 
 def _describe(error: Exception) -> str:
     """Return what went wrong in a template expression, e.g. "division by zero"."""
-    return f"the template failed: {error or type(error).__name__}"
+    return _("the template failed: {reason}").format(reason=error or type(error).__name__)
 
 
 def _template_frame(error: BaseException, templates_path: Path) -> tuple[str, int]:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticCustomError
 
 from sitegen.errors import Problem, did_you_mean
+from sitegen.i18n import N_, _
 
 Loc = tuple[str | int, ...]
 
@@ -18,24 +19,24 @@ CUSTOM = "sitegen"
 """Error type of our own validators: their message is shown as it is."""
 
 _MESSAGES = {
-    "missing": "is required",
-    "string_type": "expected text; put it in quotes",
-    "string_too_short": "must not be empty",
-    "int_type": "expected a whole number, e.g. 1200",
-    "int_parsing": "expected a whole number, e.g. 1200",
-    "int_from_float": "expected a whole number, e.g. 1200",
-    "greater_than_equal": "must not be negative",
-    "bool_type": "expected true or false",
-    "bool_parsing": "expected true or false",
-    "float_type": "expected a number, e.g. 50.08",
-    "float_parsing": "expected a number, e.g. 50.08",
-    "list_type": "expected a list: one '- item' per line",
-    "tuple_type": "expected a list: one '- item' per line",
-    "too_short": "needs at least one item",
-    "too_long": "has too many items",
-    "dict_type": "expected 'key: value' lines indented under it",
-    "model_type": "expected 'key: value' lines indented under it",
-    "model_attributes_type": "expected 'key: value' lines indented under it",
+    "missing": N_("is required"),
+    "string_type": N_("expected text; put it in quotes"),
+    "string_too_short": N_("must not be empty"),
+    "int_type": N_("expected a whole number, e.g. 1200"),
+    "int_parsing": N_("expected a whole number, e.g. 1200"),
+    "int_from_float": N_("expected a whole number, e.g. 1200"),
+    "greater_than_equal": N_("must not be negative"),
+    "bool_type": N_("expected true or false"),
+    "bool_parsing": N_("expected true or false"),
+    "float_type": N_("expected a number, e.g. 50.08"),
+    "float_parsing": N_("expected a number, e.g. 50.08"),
+    "list_type": N_("expected a list: one '- item' per line"),
+    "tuple_type": N_("expected a list: one '- item' per line"),
+    "too_short": N_("needs at least one item"),
+    "too_long": N_("has too many items"),
+    "dict_type": N_("expected 'key: value' lines indented under it"),
+    "model_type": N_("expected 'key: value' lines indented under it"),
+    "model_attributes_type": N_("expected 'key: value' lines indented under it"),
 }
 
 
@@ -72,16 +73,20 @@ def _message(detail: Any, model: type[BaseModel], loc: Loc) -> str:
     if kind == "extra_forbidden":
         return _unknown_key(str(loc[-1]), _model_at(model, loc[:-1]))
     if kind == "literal_error":
-        return f"{detail['input']!r} is not allowed; write one of: {detail['ctx']['expected']}"
-    return _MESSAGES.get(kind, str(detail["msg"]))
+        return _("{value!r} is not allowed; write one of: {allowed}").format(
+            value=detail["input"], allowed=str(detail["ctx"]["expected"]).replace(" or ", _(" or "))
+        )
+    if kind in _MESSAGES:
+        return _(_MESSAGES[kind])
+    return _("the value is not valid here ({reason})").format(reason=detail["msg"])
 
 
 def _unknown_key(key: str, model: type[BaseModel] | None) -> str:
     known = sorted(model.model_fields) if model else []
     hint = did_you_mean(key, known)
     if hint:
-        return f"unknown key{hint}"
-    return "unknown key; the keys allowed here are " + ", ".join(known)
+        return _("unknown key{hint}").format(hint=hint)
+    return _("unknown key; the keys allowed here are {keys}").format(keys=", ".join(known))
 
 
 def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:

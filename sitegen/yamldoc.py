@@ -9,6 +9,7 @@ import yaml
 
 from sitegen.errors import ContentError, Problem
 from sitegen.filetypes import char_problem
+from sitegen.i18n import N_, _
 
 Loc = tuple[str | int, ...]
 """A path into the front matter: ("documents", 0, "file")."""
@@ -50,24 +51,13 @@ def parse_yaml_mapping(
         _check_events(text, rel_path, first_line)
         data, node = _compose(text)
     except yaml.MarkedYAMLError as error:
-        line = first_line + _error_line(error, text)
-        problem = error.problem or error.context or "malformed YAML"
-        raise ContentError(
-            [
-                Problem(
-                    rel_path,
-                    line,
-                    "",
-                    f"invalid YAML: {problem}; check the "
-                    "indentation and put text with ':' or '#' in quotes",
-                )
-            ]
-        ) from None
+        index, message = _yaml_problem(error, text.split("\n"), _error_line(error, text))
+        raise ContentError([Problem(rel_path, first_line + index, "", message)]) from None
     except yaml.YAMLError:  # a ReaderError: the text holds a character YAML refuses
         raise ContentError([_character_problem(text, rel_path, first_line)]) from None
     if not isinstance(data, dict):
         raise ContentError(
-            [Problem(rel_path, first_line, "", "the front matter must be 'key: value' lines")]
+            [Problem(rel_path, first_line, "", _("the front matter must be 'key: value' lines"))]
         )
     key_lines: dict[Loc, int] = {}
     problems: list[Problem] = []
@@ -82,7 +72,9 @@ def _character_problem(text: str, rel_path: str, first_line: int) -> Problem:
     such files already; this keeps any other caller from seeing a traceback)."""
     found = char_problem(text)
     if found is None:
-        return Problem(rel_path, first_line, "", "invalid YAML: a character YAML does not accept")
+        return Problem(
+            rel_path, first_line, "", _("invalid YAML: a character YAML does not accept")
+        )
     return Problem(rel_path, first_line + found[0] - 1, "", found[1])
 
 
@@ -110,10 +102,10 @@ def _check_events(text: str, rel_path: str, first_line: int) -> None:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH and message is None:
-                message = (
-                    f"the YAML is nested more than {MAX_DEPTH} levels deep; "
+                message = _(
+                    "the YAML is nested more than {depth} levels deep; "
                     "write the value with less nesting"
-                )
+                ).format(depth=MAX_DEPTH)
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
         if message is not None:
@@ -123,15 +115,15 @@ def _check_events(text: str, rel_path: str, first_line: int) -> None:
 
 def _event_problem(event: yaml.Event) -> str | None:
     if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-        return "anchors and aliases (&name, *name) are not allowed; write the value out"
+        return _("anchors and aliases (&name, *name) are not allowed; write the value out")
     if isinstance(event, yaml.ScalarEvent):
         match = _BAD_VALUE.search(event.value)
         if match is not None:
-            return (
-                f"the value holds the character U+{ord(match.group()):04X}, which no page or "
+            return _(
+                "the value holds the character U+{code:04X}, which no page or "
                 "feed can show (an escape such as \\x00 or \\u0000 in quotes makes it); "
                 "delete the escape"
-            )
+            ).format(code=ord(match.group()))
     return None
 
 
@@ -174,3 +166,63 @@ def _error_line(error: yaml.MarkedYAMLError, text: str) -> int:
     if mark is None or (mark.line >= last_line and error.context_mark is not None):
         mark = error.context_mark
     return mark.line if mark is not None else 0
+
+
+_REASONS = frozenset(
+    {
+        N_("did not find expected node content"),
+        N_("did not find expected ',' or ']'"),
+        N_("did not find expected ',' or '}'"),
+        N_("did not find expected key"),
+        N_("did not find expected '-' indicator"),
+        N_("could not find expected ':'"),
+        N_("found unexpected end of stream"),
+        N_("found unexpected ':'"),
+        N_("found character that cannot start any token"),
+        N_("block sequence entries are not allowed in this context"),
+        N_("mapping values are not allowed in this context"),
+        N_("found unknown escape character"),
+        N_("found unexpected document indicator"),
+    }
+)
+"""What libyaml says of the commonest mistakes, translated; anything else is shown as it is."""
+
+_KEY_VALUE = re.compile(r"(?P<key>\s*(?:-\s+)?[^\s:#'\"][^:#]*):\s+(?P<value>\S.*?)\s*$")
+
+
+def _yaml_problem(error: yaml.MarkedYAMLError, lines: list[str], index: int) -> tuple[int, str]:
+    """Return the 0-based line to blame and what is wrong there, in plain words."""
+    reason = error.problem or error.context or "?"
+    index = min(index, len(lines) - 1)  # a mark at the very end points past the last line
+    tab = _tab_line(lines, index) if "tab" in reason or "\t" in lines[index] else None
+    if tab is not None:
+        column = lines[tab].index("\t") + 1
+        return tab, _(
+            "a tab character in column {column}; YAML allows only spaces: replace the tab "
+            "with spaces"
+        ).format(column=column)
+    match = _KEY_VALUE.fullmatch(lines[index])
+    if "mapping values are not allowed" in reason and match:
+        fixed = f"{match['key']}: {_quoted(match['value'])}".strip()
+        return index, _(
+            "the value contains ': ', which YAML reads as another key; put the value "
+            "in quotes: {line}"
+        ).format(line=fixed)
+    if reason in _REASONS:
+        reason = _(reason)
+    return index, _(
+        "invalid YAML: {reason}; check the indentation and put text with ':' or '#' in quotes"
+    ).format(reason=reason)
+
+
+def _tab_line(lines: list[str], index: int) -> int | None:
+    """Return the first line from the one before index on that holds a tab."""
+    start = max(index - 1, 0)
+    return next((i for i in range(start, len(lines)) if "\t" in lines[i]), None)
+
+
+def _quoted(value: str) -> str:
+    """Return value as a YAML string in quotes that reads back as value."""
+    if '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    return "'" + value.replace("'", "''") + "'"

@@ -12,6 +12,7 @@ import pytest
 
 from sitegen.cli import main
 from sitegen.config import BuildOptions
+from sitegen.i18n import set_language
 from sitegen.pipeline import build
 
 REPO = Path(__file__).resolve().parent.parent
@@ -60,6 +61,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="rewrite tests/sites/*/expected from the current build",
     )
+
+
+@pytest.fixture(autouse=True)
+def english_messages(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Show messages in English (an English locale), as the tests that quote them expect.
+
+    A test of the Czech messages passes --lang cs or calls set_language("cs").
+    """
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    set_language(None)
+    yield
+    set_language(None)
 
 
 def make_site(root: Path, files: dict[str, str | bytes], *, templates: bool = True) -> Path:

@@ -51,7 +51,7 @@ def test_check_finds_a_broken_link_and_a_missing_anchor(
 ) -> None:
     news = NEWS.replace(
         "Text zprávy.",
-        "[Nikam](/nikde/) a [kotva](/lokality/zlutice/#neexistuje) a [dobrá](#obsah).",
+        "[Nikam](/dokumenty/nic.pdf) a [kotva](/lokality/zlutice/#neexistuje) a [dobrá](#obsah).",
     )
     site = make_site(
         tmp_path / "site",
@@ -62,8 +62,8 @@ def test_check_finds_a_broken_link_and_a_missing_anchor(
     assert result.status == 1
     lines = [line for line in result.err.splitlines() if "link" in line]
     assert any(
-        line.startswith("content/news/2020-01-01-prvni.md: /aktuality/prvni/index.html:")
-        and "'/nikde/' goes to a page or file that does not exist" in line
+        line.startswith("content/news/2020-01-01-prvni.md:")
+        and "'/dokumenty/nic.pdf' goes to a page or file that does not exist" in line
         for line in lines
     ), result.err
     assert any("#neexistuje, which is not on that page" in line for line in lines)
@@ -74,7 +74,7 @@ def test_check_finds_a_broken_link_and_a_missing_anchor(
 def test_check_quiet_prints_only_errors_and_counts_in_the_singular(
     tmp_path: Path, run_cli: Callable[..., Run]
 ) -> None:
-    news = NEWS.replace("regions: [praha]\n", "").replace("Text zprávy.", "[Nikam](/nikde/).")
+    news = NEWS.replace("regions: [praha]\n", "").replace("Text zprávy.", "[Nikam](/nic.pdf).")
     site = make_site(tmp_path / "site", {"content/news/2020-01-01-prvni.md": news})
     shutil.copytree(REPO / "static", site / "static")
     loud = run_cli("check", "--source", site)

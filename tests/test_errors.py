@@ -142,8 +142,8 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
     "slug_with_dots": (
         {NEWS: news("slug: ../../etc")},
         [
-            f"{NEWS}:4: slug: '../../etc' is not a slug: use lowercase letters without "
-            "diacritics, digits and single hyphens, e.g. 'memorandum-stredocesky-kraj'"
+            f"{NEWS}:4: slug: '../../etc' is not a slug: write 'etc' (lowercase letters "
+            "without diacritics, digits and single hyphens)"
         ],
     ),
     "file_name_not_a_slug": (

@@ -9,6 +9,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
 
 BASE = {
     "errors",
+    "i18n",
     "validation",
     "yamldoc",
     "options",

@@ -99,7 +99,8 @@ class PreviewProcess:
             serve_command(site, self.port, *args),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "SOURCE_DATE_EPOCH": str(NOW_EPOCH)},
+            # English messages, which the tests quote (test_messages.py checks Czech).
+            env={**os.environ, "SOURCE_DATE_EPOCH": str(NOW_EPOCH), "LANGUAGE": "en"},
             start_new_session=True,
         )
         self.lines: list[str] = []
@@ -246,7 +247,7 @@ def test_serve_rebuilds_shows_errors_and_recovers(
     wait_for(lambda: "sitegen-chyby" in get(port, "/aktuality/prvni/")[1])
     page = get(port, "/aktuality/prvni/")[1]
     assert DATE_PROBLEM in page
-    assert "Zobrazuje se poslední funkční verze." in page
+    assert "This is the last version that built." in page
     assert "Nový text." in page  # the last good page stays served
     assert "sitegen-chyby" in get(port, "/")[1]  # on every page
 
@@ -270,7 +271,7 @@ def test_broken_first_build_shows_problems_until_fixed_then_builds_search(
         status, page = get(port, url)
         assert status == 500
         assert DATE_PROBLEM in page
-        assert "Náhled zatím nejde sestavit." in page
+        assert "The preview cannot be built yet." in page
         assert "livereload.js" in page  # it reloads by itself once fixed
 
     (site / "content/news/2020-01-01-prvni.md").write_text(NEWS, encoding="utf-8")

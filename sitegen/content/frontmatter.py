@@ -12,6 +12,7 @@ from typing import Any
 
 from sitegen.cache import Cache, code_fingerprint, digest
 from sitegen.errors import ContentError, Problem
+from sitegen.i18n import _
 from sitegen.yamldoc import Loc, parse_yaml_mapping
 
 
@@ -53,8 +54,10 @@ def split_front_matter(text: str, rel_path: str, cache: Cache | None = None) -> 
                     rel_path,
                     1,
                     "",
-                    "missing front matter: start the file "
-                    "with a line '---', then the keys, then another '---'",
+                    _(
+                        "missing front matter: start the file "
+                        "with a line '---', then the keys, then another '---'"
+                    ),
                 )
             ]
         )
@@ -66,7 +69,7 @@ def split_front_matter(text: str, rel_path: str, cache: Cache | None = None) -> 
                     rel_path,
                     1,
                     "",
-                    "the front matter is never closed: add a line '---' after its last key",
+                    _("the front matter is never closed: add a line '---' after its last key"),
                 )
             ]
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,9 +19,10 @@ from zoneinfo import ZoneInfo
 from sitegen.cache import Cache
 from sitegen.content.frontmatter import FrontMatter, split_front_matter
 from sitegen.content.models import Asset
-from sitegen.content.schema import SLUG_PATTERN, DocumentRef, validate_front_matter
+from sitegen.content.schema import PLACEHOLDER, SLUG_PATTERN, DocumentRef, validate_front_matter
 from sitegen.content.sources import SourceFile
 from sitegen.errors import ContentError, Problem, did_you_mean
+from sitegen.i18n import _
 from sitegen.regions import regions_by_id
 from sitegen.typography import ascii_slug
 from sitegen.urls import RESERVED_ROOT_NAMES, Urls
@@ -52,6 +54,16 @@ class Entry:
         return Problem(self.source.rel_path, self.front.line_of(loc), field_name(loc), message)
 
 
+@dataclass(frozen=True, slots=True)
+class LoadedEntries:
+    """The entries that validated, and the problems of all files."""
+
+    entries: tuple[Entry, ...]
+    problems: tuple[Problem, ...]
+    unloaded_keys: frozenset[str]
+    """Content keys of the files that did not validate: links to them are not broken."""
+
+
 def load_entries(
     sources: Iterable[SourceFile],
     urls: Urls,
@@ -62,30 +74,53 @@ def load_entries(
 ) -> tuple[Entry, ...]:
     """Parse and validate every source; derive slugs and URLs; check slugs are unique.
 
-    A source that read_sources left unread (unchanged since memo parsed it) is taken
-    from memo; every source parsed here is given to memo.
-
     Raises:
         ContentError: with the problems of every file.
     """
+    loaded = read_entries(sources, urls, static_path, tz, cache, memo)
+    if loaded.problems:
+        raise ContentError(loaded.problems)
+    return loaded.entries
+
+
+def read_entries(
+    sources: Iterable[SourceFile],
+    urls: Urls,
+    static_path: Path,
+    tz: ZoneInfo,
+    cache: Cache | None = None,
+    memo: Memo | None = None,
+) -> LoadedEntries:
+    """Parse and validate every source; return the valid entries and every problem.
+
+    A source that read_sources left unread (unchanged since memo parsed it) is taken
+    from memo; every source parsed here is given to memo. The problems are those of
+    the front matter, slugs, references and files of every source, so that later
+    stages can add theirs and all are reported in one run.
+    """
     entries: list[Entry] = []
     problems: list[Problem] = []
+    unloaded: list[SourceFile] = []
     for source in sources:
         try:
             entry = memo.take(source.content_key) if memo and source.is_reused else None
             entry = entry or _load_entry(source, urls, tz, cache)
         except ContentError as error:
             problems.extend(error.problems)
+            unloaded.append(source)
             continue
         entries.append(entry)
         if memo and not source.is_reused:
             memo.put(entry, source.signature)
     problems.extend(_duplicate_slugs(entries))
+    by_kind: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        by_kind[entry.kind].append(entry)
+    problems.extend(check_references(by_kind, unloaded))
     for entry in entries:
         problems.extend(_missing_files(entry, static_path))
-    if problems:
-        raise ContentError(problems)
-    return tuple(entries)
+    unloaded_keys = frozenset(source.content_key for source in unloaded)
+    return LoadedEntries(tuple(entries), tuple(problems), unloaded_keys)
 
 
 class Memo(Protocol):
@@ -117,7 +152,9 @@ def _slug(source: SourceFile, front: FrontMatter, meta: Any) -> str:
                         source.rel_path,
                         0,
                         "",
-                        f"'{source.name}' is not a region id{hint}; name the file <region id>.md",
+                        _("'{name}' is not a region id{hint}; name the file <region id>.md").format(
+                            name=source.name, hint=hint
+                        ),
                     )
                 ]
             )
@@ -134,9 +171,10 @@ def _slug(source: SourceFile, front: FrontMatter, meta: Any) -> str:
                     source.rel_path,
                     front.first_line,
                     "slug",
-                    f"the file "
-                    f"name gives {slug!r}, which is not a slug; rename the file "
-                    f"to use {better!r} or add 'slug: {better}'",
+                    _(
+                        "the file name gives {slug!r}, which is not a slug; rename the file "
+                        "to use {better!r} or add 'slug: {better}'"
+                    ).format(slug=slug, better=better),
                 )
             ]
         )
@@ -147,8 +185,10 @@ def _slug(source: SourceFile, front: FrontMatter, meta: Any) -> str:
                     source.rel_path,
                     front.line_of(("slug",)),
                     "slug",
-                    f"'{slug}' is the address of a section of the site; "
-                    "choose another slug for this page",
+                    _(
+                        "'{slug}' is the address of a section of the site; "
+                        "choose another slug for this page"
+                    ).format(slug=slug),
                 )
             ]
         )
@@ -181,9 +221,10 @@ def _duplicate_slugs(entries: list[Entry]) -> list[Problem]:
             problems.append(
                 entry.problem(
                     ("slug",),
-                    f"'{entry.slug}' gives the "
-                    f"address {entry.url}, already used by "
-                    f"{first.source.rel_path}; set another slug",
+                    _(
+                        "'{slug}' gives the address {url}, already used by {other}; "
+                        "set another slug"
+                    ).format(slug=entry.slug, url=entry.url, other=first.source.rel_path),
                 )
             )
     return problems
@@ -207,28 +248,32 @@ def _missing_files(entry: Entry, static_path: Path) -> list[Problem]:
 def file_problem(source: SourceFile, ref: str, static_path: Path) -> str | None:
     """Return why ref (as written in front matter) names no file, or None when it does."""
     if "://" in ref:
-        return (
-            f"'{ref}' is a web address; put the file into the item's bundle folder "
+        return _(
+            "'{ref}' is a web address; put the file into the item's bundle folder "
             "and write its name"
-        )
+        ).format(ref=ref)
     if ref.startswith("/"):
         path = (static_path / ref.lstrip("/")).resolve()
         if path.is_relative_to(static_path.resolve()) and path.is_file():
             return None
-        return f"'{ref}' not found: a path starting with '/' means a file in static/"
+        return _("'{ref}' not found: a path starting with '/' means a file in static/").format(
+            ref=ref
+        )
     normal = posixpath.normpath(ref)
     if normal.startswith("../") or normal == "..":
-        return f"'{ref}' points outside the item's folder; keep the file in the bundle"
+        return _("'{ref}' points outside the item's folder; keep the file in the bundle").format(
+            ref=ref
+        )
     if source.bundle_path is None:
-        return (
-            f"'{ref}' not found: a single-file item has no folder for files; make it a "
+        return _(
+            "'{ref}' not found: a single-file item has no folder for files; make it a "
             "bundle (a folder with index.md and the file beside it) or put the file in "
             "static/ and write '/…'"
-        )
+        ).format(ref=ref)
     if normal in source.bundle_files:
         return None
     hint = did_you_mean(normal, source.bundle_files)
-    return f"'{ref}' not found in the bundle folder{hint}"
+    return _("'{ref}' not found in the bundle folder{hint}").format(ref=ref, hint=hint)
 
 
 def asset_for(entry: Entry, ref: str, static_path: Path, urls: Urls) -> Asset:
@@ -252,3 +297,55 @@ def is_published(entry: Entry, now: datetime) -> bool:
 def is_scheduled(published: datetime, now: datetime) -> bool:
     """Return True when an item dated published is not out yet at now."""
     return published > now
+
+
+# References ---------------------------------------------------------------------
+
+
+def check_references(
+    by_kind: dict[str, list[Entry]], unloaded: Iterable[SourceFile] = ()
+) -> list[Problem]:
+    """Return a Problem for each locality or partnership slug that names nothing.
+
+    The files in unloaded have problems of their own; their file names count as
+    slugs, so that a reference to them is not reported as well.
+    """
+    localities = {entry.slug for entry in by_kind["locality"]}
+    partnerships = {entry.slug for entry in by_kind["partnership"]}
+    for source in unloaded:
+        {"locality": localities, "partnership": partnerships}.get(source.kind, set()).add(
+            source.name
+        )
+    problems = []
+    for entry in by_kind["news"] + by_kind["partnership"]:
+        for i, slug in enumerate(entry.meta.localities):
+            if slug != PLACEHOLDER:  # only a draft keeps it (content/schema.py)
+                problems.extend(_unknown(entry, ("localities", i), slug, "locality", localities))
+    for entry in by_kind["news"]:
+        for i, slug in enumerate(entry.meta.partnerships):
+            problems.extend(_unknown(entry, ("partnerships", i), slug, "partnership", partnerships))
+    for entry in by_kind["locality"]:
+        if entry.meta.partnership:
+            problems.extend(
+                _unknown(
+                    entry, ("partnership",), entry.meta.partnership, "partnership", partnerships
+                )
+            )
+    return problems
+
+
+def _unknown(
+    entry: Entry, loc: tuple[str | int, ...], slug: str, kind: str, known: set[str]
+) -> list[Problem]:
+    if slug in known:
+        return []
+    template = {
+        "locality": _(
+            "unknown locality '{slug}'{hint}; the slugs are the file names in content/localities/"
+        ),
+        "partnership": _(
+            "unknown partnership '{slug}'{hint}; the slugs are the file names in "
+            "content/partnerships/"
+        ),
+    }[kind]
+    return [entry.problem(loc, template.format(slug=slug, hint=did_you_mean(slug, known)))]

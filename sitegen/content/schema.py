@@ -24,6 +24,7 @@ from pydantic import (
 
 from sitegen.content.frontmatter import FrontMatter
 from sitegen.errors import ContentError, Problem, did_you_mean
+from sitegen.i18n import _
 from sitegen.regions import regions_by_id
 from sitegen.typography import ascii_slug
 from sitegen.validation import fail, field_name, translate_errors
@@ -45,9 +46,19 @@ CZ_LONGITUDE = (12.09, 18.86)
 
 def _check_slug(value: str) -> str:
     if not SLUG_PATTERN.fullmatch(value):
+        better = ascii_slug(value)
+        if better:
+            raise fail(
+                _(
+                    "{value!r} is not a slug: write {better!r} (lowercase letters without "
+                    "diacritics, digits and single hyphens)"
+                ).format(value=value, better=better)
+            )
         raise fail(
-            f"{value!r} is not a slug: use lowercase letters without diacritics, "
-            "digits and single hyphens, e.g. 'memorandum-stredocesky-kraj'"
+            _(
+                "{value!r} is not a slug: use lowercase letters without diacritics, "
+                "digits and single hyphens, e.g. 'memorandum-stredocesky-kraj'"
+            ).format(value=value)
         )
     return value
 
@@ -63,7 +74,7 @@ def _parse_date(value: object) -> date:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    raise fail(f"'{text}' is not a date (write YYYY-MM-DD, e.g. 2017-10-20)")
+    raise fail(_("'{text}' is not a date (write YYYY-MM-DD, e.g. 2017-10-20)").format(text=text))
 
 
 def _parse_datetime(value: object, info: ValidationInfo) -> datetime:
@@ -80,22 +91,32 @@ def _parse_datetime(value: object, info: ValidationInfo) -> datetime:
             return moment if moment.tzinfo else moment.replace(tzinfo=tz)
     text = value if isinstance(value, str) else repr(value)
     raise fail(
-        f"'{text}' is not a date (write YYYY-MM-DD, e.g. 2017-10-20, "
-        "or YYYY-MM-DDTHH:MM, e.g. 2017-10-20T14:30)"
+        _(
+            "'{text}' is not a date (write YYYY-MM-DD, e.g. 2017-10-20, "
+            "or YYYY-MM-DDTHH:MM, e.g. 2017-10-20T14:30)"
+        ).format(text=text)
     )
 
 
 def _check_tag(value: str) -> str:
     if not ascii_slug(value):
-        raise fail(f"{value!r} gives the topic no address; use words with letters or digits")
+        raise fail(
+            _("{value!r} gives the topic no address; use words with letters or digits").format(
+                value=value
+            )
+        )
     return value
 
 
 def _check_region(value: str) -> str:
     if value not in regions_by_id():
         hint = did_you_mean(value, regions_by_id())
-        listed = "" if hint else "; region ids are " + ", ".join(regions_by_id())
-        raise fail(f"unknown region {value!r}{hint}{listed}")
+        listed = "" if hint else _("; region ids are {ids}").format(ids=", ".join(regions_by_id()))
+        raise fail(
+            _("unknown region {value!r}{hint}{listed}").format(
+                value=value, hint=hint, listed=listed
+            )
+        )
     return value
 
 
@@ -160,8 +181,10 @@ def _check_coordinates(value: tuple[float, float]) -> tuple[float, float]:
         and CZ_LONGITUDE[0] <= longitude <= CZ_LONGITUDE[1]
     ):
         raise fail(
-            f"[{latitude}, {longitude}] is outside the Czech Republic; write "
-            "[latitude, longitude], e.g. [50.0843, 13.0101] (latitude first)"
+            _(
+                "[{latitude}, {longitude}] is outside the Czech Republic; write "
+                "[latitude, longitude], e.g. [50.0843, 13.0101] (latitude first)"
+            ).format(latitude=latitude, longitude=longitude)
         )
     return value
 
@@ -326,26 +349,28 @@ def _cross_field_problems(model: Any) -> list[tuple[tuple[str | int, ...], str]]
             found.append(
                 (
                     ("image",),
-                    "image_alt is required when image is set: describe "
-                    "what the photo shows for readers who cannot see it",
+                    _(
+                        "image_alt is required when image is set: describe "
+                        "what the photo shows for readers who cannot see it"
+                    ),
                 )
             )
         if (model.image_alt or model.image_caption) and not model.image:
             found.append(
                 (
                     ("image_alt" if model.image_alt else "image_caption",),
-                    "there is no image: add image, or remove this key",
+                    _("there is no image: add image, or remove this key"),
                 )
             )
         if model.updated and model.updated < model.date:
-            found.append((("updated",), "is before date; updated is the date of a later change"))
+            found.append((("updated",), _("is before date; updated is the date of a later change")))
     if (
         isinstance(model, LocalityFrontMatter)
         and model.cooperation_since
         and model.cooperation_until
         and model.cooperation_until < model.cooperation_since
     ):
-        found.append((("cooperation_until",), "is before cooperation_since"))
+        found.append((("cooperation_until",), _("is before cooperation_since")))
     return found
 
 

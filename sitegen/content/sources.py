@@ -28,6 +28,7 @@ from sitegen.filetypes import (
     special_file_problem,
     stat_problem,
 )
+from sitegen.i18n import _
 
 KIND_FOLDERS = {
     "news": "news",
@@ -212,13 +213,16 @@ class _Reader:
         elif stat.S_ISDIR(mode):
             hint = did_you_mean(child.name, KIND_FOLDERS)
             folders = ", ".join(f"{name}/" for name in KIND_FOLDERS)
-            self.report(child, 0, f"unknown content folder{hint}; use one of {folders}")
+            message = _("unknown content folder{hint}; use one of {folders}")
+            self.report(child, 0, message.format(hint=hint, folders=folders))
         else:
             self.report(
                 child,
                 0,
-                "file outside the content folders; move it into news/, "
-                "localities/, partnerships/, pages/ or regions/",
+                _(
+                    "file outside the content folders; move it into news/, "
+                    "localities/, partnerships/, pages/ or regions/"
+                ),
             )
 
     def read_entry(self, entry: Path, mode: int, kind: str) -> None:
@@ -230,8 +234,10 @@ class _Reader:
             self.report(
                 entry,
                 0,
-                "not a Markdown file: content files end in .md; files that "
-                "belong to an item go into its bundle folder beside index.md",
+                _(
+                    "not a Markdown file: content files end in .md; files that "
+                    "belong to an item go into its bundle folder beside index.md"
+                ),
             )
 
     def read_bundle(self, folder: Path, kind: str) -> None:
@@ -240,8 +246,10 @@ class _Reader:
             self.report(
                 folder,
                 0,
-                f"bundle folder without {BUNDLE_INDEX}: add {BUNDLE_INDEX} "
-                "with the item's front matter and text",
+                _(
+                    "bundle folder without {index}: add {index} with the item's front "
+                    "matter and text"
+                ).format(index=BUNDLE_INDEX),
             )
             return
         self.add(index, kind, folder.name, folder, self.bundle_files(folder))
@@ -268,7 +276,7 @@ class _Reader:
             self.report(
                 path,
                 0,
-                "a link to a folder is not followed inside a bundle; copy the folder in instead",
+                _("a link to a folder is not followed inside a bundle; copy the folder in instead"),
             )
         else:
             stack.append(path)
@@ -288,8 +296,10 @@ class _Reader:
         self.report(
             path,
             0,
-            "links to a place outside the content folder; copy the file in "
-            "instead of linking to it",
+            _(
+                "links to a place outside the content folder; copy the file in "
+                "instead of linking to it"
+            ),
         )
         return False
 
@@ -309,10 +319,10 @@ class _Reader:
         self.sources.append(SourceFile(rel_path, kind, name, text, bundle, files, key, signature))
 
     def decode(self, path: Path) -> str | None:
-        too_large = (
-            f"the file is larger than {self.limits.markdown_kb} KB; split the text into "
+        too_large = _(
+            "the file is larger than {size} KB; split the text into "
             "several items, or raise limits.markdown_kb in site.yaml"
-        )
+        ).format(size=self.limits.markdown_kb)
         try:
             raw = read_regular(path, self.limits.markdown_bytes, too_large)
             return decode_text(raw, self.shown(path))
