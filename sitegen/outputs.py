@@ -90,6 +90,9 @@ class Decisions:
 
     globals: SiteGlobals
     language: str
+    environment_key: str
+    """Digest of the templates, globals and code: a process keeps one Jinja environment
+    per key, so that a preview's rebuild does not compile the templates again."""
     page_paths: list[str]
     pages_todo: list[PageJob]
     files_todo: list[FileJob]
@@ -213,6 +216,7 @@ class OutputPlan:
         return Decisions(
             site_globals(self.site),
             self.site.config.language,
+            self.page_shared,
             [job.path for job in self.pages],
             pages,
             files,
@@ -313,7 +317,7 @@ def _render_pages(
     commit: Commit, decisions: Decisions, options: BuildOptions, progress: Progress
 ) -> dict[str, str]:
     """Render the pages that changed into commit; return the digest of each page's bytes."""
-    env = make_environment(options.templates_path, decisions.globals)
+    env = _environment(options.templates_path, decisions)
     jobs = decisions.pages_todo
     try:
         for name in sorted({job.route.template for job in jobs}):
@@ -335,6 +339,19 @@ def _render_pages(
     if problems:
         raise ContentError(problems)
     return {job.path: str(result) for job, result in zip(jobs, results, strict=True)}
+
+
+_ENVIRONMENTS: dict[tuple[Path, str], jinja2.Environment] = {}
+
+
+def _environment(templates_path: Path, decisions: Decisions) -> jinja2.Environment:
+    """Return the Jinja environment of decisions, made once per process and key."""
+    key = (templates_path, decisions.environment_key)
+    env = _ENVIRONMENTS.get(key)
+    if env is None:
+        _ENVIRONMENTS.clear()  # one site at a time: the last one is kept
+        env = _ENVIRONMENTS[key] = make_environment(templates_path, decisions.globals)
+    return env
 
 
 def _update_shards(made: Made, options: BuildOptions) -> None:

@@ -106,8 +106,9 @@ def _build(
         key = _state_key(options)
         inputs = _snapshot(options)
         # After a killed build, the record describes the site before it: start afresh.
-        previous = None if rolled_forward else _previous_state(options)
-        if previous and _is_current(previous, key, inputs, options):
+        kept = _kept_state(options, memory) if not rolled_forward else None
+        previous = kept or (None if rolled_forward else _previous_state(options))
+        if previous and _is_current(previous, key, inputs, options, trusted=kept is not None):
             report(_("Nothing changed since the last build"))
             seconds = time.perf_counter() - started
             return BuildReport(
@@ -120,7 +121,7 @@ def _build(
                 previous.search_stale,
             )
         state = BuildState(key, inputs)
-        quick = _quick(options, previous, state, report, progress)
+        quick = _quick(options, previous, state, report, progress, trusted=kept is not None)
         site = None
         if quick is not None:
             written, rendered = quick
@@ -128,7 +129,7 @@ def _build(
             written, rendered, site = _assemble(
                 options, previous, state, report, progress, notes, memory
             )
-        _keep_state(options, state, notes)
+        _keep_state(options, state, notes, memory, to_disk=quick is None or memory is None)
     seconds = time.perf_counter() - started
     return BuildReport(
         state.pages,
@@ -162,14 +163,20 @@ def _quick(
     state: BuildState,
     report: Reporter,
     progress: Progress,
+    *,
+    trusted: bool,
 ) -> tuple[int, int] | None:
-    """Make the outputs that show the changed texts, when only texts changed (quick.py)."""
+    """Make the outputs that show the changed texts, when only texts changed (quick.py).
+
+    trusted: this process made the output, so the files it did not touch are as it
+    left them and need not be looked at.
+    """
     if previous is None:
         return None
     from sitegen.quick import quick_build
 
     clock = _Clock(report)
-    result = quick_build(options, previous, state, progress)
+    result = quick_build(options, previous, state, progress, trusted=trusted)
     if result is None:
         return None
     clock.lap(
@@ -303,6 +310,13 @@ def _snapshot(options: BuildOptions) -> dict[str, FileStat]:
     return snapshot_inputs(options.site_path, folders, (options.site_path / "site.yaml",))
 
 
+def _kept_state(options: BuildOptions, memory: MemoryMemo | None) -> BuildState | None:
+    """Return the state this process kept of its last build into the output, if any."""
+    if memory is None or options.cache_path is None:
+        return None
+    return memory.states.get(state_path(options.cache_path, options.output_path))
+
+
 def _previous_state(options: BuildOptions) -> BuildState | None:
     if options.cache_path is None:
         return None
@@ -310,20 +324,44 @@ def _previous_state(options: BuildOptions) -> BuildState | None:
 
 
 def _is_current(
-    previous: BuildState, key: str, inputs: dict[str, FileStat], options: BuildOptions
+    previous: BuildState,
+    key: str,
+    inputs: dict[str, FileStat],
+    options: BuildOptions,
+    *,
+    trusted: bool,
 ) -> bool:
+    """Return True when nothing is to be done; trusted: this process made the output."""
     return (
         previous.is_current(key, inputs, options.now, search=options.search)
         and (options.output_path / MARKER).is_file()
-        and previous.output_intact(options.output_path)
+        and (trusted or previous.output_intact(options.output_path))
     )
 
 
-def _keep_state(options: BuildOptions, state: BuildState, notes: Notes) -> None:
+def _keep_state(
+    options: BuildOptions,
+    state: BuildState,
+    notes: Notes,
+    memory: MemoryMemo | None,
+    *,
+    to_disk: bool,
+) -> None:
+    """Keep state for the next build: in memory (the preview), and on disk.
+
+    The preview's quick builds keep it in memory only (writing 27,000 records would
+    cost it a third of its time); the state on disk is then older than the output,
+    so a new process finds the output changed and makes a full build, as it should.
+    """
     if options.cache_path is None:
         return
+    path = state_path(options.cache_path, options.output_path)
+    if memory is not None:
+        memory.states[path] = state
+    if not to_disk:
+        return
     try:
-        save_state(state_path(options.cache_path, options.output_path), state)
+        save_state(path, state)
     except OSError as error:
         notes.append(
             _("the build state could not be kept ({reason}); the next build is a full one").format(

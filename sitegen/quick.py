@@ -70,7 +70,12 @@ class QuickResult:
 
 
 def quick_build(
-    options: BuildOptions, previous: BuildState, state: BuildState, progress: Progress
+    options: BuildOptions,
+    previous: BuildState,
+    state: BuildState,
+    progress: Progress,
+    *,
+    trusted: bool = False,
 ) -> QuickResult | None:
     """Make the outputs that show the changed texts and commit them; None when it cannot.
 
@@ -90,7 +95,7 @@ def quick_build(
         if changes is None:
             return None
         models, affected = changes
-        decisions = _decide(options, previous, snapshot, store, models, affected)
+        decisions = _decide(options, previous, snapshot, store, models, affected, trusted)
         if decisions is None:
             return None
         made = render_outputs(decisions, options, progress)
@@ -189,8 +194,12 @@ def _decide(
     store: SnapshotStore,
     models: dict[str, Model],
     affected: set[str],
+    trusted: bool,
 ) -> Decisions | None:
-    """Return what to make: the outputs showing the changed models; None on any doubt."""
+    """Return what to make: the outputs showing the changed models; None on any doubt.
+
+    Unless trusted (this process made the output), every other output file must be as
+    the previous build left it."""
     jobs = _jobs(snapshot, store, models, affected)
     if jobs is None:
         return None
@@ -204,6 +213,9 @@ def _decide(
             continue
         job = jobs.get(path)
         fingerprints[path] = job.fingerprint if job else record.fingerprint
+        if trusted and job is None:
+            kept[path] = record
+            continue
         intact = FileStat.of(os.path.join(folder, path)) == record.stat  # noqa: PTH118
         if intact and (job is None or job.fingerprint == record.fingerprint):
             kept[path] = record
@@ -213,6 +225,7 @@ def _decide(
     return Decisions(
         snapshot.globals,
         snapshot.language,
+        snapshot.page_shared,
         [path for path, record in records.items() if record.content],
         [job for job in todo if isinstance(job, PageJob)],
         [job for job in todo if isinstance(job, FileJob)],

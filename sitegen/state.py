@@ -21,13 +21,17 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 STATE_VERSION = 3
 
 
-@dataclass(frozen=True, slots=True)
-class FileStat:
-    """What a file looked like: enough to notice any change made through the file system."""
+class FileStat(NamedTuple):
+    """What a file looked like: enough to notice any change made through the file system.
+
+    A named tuple, not a dataclass: a state holds one per file (27,000 at 10,000 news
+    items), and tuples are made and compared several times faster.
+    """
 
     size: int
     mtime_ns: int

@@ -690,3 +690,24 @@ def test_a_forged_snapshot_is_never_unpickled(corpus: Path, tmp_path: Path) -> N
     assert not marker.exists()
     build(dataclasses.replace(options, output_path=tmp_path / "cold", use_cache=False))
     assert tree(corpus / "public") == tree(tmp_path / "cold")
+
+
+def test_the_preview_keeps_its_state_in_memory_and_builds_quickly_from_it(
+    corpus: Path, tmp_path: Path
+) -> None:
+    options = no_search(options_for(corpus))
+    memory = MemoryMemo()
+    build(options, memory=memory)
+    [state] = (corpus / CACHE_FOLDER / "state").glob("*.json")
+    on_disk = state.read_bytes()
+    edited = a_news_file(corpus, "2016")
+    edited.write_text(edited.read_text() + "\nVěta přidaná při testu.\n")
+    messages: list[str] = []
+    build(options, report=messages.append, memory=memory)
+    assert any(m.startswith("Quick build: 1 changed texts") for m in messages)
+    assert state.read_bytes() == on_disk  # kept in memory only
+    build(dataclasses.replace(options, output_path=tmp_path / "cold", use_cache=False))
+    assert tree(corpus / "public") == tree(tmp_path / "cold")
+    # A new process finds the state on disk older than the output: a full build.
+    assert _quick_messages(options) == []
+    assert tree(corpus / "public") == tree(tmp_path / "cold")
