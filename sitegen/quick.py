@@ -24,7 +24,7 @@ from pathlib import Path
 
 from sitegen.bodies import LinkTargets, link_targets, render_one_body
 from sitegen.cache import digest
-from sitegen.content.load import Entry, load_entries
+from sitegen.content.load import Entry, read_entries
 from sitegen.content.memo import user_secret
 from sitegen.content.sources import read_one
 from sitegen.errors import ContentError
@@ -146,9 +146,14 @@ def _changed_models(
             source = read_one(content, options.site_path, path, limits=config.limits)
             if source is None:
                 return None
-            [entry] = load_entries([source], snapshot.globals.urls, options.static_path, config.tz)
+            # Its front matter is checked below to be as the last build found it, with
+            # its references then valid: only its own problems matter.
+            loaded = read_entries([source], snapshot.globals.urls, options.static_path, config.tz)
         except ContentError:
             return None
+        if len(loaded.entries) != 1:
+            return None
+        entry = loaded.entries[0]
         record = store.source(entry.source.rel_path)
         model = _new_model(entry, record, snapshot, store) if record else None
         if record is None or model is None:
