@@ -18,6 +18,7 @@ import contextlib
 import hashlib
 import hmac
 import io
+import itertools
 import pickle
 import sqlite3
 from collections.abc import Callable, Iterable
@@ -163,8 +164,11 @@ class SnapshotStore:
                 if everything:
                     self._db.execute("delete from kept_rows")
                 self._db.executemany("delete from kept_rows where kind = ? and key = ?", gone)
-                values = [self._row(row) for row in rows]
-                values.append(self._row(Row("meta", "snapshot", "", snapshot)))
+                # Pickled one by one as SQLite takes them: all at once would hold every
+                # body of the site twice in memory.
+                values = map(
+                    self._row, itertools.chain(rows, [Row("meta", "snapshot", "", snapshot)])
+                )
                 self._db.executemany(
                     "insert or replace into kept_rows values (?, ?, ?, ?, ?)", values
                 )
