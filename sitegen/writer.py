@@ -66,8 +66,30 @@ class Output:
         Raises:
             ContentError: when two outputs claimed one path.
         """
-        if self.collisions:
-            raise ContentError(self.collisions)
+        problems = self.collisions + self._folder_clashes()
+        if problems:
+            raise ContentError(problems)
+
+    def _folder_clashes(self) -> list[Problem]:
+        """Return a problem for each output that needs a folder where another is a file.
+
+        The commit could not place it (and the site would be half replaced), so such a
+        site is refused before anything is written.
+        """
+        problems = []
+        for path, origin in self.origins.items():
+            parts = path.split("/")
+            for end in range(1, len(parts)):
+                folder = "/".join(parts[:end])
+                holder = self.origins.get(folder)
+                if holder is not None:
+                    message = _(
+                        "would be written to /{path}, but {holder} makes /{folder} a file; "
+                        "rename one of them"
+                    ).format(path=path, holder=holder, folder=folder)
+                    problems.append(Problem(origin, 0, "", message))
+                    break
+        return problems
 
 
 def check_output_path(

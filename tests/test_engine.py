@@ -711,3 +711,21 @@ def test_the_preview_keeps_its_state_in_memory_and_builds_quickly_from_it(
     # A new process finds the state on disk older than the output: a full build.
     assert _quick_messages(options) == []
     assert tree(corpus / "public") == tree(tmp_path / "cold")
+
+
+def test_an_output_that_needs_a_folder_where_another_is_a_file_is_refused_first(
+    tmp_path: Path,
+) -> None:
+    site = make_site(tmp_path / "site", {"content/news/2024-01-01-a.md": NEWS})
+    options = no_search(options_for(site))
+    build(options)
+    before = tree(site / "public")
+    (site / "static/robots.txt").mkdir(parents=True)
+    (site / "static/robots.txt/styl.css").write_text("body {}")
+    with pytest.raises(ContentError) as error:
+        build(options)
+    [problem] = error.value.problems
+    assert problem.path == "static/robots.txt/styl.css"
+    assert "/robots.txt a file" in problem.message
+    assert tree(site / "public") == before
+    assert not list(tmp_path.glob("site/.public.*"))  # no journal or pending folder left
