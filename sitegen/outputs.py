@@ -28,6 +28,7 @@ from sitegen.content.models import Asset
 from sitegen.errors import ContentError, Problem
 from sitegen.filetypes import static_file_problem
 from sitegen.fingerprint import Fingerprinter
+from sitegen.i18n import N_, _
 from sitegen.options import BuildOptions
 from sitegen.parallel import Progress, map_in_order
 from sitegen.routes import FeedSpec, RedirectContext, Route, SearchShard
@@ -500,13 +501,21 @@ def _check_redirect_folders(site: Site, claims: Output) -> None:
         ]
         if clash or path in folders:
             where = clash[0] if clash else path
-            message = (
-                f"would be written to /{path}, but /{where} is "
-                f"{'a file' if clash else 'a folder'} of the site; remove the old address"
+            message = _(_FILE_IN_THE_WAY if clash else _FOLDER_IN_THE_WAY).format(
+                path=path, where=where
             )
             problems.append(Problem(redirect.source, 0, "aliases", message))
     if problems:
         raise ContentError(problems)
+
+
+_FILE_IN_THE_WAY = N_(
+    "would be written to /{path}, but /{where} is a file of the site; remove the old address"
+)
+_FOLDER_IN_THE_WAY = N_(
+    "would be written to /{path}, but /{where} is a folder of the site; remove the old address"
+)
+"""What is in the way of an old address: one whole sentence for each case, to translate."""
 
 
 def _redirect_jobs(site: Site) -> list[FileJob]:
@@ -560,7 +569,7 @@ def _add_static(output: Output, static_path: Path, max_bytes: int) -> None:
             continue
         where = f"static/{rel.as_posix()}"
         if not path.resolve().is_relative_to(root):
-            message: str | None = "links to a place outside static/; copy the file in instead"
+            message: str | None = _("links to a place outside static/; copy the file in instead")
         else:
             message = static_file_problem(path, max_bytes=max_bytes)
         if message:

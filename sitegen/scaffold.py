@@ -20,6 +20,7 @@ import yaml
 from sitegen.content.schema import PLACEHOLDER
 from sitegen.content.sources import BUNDLE_INDEX, KIND_FOLDERS
 from sitegen.errors import UsageError
+from sitegen.i18n import _
 from sitegen.regions import all_regions
 from sitegen.typography import ascii_slug
 from sitegen.urls import ARCHIVE_SEGMENT, PAGE_SEGMENT, RESERVED_ROOT_NAMES
@@ -129,12 +130,18 @@ def new_file(
     bad = _BAD_TITLE.search(title)
     if bad is not None:
         raise UsageError(
-            f"{title!r}: the title must be one line of text without control characters "
-            f"(found U+{ord(bad.group()):04X}); write it on one line"
+            _(
+                "{title!r}: the title must be one line of text without control characters "
+                "(found U+{code:04X}); write it on one line"
+            ).format(title=title, code=ord(bad.group()))
         )
     slug = shorten_slug(ascii_slug(title), MAX_SLUG)
     if not slug:
-        raise UsageError(f"{title!r}: the title needs letters or digits to make a file name")
+        raise UsageError(
+            _("{title!r}: the title needs letters or digits to make a file name").format(
+                title=title
+            )
+        )
     _refuse_taken(kind, slug, content_path / FOLDERS[kind])
     local = now.astimezone(tz)
     name = f"{local:%Y-%m-%d}-{slug}" if kind == "news" else slug
@@ -169,12 +176,18 @@ def _refuse_taken(kind: str, slug: str, folder: Path) -> None:
         UsageError: naming the file that has the slug.
     """
     if slug in RESERVED_SLUGS.get(kind, frozenset()):
-        raise UsageError(f"{slug!r} is the address of a section of the site; choose another title")
+        raise UsageError(
+            _("{slug!r} is the address of a section of the site; choose another title").format(
+                slug=slug
+            )
+        )
     for existing, taken in _slugs_in_use(kind, folder):
         if taken == slug:
             raise UsageError(
-                f"{existing}: already has the slug {slug!r} (its address would be the "
-                "same); choose another title or edit that file"
+                _(
+                    "{file}: already has the slug {slug!r} (its address would be the "
+                    "same); choose another title or edit that file"
+                ).format(file=existing, slug=slug)
             )
 
 

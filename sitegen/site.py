@@ -34,7 +34,7 @@ from sitegen.content.models import (
 )
 from sitegen.content.schema import PLACEHOLDER, DocumentRef
 from sitegen.errors import ContentError, Problem
-from sitegen.i18n import _
+from sitegen.i18n import N_, _
 from sitegen.regions import Region, all_regions, regions_by_id
 from sitegen.typography import ascii_slug, czech_key, sorted_czech
 from sitegen.urls import NEWS, Urls
@@ -215,12 +215,22 @@ def check_draft_references(by_kind: dict[str, list[Entry]]) -> list[Problem]:
             continue
         for loc, kind, slug in _references(entry):
             if (kind, slug) in drafts:
-                message = (
-                    f"{kind} '{slug}' is a draft ('draft: true' in {drafts[kind, slug]}), "
-                    "so it is not published; publish it first, or remove it from here"
-                )
+                message = _(_DRAFT_REFERENCE[kind]).format(slug=slug, file=drafts[kind, slug])
                 problems.append(entry.problem(loc, message))
     return problems
+
+
+_DRAFT_REFERENCE = {
+    "locality": N_(
+        "locality '{slug}' is a draft ('draft: true' in {file}), so it is not published; "
+        "publish it first, or remove it from here"
+    ),
+    "partnership": N_(
+        "partnership '{slug}' is a draft ('draft: true' in {file}), so it is not published; "
+        "publish it first, or remove it from here"
+    ),
+}
+"""The message of a reference to a draft, by the kind of the draft."""
 
 
 def _references(entry: Entry) -> list[tuple[tuple[str | int, ...], str, str]]:
@@ -251,17 +261,22 @@ def _without_drafts(by_kind: dict[str, list[Entry]]) -> dict[str, list[Entry]]:
 
 def check_aliases(entries: Sequence[Entry], urls: Urls) -> list[Problem]:
     """Return a Problem for each alias that is an item's address or another alias."""
-    holders = {entry.url: (entry.source.rel_path, "is the address of") for entry in entries}
+    holders = {entry.url: (entry.source.rel_path, _TAKEN_BY_ITEM) for entry in entries}
     problems = []
     for entry in entries:
         for i, path in enumerate(getattr(entry.meta, "aliases", ())):
             url = urls.alias(path)
-            holder = holders.setdefault(url, (entry.source.rel_path, "is an alias in"))
-            if holder[0] == entry.source.rel_path and holder[1] == "is an alias in":
+            holder = holders.setdefault(url, (entry.source.rel_path, _TAKEN_BY_ALIAS))
+            if holder[0] == entry.source.rel_path and holder[1] == _TAKEN_BY_ALIAS:
                 continue
-            message = f"'{path}' {holder[1]} {holder[0]}; remove it from one of the files"
+            message = _(holder[1]).format(path=path, file=holder[0])
             problems.append(entry.problem(("aliases", i), message))
     return problems
+
+
+_TAKEN_BY_ITEM = N_("'{path}' is the address of {file}; remove it from one of the files")
+_TAKEN_BY_ALIAS = N_("'{path}' is an alias in {file}; remove it from one of the files")
+"""Who has an alias's address already: one whole sentence for each case, to translate."""
 
 
 def _redirects(site: Site, by_kind: dict[str, list[Entry]]) -> tuple[Redirect, ...]:

@@ -146,7 +146,9 @@ def _record_lines(
                         rel_path,
                         line,
                         name,
-                        f"the key appears twice (first on line {out[sub]}); keep only one",
+                        _("the key appears twice (first on line {line}); keep only one").format(
+                            line=out[sub]
+                        ),
                     )
                 )
                 continue

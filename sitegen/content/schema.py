@@ -24,7 +24,7 @@ from pydantic import (
 
 from sitegen.content.frontmatter import FrontMatter
 from sitegen.errors import ContentError, Problem, did_you_mean
-from sitegen.i18n import _
+from sitegen.i18n import N_, _
 from sitegen.regions import regions_by_id
 from sitegen.typography import ascii_slug
 from sitegen.validation import fail, field_name, translate_errors
@@ -140,20 +140,42 @@ def normalise_alias(value: str) -> str:
     """
     if _SCHEME.match(value) or value.startswith("//"):
         path = urlsplit(value if _SCHEME.match(value) else "http:" + value).path or "/"
-        raise fail(f"{value!r} is a web address; write only its path, {path!r}")
-    if not value.startswith("/"):
-        raise fail(f"{value!r} must start with '/': write the path from the site's root")
-    for mark, part in (("?", "a query"), ("#", "an anchor")):
-        if mark in value:
-            raise fail(
-                f"{value!r} has {part} ('{mark}…'); a static site cannot tell addresses "
-                f"apart by it: write the path only, {value.split(mark)[0]!r}"
+        raise fail(
+            _("{value!r} is a web address; write only its path, {path!r}").format(
+                value=value, path=path
             )
+        )
+    if not value.startswith("/"):
+        raise fail(
+            _("{value!r} must start with '/': write the path from the site's root").format(
+                value=value
+            )
+        )
+    for mark, message in (
+        (
+            "?",
+            N_(
+                "{value!r} has a query ('?…'); a static site cannot tell addresses "
+                "apart by it: write the path only, {path!r}"
+            ),
+        ),
+        (
+            "#",
+            N_(
+                "{value!r} has an anchor ('#…'); a static site cannot tell addresses "
+                "apart by it: write the path only, {path!r}"
+            ),
+        ),
+    ):
+        if mark in value:
+            raise fail(_(message).format(value=value, path=value.split(mark)[0]))
     wrong = _PATH_CHARS.sub("", value)
     if wrong:
         raise fail(
-            f"{value!r} contains {wrong[0]!r} (U+{ord(wrong[0]):04X}), which an address "
-            "cannot hold; copy the address from the browser, percent-encoded (%20 for a space)"
+            _(
+                "{value!r} contains {char!r} (U+{code:04X}), which an address cannot hold; "
+                "copy the address from the browser, percent-encoded (%20 for a space)"
+            ).format(value=value, char=wrong[0], code=ord(wrong[0]))
         )
     try:
         if _BAD_ESCAPE.search(value):
@@ -161,16 +183,26 @@ def normalise_alias(value: str) -> str:
         path = unquote(value, errors="strict")
     except ValueError:
         raise fail(
-            f"{value!r} has a '%' that is not a percent-encoded character; copy the "
-            "address from the browser"
+            _(
+                "{value!r} has a '%' that is not a percent-encoded character; copy the "
+                "address from the browser"
+            ).format(value=value)
         ) from None
     if "%2f" in value.lower() or _UNSAFE_DECODED.search(path):
-        raise fail(f"{value!r} encodes '/', a quote or a control character; remove it")
+        raise fail(
+            _("{value!r} encodes '/', a quote or a control character; remove it").format(
+                value=value
+            )
+        )
     segments = path.split("/")[1:]
     if any(segment in (".", "..") for segment in segments):
-        raise fail(f"{value!r} contains '.' or '..'; write the path without them")
+        raise fail(
+            _("{value!r} contains '.' or '..'; write the path without them").format(value=value)
+        )
     if "" in segments[:-1]:
-        raise fail(f"{value!r} contains '//'; write a single '/' between the parts")
+        raise fail(
+            _("{value!r} contains '//'; write a single '/' between the parts").format(value=value)
+        )
     return path + "/" if segments[-1] and "." not in segments[-1] else path
 
 
@@ -383,8 +415,10 @@ def _placeholder_problems(model: Any) -> list[tuple[tuple[str | int, ...], str]]
         found.append(
             (
                 ("region",),
-                f"'{PLACEHOLDER}' is to be filled in: write the region id, e.g. "
-                "'karlovarsky' (the ids are listed in the comment), or keep 'draft: true'",
+                _(
+                    "'{placeholder}' is to be filled in: write the region id, e.g. "
+                    "'karlovarsky' (the ids are listed in the comment), or keep 'draft: true'"
+                ).format(placeholder=PLACEHOLDER),
             )
         )
     if isinstance(model, PartnershipFrontMatter):
@@ -393,8 +427,11 @@ def _placeholder_problems(model: Any) -> list[tuple[tuple[str | int, ...], str]]
                 found.append(
                     (
                         ("localities", i),
-                        f"'{PLACEHOLDER}' is to be filled in: write the file name of a "
-                        "locality from content/localities/ without .md, or keep 'draft: true'",
+                        _(
+                            "'{placeholder}' is to be filled in: write the file name of a "
+                            "locality from content/localities/ without .md, or keep "
+                            "'draft: true'"
+                        ).format(placeholder=PLACEHOLDER),
                     )
                 )
     return found
