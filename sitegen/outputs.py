@@ -310,7 +310,9 @@ def _record(made: Made, path: str, fingerprint: str, output: Path) -> OutputReco
 def _stat(path: Path) -> FileStat:
     stat = FileStat.of(path)
     if stat is None:
-        raise OSError(f"{path}: missing right after the build wrote it; build again")
+        raise OSError(
+            _("{path}: missing right after the build wrote it; build again").format(path=path)
+        )
     return stat
 
 

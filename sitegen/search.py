@@ -25,6 +25,7 @@ import tempfile
 from pathlib import Path
 
 from sitegen.errors import SitegenError
+from sitegen.i18n import _
 
 
 class SearchIndexError(SitegenError):
@@ -54,7 +55,9 @@ def index_pages(pages_path: Path, language: str) -> dict[str, bytes]:
         except (OSError, subprocess.SubprocessError) as error:
             detail = getattr(error, "stderr", b"") or b""
             message = detail.decode("utf-8", "replace").strip() or str(error)
-            raise SearchIndexError(f"search index: Pagefind failed: {message}") from error
+            raise SearchIndexError(
+                _("search index: Pagefind failed: {reason}").format(reason=message)
+            ) from error
         return {
             path.relative_to(bundle).as_posix(): path.read_bytes()
             for path in sorted(bundle.rglob("*"))

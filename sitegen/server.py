@@ -311,7 +311,7 @@ class _RefusedHostHandler(web.RequestHandler):
     def prepare(self) -> None:
         self.set_status(400)
         self.set_header("Content-Type", "text/plain; charset=utf-8")
-        self.finish(f"Bad request: the preview answers only at {self.url}\n")
+        self.finish(_("Bad request: the preview answers only at {url}").format(url=self.url) + "\n")
 
 
 class _GuardedApplication(web.Application):
