@@ -30,6 +30,7 @@ PIPELINE = [
     "content.models",
     "content.load",
     "content.memo",
+    "images",
     "markup",
     "bodies",
     "site",
