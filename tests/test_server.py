@@ -292,7 +292,7 @@ def test_a_burst_of_changes_rebuilds_once(
     preview = start_preview(site)
     wait_for(lambda: preview.count("Built: ") == 1)
     templates = sorted((site / "templates").iterdir())
-    assert len(templates) == 17
+    assert len(templates) == 18
     # Like `git checkout`, but slower: a second in all, never quiet for 150 ms, yet
     # with pauses longer than the watcher's polls.
     for template in templates:
