@@ -29,7 +29,7 @@ KEEP_GENERATIONS = 10
 REFRESH_AFTER = 4
 """A used entry's generation is renewed only when it is this old: renewing rewrites the
 row, which for 10,000 entries of kilobytes each would cost most of a small build."""
-LIBRARIES = ("markdown", "nh3", "jinja2", "markupsafe", "feedgen", "babel", "pydantic")
+LIBRARIES = ("markdown", "nh3", "jinja2", "markupsafe", "feedgen", "babel", "pydantic", "pillow")
 """Libraries whose version can change the output."""
 _SCHEMA = """
 create table if not exists entries (

@@ -5,6 +5,8 @@ comes from the content and entries keep the order given, so a feed is reproducib
 Item ids are tag: URIs made from the date and slug: they do not change with the base
 URL or the templates.
 
+An item's content is the whole story as its page tells it (lead, photo, body, documents
+with type and size, source), every link absolute, and its photo is an enclosure too.
 Feed readers read descriptions, summaries and content as HTML: the content is
 sanitised again right here (so even a poisoned build cache cannot reach a reader),
 and the summary is escaped so that it stays text. Characters that XML 1.0 cannot hold
@@ -14,20 +16,27 @@ are left out of every text, because lxml refuses them.
 from __future__ import annotations
 
 import html
+import mimetypes
 import re
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
 
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
+from feedgen.util import xml_elem
 
 from sitegen.config import SiteConfig
-from sitegen.content.models import NewsItem
+from sitegen.content.models import Asset, Document, Image, NewsItem
 from sitegen.markup import sanitize_body_html
 from sitegen.routes import FeedSpec
+from sitegen.typography import file_size, typeset_text
 from sitegen.urls import Urls
 
 FEED_ID_DATE = "2008-01-23"
 """Tagging date of the feeds' own ids: the day the agency was set up."""
-_ROOT_RELATIVE = re.compile(r'(\s(?:href|src)=")(/[^"]*)"')
+_LINK = re.compile(r'(\s(?:href|src)=")([^"]*)"')
 _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 """Characters XML 1.0 cannot hold, not even as references: C0 controls but tab, LF
 and CR; lone surrogates; U+FFFE and U+FFFF."""
@@ -55,6 +64,7 @@ def _last_change(items: tuple[NewsItem, ...], fallback: datetime | None) -> date
 
 def _channel(spec: FeedSpec, config: SiteConfig, urls: Urls, updated: datetime) -> FeedGenerator:
     feed = FeedGenerator()
+    feed.register_extension("atom_enclosure", BaseExtension, _AtomEnclosure, atom=True, rss=False)
     path = spec.url.removeprefix(urls.base_path)
     feed.id(f"tag:{config.feed_id_authority},{FEED_ID_DATE}:{path}")
     feed.title(xml_text(spec.title))
@@ -81,11 +91,44 @@ def _add_entry(feed: FeedGenerator, item: NewsItem, urls: Urls, kind: str) -> No
     entry.description(summary)
     if kind == "atom":
         entry.summary(summary, type="html")
-    entry.content(content_html(item.body.html, urls), type="html" if kind == "atom" else "CDATA")
+    story = content_html(story_html(item), urls.absolute(item.url))
+    entry.content(story, type="html" if kind == "atom" else "CDATA")
+    if item.image:
+        _add_enclosure(entry, item.image.asset, urls, kind)
     for topic in item.topics:
         entry.category(term=xml_text(topic.slug), label=xml_text(topic.name))
     if item.author:
         entry.author({"name": xml_text(item.author)})
+
+
+def _add_enclosure(entry: Any, asset: Asset, urls: Urls, kind: str) -> None:
+    """Attach the photo as a media object: an RSS enclosure, an Atom enclosure link."""
+    link = {
+        "href": urls.absolute(asset.url),
+        "rel": "enclosure",
+        "type": media_type(asset.source_path),
+        "length": str(asset.size),
+    }
+    if kind == "atom":
+        entry.atom_enclosure.link = link
+    else:
+        entry.enclosure(link["href"], link["length"], link["type"])
+
+
+class _AtomEnclosure(BaseEntryExtension):  # type: ignore[misc]  # feedgen is untyped
+    """Writes an entry's enclosure link into Atom.
+
+    feedgen 1.0.0 writes an Atom entry's links with their href alone (a loop variable
+    shadows the link's data), which would turn an enclosure into a second alternate link.
+    """
+
+    def __init__(self) -> None:
+        self.link: dict[str, str] | None = None
+
+    def extend_atom(self, entry: Any) -> Any:
+        if self.link:
+            xml_elem("link", entry, **self.link)
+        return entry
 
 
 def summary_html(summary: str) -> str:
@@ -93,13 +136,64 @@ def summary_html(summary: str) -> str:
     return html.escape(xml_text(summary), quote=False)
 
 
-def content_html(body_html: str, urls: Urls) -> str:
-    """Return a body as feed content: sanitised, with absolute links, XML-safe.
+def story_html(item: NewsItem) -> str:
+    """Return the whole story of item as the page tells it: lead, photo, body, documents, source.
+
+    Links are as on the site (root-relative); content_html makes them absolute.
+    """
+    parts = [
+        _lead_html(item.summary) if item.has_lead else "",
+        _figure_html(item.image) if item.image else "",
+        item.body.html,
+        _documents_html(item.documents),
+        f"<p>Zdroj: {_text(item.attribution)}</p>" if item.attribution else "",
+    ]
+    return "\n".join(part for part in parts if part)
+
+
+def _lead_html(summary: str) -> str:
+    return f"<p><strong>{_text(summary)}</strong></p>"
+
+
+def _figure_html(image: Image) -> str:
+    shown = image.picture.largest if image.picture else None
+    size = f' width="{shown.width}" height="{shown.height}"' if shown else ""
+    src = shown.url if shown else image.asset.url
+    caption = f"<figcaption>{_text(image.caption)}</figcaption>" if image.caption else ""
+    alt = html.escape(xml_text(image.alt))
+    return f'<figure><img src="{html.escape(src)}" alt="{alt}"{size}>{caption}</figure>'
+
+
+def _documents_html(documents: tuple[Document, ...]) -> str:
+    if not documents:
+        return ""
+    rows = "".join(
+        f'<li><a href="{html.escape(doc.asset.url)}">{_text(doc.title)}</a> '
+        f"({doc.asset.file_type}, {file_size(doc.asset.size)})</li>\n"
+        for doc in documents
+    )
+    return f"<h2>Připojené dokumenty</h2>\n<ul>\n{rows}</ul>"
+
+
+def _text(text: str) -> str:
+    """Return text for a text node: Czech typesetting, escaped."""
+    return html.escape(typeset_text(text), quote=False)
+
+
+def media_type(path: Path) -> str:
+    """Return the MIME type of a file by its name, e.g. "image/jpeg"."""
+    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+def content_html(body_html: str, page_url: str) -> str:
+    """Return HTML as feed content: sanitised, with absolute links, XML-safe.
 
     Sanitised here again, whatever the body went through before: a feed reader is
-    the last place markup can run.
+    the last place markup can run. Links are made absolute after sanitising, when every
+    attribute is quoted; page_url is the address relative links are relative to.
     """
-    return xml_text(sanitize_body_html(absolute_links(body_html, urls)))
+    clean = sanitize_body_html(xml_text(body_html))  # nh3 refuses lone surrogates
+    return xml_text(absolute_links(clean, page_url))
 
 
 def xml_text(text: str) -> str:
@@ -107,6 +201,7 @@ def xml_text(text: str) -> str:
     return _NOT_IN_XML.sub("", text)
 
 
-def absolute_links(html: str, urls: Urls) -> str:
-    """Return html with root-relative href and src made absolute (feed readers need it)."""
-    return _ROOT_RELATIVE.sub(lambda m: f'{m.group(1)}{urls.absolute(m.group(2))}"', html)
+def absolute_links(html: str, page_url: str) -> str:
+    """Return html with every href and src absolute, resolved against page_url (feed
+    readers have no page to resolve a relative address against)."""
+    return _LINK.sub(lambda m: f'{m.group(1)}{urljoin(page_url, m.group(2))}"', html)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import jinja2
@@ -159,6 +160,7 @@ class OutputPlan:
         feed_shared = _feed_shared(settings, printer, code)
         feed_jobs = [feed_job(spec, settings, feed_shared, printer) for spec in feeds]
         files = feed_jobs + _crawler_jobs(site, routes) + _redirect_jobs(site)
+        files += _picture_jobs(site, options, code)
         for file_job in files:
             claims.add_elsewhere(file_job.path, file_job.origin)
         copies = _copy_jobs(site, options.static_path, claims)
@@ -464,6 +466,29 @@ def _render_feed(spec: FeedSpec, settings: FeedSettings) -> bytes:
     from sitegen.feeds import render_feed  # feedgen and lxml load only when a feed changed
 
     return render_feed(spec, settings.config, settings.urls, settings.newest)
+
+
+def _picture_jobs(site: Site, options: BuildOptions, code: str) -> list[FileJob]:
+    """Return a job for each resized variant of the news items' images.
+
+    A variant's fingerprint covers its source's stat, so an unchanged image is kept as
+    it is in the output; the store (the build cache) saves resizing it for another one.
+    """
+    from sitegen.images import VariantStore
+
+    store = VariantStore(options.cache_path)
+    jobs: dict[str, FileJob] = {}
+    for item in site.news:
+        picture = item.image.picture if item.image else None
+        if picture is None:
+            continue
+        source = str(picture.source_path.resolve()), repr(FileStat.of(picture.source_path))
+        for variant in picture.variants:
+            path = site.urls.output_path(variant.url)
+            make = partial(store.make, picture.source_path, variant, item.source)
+            fingerprint = digest(code, *source, repr(variant))
+            jobs.setdefault(path, FileJob(path, fingerprint, make, variant.url))
+    return list(jobs.values())
 
 
 def _crawler_jobs(site: Site, routes: list[Route]) -> list[FileJob]:

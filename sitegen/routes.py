@@ -201,6 +201,25 @@ class RedirectContext:
 
 
 @dataclass(frozen=True, slots=True)
+class FeedChoice:
+    """A feed as the subscription page offers it."""
+
+    name: str
+    url: str
+    format: str
+    """"RSS" or "Atom"."""
+
+
+@dataclass(frozen=True, slots=True)
+class SubscribeContext:
+    """Every feed the build writes, by what it holds."""
+
+    all_news: tuple[FeedChoice, ...]
+    regions: tuple[FeedChoice, ...]
+    topics: tuple[FeedChoice, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class SearchContext:
     bundles: tuple[str, ...]
     """URLs of the search bundles, the main one first."""
@@ -221,6 +240,7 @@ Context = (
     | NewsItemContext
     | PageContext
     | RedirectContext
+    | SubscribeContext
     | SearchContext
 )
 """What a page's template receives besides the route and the globals: one type per kind."""
@@ -295,6 +315,10 @@ class FeedSpec:
     """The HTML page the feed belongs to."""
     items: tuple[NewsItem, ...]
     format: str = "rss"
+    name: str = field(default="Všechny aktuality", metadata=DERIVED)
+    """What the feed holds, as the subscription page names it: "Liberecký kraj"."""
+    group: str = field(default="all", metadata=DERIVED)
+    """Where the subscription page lists it: "all", "region" or "topic"."""
 
 
 def plan_routes(site: Site) -> list[Route]:
@@ -310,6 +334,7 @@ def plan_routes(site: Site) -> list[Route]:
         *_localities(site),
         *_partnerships(site),
         *(_page(site, page) for page in site.pages),
+        _subscribe(site),
         Route(
             site.urls.search(),
             "search.html",
@@ -388,6 +413,8 @@ def plan_feeds(site: Site) -> list[FeedSpec]:
                 f"Aktuality z regionu {region.name}",
                 urls.region(region.id),
                 items,
+                name=region.name,
+                group="region",
             )
         )
     for topic in site.topics:
@@ -399,9 +426,32 @@ def plan_feeds(site: Site) -> list[FeedSpec]:
                 f"Aktuality na téma {topic.name}",
                 topic.url,
                 items,
+                name=topic.name,
+                group="topic",
             )
         )
     return feeds
+
+
+def _subscribe(site: Site) -> Route:
+    """Return the page that explains feeds and lists every feed of plan_feeds."""
+    feeds = plan_feeds(site)
+
+    def choices(group: str) -> tuple[FeedChoice, ...]:
+        return tuple(
+            FeedChoice(spec.name, spec.url, "Atom" if spec.format == "atom" else "RSS")
+            for spec in feeds
+            if spec.group == group
+        )
+
+    return Route(
+        site.urls.subscribe(),
+        "subscribe.html",
+        "Odběr aktualit",
+        "Jak sledovat aktuality ve čtečce zpráv: adresy kanálů RSS a Atom se všemi "
+        "aktualitami a s aktualitami jednotlivých krajů a témat.",
+        SubscribeContext(choices("all"), choices("region"), choices("topic")),
+    )
 
 
 def shorten(text: str, limit: int = DESCRIPTION_LIMIT) -> str:

@@ -35,6 +35,7 @@ from sitegen.content.models import (
 from sitegen.content.schema import PLACEHOLDER, DocumentRef
 from sitegen.errors import ContentError, Problem
 from sitegen.i18n import N_, _
+from sitegen.images import plan_picture
 from sitegen.regions import Region, all_regions, regions_by_id
 from sitegen.typography import ascii_slug, czech_key, sorted_czech
 from sitegen.urls import NEWS, Urls
@@ -359,11 +360,8 @@ class _ModelBuilder:
         region_ids = set(meta.regions) | locality_regions
         image = None
         if meta.image:
-            image = Image(
-                asset_for(entry, meta.image, self.static_path, self.urls),
-                meta.image_alt,
-                meta.image_caption,
-            )
+            asset = asset_for(entry, meta.image, self.static_path, self.urls)
+            image = Image(asset, meta.image_alt, meta.image_caption, plan_picture(asset))
         topics = {self.topics[tag].slug: self.topics[tag] for tag in meta.tags}
         return NewsItem(
             source=entry.source.rel_path,

@@ -17,6 +17,7 @@ PARTNERSHIPS = "partnerstvi"
 PAGE_SEGMENT = "strana"
 ARCHIVE_SEGMENT = "archiv"
 SEARCH = "hledat"
+SUBSCRIBE = "odber"
 
 RESERVED_ROOT_NAMES = frozenset(
     {
@@ -26,6 +27,7 @@ RESERVED_ROOT_NAMES = frozenset(
         LOCALITIES,
         PARTNERSHIPS,
         SEARCH,
+        SUBSCRIBE,
         "pagefind",
         "static",
         "feed.xml",
@@ -119,6 +121,10 @@ class Urls:
     def alias(self, path: str) -> str:
         """Return the URL of an old address given as a path from the site's root."""
         return f"{self.base_path}{path.removeprefix('/')}"
+
+    def subscribe(self) -> str:
+        """Return the URL of the page that lists every feed."""
+        return f"{self.base_path}{SUBSCRIBE}/"
 
     def file(self, name: str) -> str:
         """Return the URL of a file at the site root, e.g. feed.xml."""

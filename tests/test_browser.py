@@ -57,6 +57,7 @@ PAGE_TYPES = {
     "page": "/o-agenture/",
     "accessibility-statement": "/prohlaseni-o-pristupnosti/",
     "search": "/hledat/",
+    "subscribe": "/odber/",
     "not-found": "/404.html",
 }
 SCREENSHOTS = ("home", "news-item", "locality", "partnership")

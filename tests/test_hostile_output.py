@@ -471,7 +471,11 @@ def test_a_poisoned_body_is_sanitised_where_the_feed_is_written(
     data = feed_of(site, dataclasses.replace(item, body=poisoned), kind)
     assert_harmless(data)
     content = feedparser.parse(data, sanitize_html=False).entries[0].content[0].value
-    assert content == '<img src="x" /><a>a</a>]]&gt;<p>text</p>'
+    assert content == (
+        "<p><strong>&lt;img src=x onerror=alert(1)&gt; &amp; "
+        "&lt;script&gt;alert(2)&lt;/script&gt;</strong></p>\n"
+        '<img src="https://example.cz/aktuality/zprava/x" /><a>a</a>]]&gt;<p>text</p>'
+    )
 
 
 @pytest.mark.parametrize("kind", ["rss", "atom"])

@@ -31,6 +31,7 @@ PIPELINE = [
     "content.models",
     "content.load",
     "content.memo",
+    "images",
     "markup",
     "bodies",
     "site",

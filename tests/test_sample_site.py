@@ -152,7 +152,7 @@ def test_news_item_page_shows_everything_it_has(pages: dict[str, Page]) -> None:
     assert "Praha, 20. října 2017" in page.text
     assert "Připojené dokumenty" in page.text
     assert "Memorandum o spolupráci se Středočeským krajem (PDF, 105,5 kB)" in page.text
-    assert "/aktuality/memorandum-stredocesky-kraj/podpis-memoranda.jpg" in page.srcs
+    assert "/aktuality/memorandum-stredocesky-kraj/podpis-memoranda-1024w.jpg" in page.srcs
     assert page.metas["og:image"] == (
         BASE + "/aktuality/memorandum-stredocesky-kraj/podpis-memoranda.jpg"
     )

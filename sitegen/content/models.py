@@ -39,12 +39,61 @@ class Document:
 
 
 @dataclass(frozen=True, slots=True)
+class Variant:
+    """One resized copy of an image, made at build time (see images.py)."""
+
+    url: str
+    width: int
+    height: int
+    media_type: str
+    """The MIME type of its format, e.g. "image/webp"."""
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """The responsive form of an image: resized variants in a modern and a fallback format."""
+
+    source_path: Path
+    """The image they are made from."""
+    modern: tuple[Variant, ...]
+    """WebP variants, narrowest first."""
+    fallback: tuple[Variant, ...]
+    """Variants in the source's own format (JPEG or PNG), narrowest first, as wide as modern."""
+
+    @property
+    def largest(self) -> Variant:
+        """Return the widest fallback variant: the <img> source and its declared size."""
+        return self.fallback[-1]
+
+    @property
+    def modern_srcset(self) -> str:
+        """Return the srcset of the modern variants."""
+        return _srcset(self.modern)
+
+    @property
+    def fallback_srcset(self) -> str:
+        """Return the srcset of the fallback variants."""
+        return _srcset(self.fallback)
+
+    @property
+    def variants(self) -> tuple[Variant, ...]:
+        """Return every variant, modern first."""
+        return self.modern + self.fallback
+
+
+def _srcset(variants: tuple[Variant, ...]) -> str:
+    return ", ".join(f"{variant.url} {variant.width}w" for variant in variants)
+
+
+@dataclass(frozen=True, slots=True)
 class Image:
     """A lead photo."""
 
     asset: Asset
     alt: str
     caption: str | None
+    picture: Picture | None = None
+    """Resized variants; None for images sitegen does not resize (GIF, SVG, WebP, AVIF)."""
 
 
 @dataclass(frozen=True, slots=True)
