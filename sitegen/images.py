@@ -22,6 +22,7 @@ from PIL import __version__ as PILLOW_VERSION
 from sitegen.cache import Cache, digest
 from sitegen.content.models import Asset, Picture, Variant
 from sitegen.errors import ContentError, Problem
+from sitegen.i18n import _
 
 WIDTHS = (320, 640, 1024)
 """Widths of the variants in pixels: a list's thumbnail at 1x and 2x, and an article's
@@ -147,5 +148,7 @@ def _unreadable(origin: str, error: Exception) -> Problem:
         origin,
         0,
         "image",
-        f"the image cannot be read ({error}); export it again as JPEG or PNG",
+        _("the image cannot be read ({reason}); export it again as JPEG or PNG").format(
+            reason=error
+        ),
     )
