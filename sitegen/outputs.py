@@ -163,8 +163,8 @@ class OutputPlan:
         files += _picture_jobs(site, options, code)
         for file_job in files:
             claims.add_elsewhere(file_job.path, file_job.origin)
+        _check_redirect_folders(site, claims)  # its message names the old address
         copies = _copy_jobs(site, options.static_path, claims)
-        _check_redirect_folders(site, claims)
         shard_jobs = [
             ShardJob(shard, tuple(site.urls.output_path(url) for url in shard.urls))
             for shard in shards
