@@ -355,8 +355,8 @@ def plan_feeds(site: Site) -> list[FeedSpec]:
         feeds.append(
             FeedSpec(
                 feed_of(urls.region(region.id)),
-                f"{site.config.title}: {region.name}",
-                f"Aktuality z regionu {region.name}",
+                f"{site.config.title}: aktuality {region.name_from}",
+                f"Aktuality {region.name_from}",
                 urls.region(region.id),
                 items,
             )
@@ -535,11 +535,11 @@ def _regions(site: Site) -> list[Route]:
 def _region_pages(site: Site, region: Region) -> list[Route]:
     url = site.urls.region(region.id)
     text = site.region_texts.get(region.id)
-    feed = FeedLink(f"{region.name} (RSS)", feed_of(url))
+    feed = FeedLink(f"Aktuality {region.name_from} (RSS)", feed_of(url))
     description = (
         text.summary
         if text and text.summary
-        else f"Lokality a aktuality agentury v regionu {region.name}."
+        else f"Lokality a aktuality agentury {region.name_in}."
     )
     localities = site.localities_by_region.get(region.id, ())
 
