@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from sitegen.config import SiteConfig
 from sitegen.content.models import Locality, NewsItem, Page, Partnership, RegionText, Topic
 from sitegen.regions import Region
 from sitegen.site import Site
@@ -290,7 +291,7 @@ def plan_routes(site: Site) -> list[Route]:
             site.urls.search(),
             "search.html",
             "Vyhledávání",
-            f"Hledání v aktualitách, lokalitách a stránkách webu {site.config.title}.",
+            _search_description(site.config),
             SearchContext(tuple(site.urls.file(f"{shard.folder}/") for shard in shards)),
         ),
         Route(
@@ -302,6 +303,11 @@ def plan_routes(site: Site) -> list[Route]:
         ),
     ]
     return _with_crumbs(_unique_titles(routes), site.urls.home())
+
+
+def _search_description(config: SiteConfig) -> str:
+    where = f"webu {config.title_genitive}" if config.title_genitive else "tohoto webu"
+    return f"Hledání v aktualitách, lokalitách a stránkách {where}."
 
 
 def plan_search_shards(site: Site) -> tuple[SearchShard, ...]:

@@ -25,6 +25,8 @@ from sitegen.typography import (
     file_size,
     month_heading,
     number,
+    phone_text,
+    phone_uri,
     typeset_text,
 )
 
@@ -60,6 +62,8 @@ def make_environment(templates_path: Path, site: Site) -> jinja2.Environment:
         month=month_heading,
         filesize=file_size,
         number=number,
+        phone=phone_text,
+        tel=phone_uri,
         status=STATUS_LABELS.__getitem__,
         typo=typeset,
         plural=plural,
