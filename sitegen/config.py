@@ -9,7 +9,15 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from sitegen.errors import ContentError, Problem, UsageError
 from sitegen.filetypes import KB, MB, FileRefused, decode_text, read_regular
@@ -95,6 +103,12 @@ class MenuLink(_Settings):
     position: int
 
 
+def _ico_as_text(value: object) -> object:
+    # YAML reads an unquoted IČO as a number, which drops its leading zeros.
+    is_number = isinstance(value, int) and not isinstance(value, bool)
+    return f"{value:08d}" if is_number else value
+
+
 def _check_ico(value: str) -> str:
     digits = value.replace(" ", "")
     if not re.fullmatch(r"\d{8}", digits):
@@ -102,7 +116,7 @@ def _check_ico(value: str) -> str:
     weights = range(8, 1, -1)
     weighted = sum(int(digit) * weight for digit, weight in zip(digits[:7], weights, strict=True))
     if int(digits[7]) != (11 - weighted % 11) % 10:
-        raise fail(f"{value!r} is not an IČO: its last digit does not match; check it")
+        raise fail(f"{digits!r} is not an IČO: its last digit does not match; check it")
     return digits
 
 
@@ -126,7 +140,7 @@ class Contact(_Settings):
     phone: str | None = None
     """Phone number, e.g. "+420 777 787 974"."""
     email: str | None = None
-    ico: Annotated[str, AfterValidator(_check_ico)] | None = None
+    ico: Annotated[str, BeforeValidator(_ico_as_text), AfterValidator(_check_ico)] | None = None
     """Identification number (IČO): 8 digits with a check digit."""
     data_box: Annotated[str, AfterValidator(_check_data_box)] | None = None
     """Data box id (datová schránka): 7 lower-case letters and digits."""
