@@ -9,7 +9,15 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from sitegen.errors import ContentError, Problem, UsageError
 from sitegen.filetypes import KB, MB, FileRefused, decode_text, read_regular
@@ -104,12 +112,47 @@ class MenuLink(_Settings):
     position: int
 
 
-class Contact(_Settings):
-    """The agency's contacts, shown in the footer and on the contacts page."""
+def _ico_as_text(value: object) -> object:
+    # YAML reads an unquoted IČO as a number, which drops its leading zeros.
+    is_number = isinstance(value, int) and not isinstance(value, bool)
+    return f"{value:08d}" if is_number else value
 
-    address: Text
-    phone: Text
-    email: Text
+
+def _check_ico(value: str) -> str:
+    digits = value.replace(" ", "")
+    if not re.fullmatch(r"\d{8}", digits):
+        raise fail(f"{value!r} is not an IČO; write its 8 digits")
+    weights = range(8, 1, -1)
+    weighted = sum(int(digit) * weight for digit, weight in zip(digits[:7], weights, strict=True))
+    if int(digits[7]) != (11 - weighted % 11) % 10:
+        raise fail(f"{digits!r} is not an IČO: its last digit does not match; check it")
+    return digits
+
+
+def _check_data_box(value: str) -> str:
+    if not re.fullmatch(r"[a-z0-9]{7}", value):
+        raise fail(f"{value!r} is not a data box id; write its 7 lower-case letters and digits")
+    return value
+
+
+class Contact(_Settings):
+    """The agency's contacts, shown in the footer; each is shown only when filled."""
+
+    department: str | None = None
+    """The department as the ministry names it, e.g. "Odbor sociálního začleňování"."""
+    section: str | None = None
+    """The ministry's section the department belongs to."""
+    head: str | None = None
+    """Head of the department with title and role, e.g. "Mgr. Jan Novák, ředitel odboru"."""
+    address: str | None = None
+    """Postal address on one line."""
+    phone: str | None = None
+    """Phone number, e.g. "+420 777 787 974"."""
+    email: str | None = None
+    ico: Annotated[str, BeforeValidator(_ico_as_text), AfterValidator(_check_ico)] | None = None
+    """Identification number (IČO): 8 digits with a check digit."""
+    data_box: Annotated[str, AfterValidator(_check_data_box)] | None = None
+    """Data box id (datová schránka): 7 lower-case letters and digits."""
 
 
 class Supervisor(_Settings):
@@ -137,12 +180,19 @@ class Accessibility(_Settings):
     """When the statement was last reviewed against the site."""
     method: Literal["self-assessment", "third-party"] = "self-assessment"
     """How compliance was assessed."""
-    contact_email: Text
+    contact_email: str | None = None
     """Where readers send a report of a barrier (podnět k nápravě, § 9)."""
     contact_phone: str | None = None
+    """Where readers call with a barrier; the statement needs this or contact_email."""
     response_days: int = Field(30, ge=1)
     """How soon the agency answers a report."""
     supervisor: Supervisor = Supervisor()
+
+    @model_validator(mode="after")
+    def _needs_a_contact(self) -> Accessibility:
+        if not (self.contact_email or self.contact_phone):
+            raise fail("needs contact_email or contact_phone: where readers report a barrier")
+        return self
 
 
 class ParentBody(_Settings):
@@ -157,6 +207,8 @@ class SiteConfig(_Settings):
 
     title: Text
     """Site name, used in every <title> and in the feeds."""
+    title_genitive: str | None = None
+    """The site name in the genitive, for running text: "webu Agentury pro …"."""
     publisher: Text
     """The organisation behind the site, as it should be named."""
     parent: ParentBody | None = None

@@ -16,6 +16,10 @@ class Region:
     """Identifier used in front matter and URLs, e.g. "stredocesky"."""
     name: str
     """Czech name as a heading, e.g. "Středočeský kraj"."""
+    name_in: str
+    """Where, with its preposition (locative), e.g. "ve Středočeském kraji"."""
+    name_from: str
+    """From where, with its preposition (genitive), e.g. "ze Středočeského kraje"."""
     nuts: str
     """NUTS 3 code, e.g. "CZ020"."""
 

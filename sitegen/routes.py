@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from sitegen.config import SiteConfig
 from sitegen.content.models import (
     Locality,
     NewsItem,
@@ -339,7 +340,7 @@ def plan_routes(site: Site) -> list[Route]:
             site.urls.search(),
             "search.html",
             "Vyhledávání",
-            f"Hledání v aktualitách, lokalitách a stránkách webu {site.config.title}.",
+            _search_description(site.config),
             SearchContext(tuple(site.urls.file(f"{shard.folder}/") for shard in shards)),
         ),
         Route(
@@ -352,6 +353,11 @@ def plan_routes(site: Site) -> list[Route]:
         *(_redirect(site, redirect) for redirect in site.redirects),  # last: see outputs.py
     ]
     return _with_crumbs(_unique_titles(routes), site.urls.home())
+
+
+def _search_description(config: SiteConfig) -> str:
+    where = f"webu {config.title_genitive}" if config.title_genitive else "tohoto webu"
+    return f"Hledání v aktualitách, lokalitách a stránkách {where}."
 
 
 def plan_search_shards(site: Site) -> tuple[SearchShard, ...]:
@@ -409,8 +415,8 @@ def plan_feeds(site: Site) -> list[FeedSpec]:
         feeds.append(
             FeedSpec(
                 feed_of(urls.region(region.id)),
-                f"{site.config.title}: {region.name}",
-                f"Aktuality z regionu {region.name}",
+                f"{site.config.title}: aktuality {region.name_from}",
+                f"Aktuality {region.name_from}",
                 urls.region(region.id),
                 items,
                 name=region.name,
@@ -626,11 +632,11 @@ def _regions(site: Site) -> list[Route]:
 def _region_pages(site: Site, region: Region) -> list[Route]:
     url = site.urls.region(region.id)
     text = site.region_texts.get(region.id)
-    feed = FeedLink(f"{region.name} (RSS)", feed_of(url))
+    feed = FeedLink(f"Aktuality {region.name_from} (RSS)", feed_of(url))
     description = (
         text.summary
         if text and text.summary
-        else f"Lokality a aktuality agentury v regionu {region.name}."
+        else f"Lokality a aktuality agentury {region.name_in}."
     )
     localities = site.localities_by_region.get(region.id, ())
 

@@ -42,7 +42,7 @@ from sitegen.urls import NEWS, Urls
 
 T = TypeVar("T")
 
-UNKNOWN_REGION = Region(PLACEHOLDER, "kraj nevyplněn", "")
+UNKNOWN_REGION = Region(PLACEHOLDER, "kraj nevyplněn", "v nevyplněném kraji", "z nevyplněného kraje", "")
 """The region of a draft locality whose region is still PLACEHOLDER (preview only)."""
 RELATED_WINDOW = 12
 """Items nearest in time taken from each shared locality, region or topic."""

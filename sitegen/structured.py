@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sitegen.config import SiteConfig
+from sitegen.config import Contact, SiteConfig
 from sitegen.content.models import NewsItem
 from sitegen.urls import Urls
 
@@ -26,11 +26,20 @@ def organization(config: SiteConfig, urls: Urls) -> JsonLd:
         "description": config.description,
     }
     if config.contact:
-        data["email"] = config.contact.email
-        data["telephone"] = config.contact.phone
-        data["address"] = {"@type": "PostalAddress", "streetAddress": config.contact.address}
+        data.update(_contact_points(config.contact))
     if config.social:
         data["sameAs"] = sorted(config.social.values())
+    return data
+
+
+def _contact_points(contact: Contact) -> JsonLd:
+    data: JsonLd = {}
+    if contact.email:
+        data["email"] = contact.email
+    if contact.phone:
+        data["telephone"] = contact.phone
+    if contact.address:
+        data["address"] = {"@type": "PostalAddress", "streetAddress": contact.address}
     return data
 
 

@@ -27,6 +27,8 @@ from sitegen.typography import (
     file_size,
     month_heading,
     number,
+    phone_text,
+    phone_uri,
     typeset_text,
 )
 from sitegen.urls import Urls
@@ -72,6 +74,8 @@ def make_environment(templates_path: Path, globals_: SiteGlobals) -> jinja2.Envi
         month=month_heading,
         filesize=file_size,
         number=number,
+        phone=phone_text,
+        tel=phone_uri,
         status=STATUS_LABELS.__getitem__,
         typo=typeset,
         plural=plural,

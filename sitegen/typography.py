@@ -51,6 +51,16 @@ def month_heading(moment: date | datetime) -> str:
     return format_date(_as_date(moment), "LLLL y", locale=LOCALE)
 
 
+def phone_text(number: str) -> str:
+    """Return a phone number that never wraps: "+420 777 787 974" with no-break spaces."""
+    return NBSP.join(number.split())
+
+
+def phone_uri(number: str) -> str:
+    """Return the tel: address of a phone number: "tel:+420777787974"."""
+    return "tel:" + re.sub(r"[^\d+]", "", number)
+
+
 def file_size(size: int) -> str:
     """Return a file size as Czech readers write it: "1,2 MB", "340 kB"."""
     units = (("GB", 1000**3), ("MB", 1000**2), ("kB", 1000))

@@ -255,6 +255,27 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
             "write one of: 'full', 'partial' or 'none'"
         ],
     ),
+    "bad_ico": (
+        {"site.yaml": SITE_YAML + "contact:\n  phone: +420 777 787 974\n  ico: 12345678\n"},
+        [
+            "site.yaml:15: contact.ico: '12345678' is not an IČO: "
+            "its last digit does not match; check it"
+        ],
+    ),
+    "bad_data_box": (
+        {"site.yaml": SITE_YAML + "contact:\n  data_box: ABC-123\n"},
+        [
+            "site.yaml:14: contact.data_box: 'ABC-123' is not a data box id; "
+            "write its 7 lower-case letters and digits"
+        ],
+    ),
+    "statement_without_contact": (
+        {"site.yaml": SITE_YAML.replace("  contact_email: pristupnost@example.cz\n", "")},
+        [
+            "site.yaml:8: accessibility: needs contact_email or contact_phone: "
+            "where readers report a barrier"
+        ],
+    ),
     "template_error": (
         {
             "templates/page.html": "{% extends 'base.html' %}\n{% block content %}\n"

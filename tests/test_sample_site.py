@@ -248,10 +248,11 @@ def test_news_item_has_structured_data_and_the_home_names_the_organisation(
     assert article["image"] == [
         BASE + "/aktuality/memorandum-stredocesky-kraj/podpis-memoranda.jpg"
     ]
-    assert article["publisher"]["name"] == "Odbor pro sociální začleňování (Agentura), MMR ČR"
+    assert article["publisher"]["name"] == "Odbor sociálního začleňování MMR ČR"
     (organisation,) = pages["/"].json_ld
     assert organisation["@type"] == "GovernmentOrganization"
-    assert organisation["email"] == "sekretariatasz@vlada.cz"
+    assert organisation["telephone"] == "+420 777 787 974"
+    assert "email" not in organisation
     assert pages["/lokality/zlutice/"].json_ld == []
 
 
@@ -271,7 +272,7 @@ def test_accessibility_statement_has_every_part_of_the_eu_model(pages: dict[str,
         "Prohlášení bylo vypracováno 21. listopadu 2026 na základě vlastního posouzení",
         "Naposledy jsme ho přezkoumali 21. listopadu 2026",
         "podnět k nápravě podle § 9 zákona",
-        "sekretariatasz@vlada.cz",
+        "Telefon: +420 777 787 974",
         "do 30 dnů",
         "Digitální a informační agentura",
     ):
