@@ -57,6 +57,7 @@ _LOCALITY = """\
 ---
 title: {title}
 region: {region}  # {regions}
+status: planned  # active (probíhá), planned (připravuje se), ended (ukončena)
 # kind: obec  # město, obec, mikroregion, městská část
 # population: 5000
 # cooperation_since: {now:%Y-%m-%d}

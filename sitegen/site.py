@@ -31,7 +31,7 @@ from sitegen.content.models import (
     RegionText,
     Topic,
 )
-from sitegen.content.schema import DocumentRef
+from sitegen.content.schema import ConsultantRef, ContactRef, DocumentRef
 from sitegen.errors import ContentError, Problem, did_you_mean
 from sitegen.regions import Region, all_regions, regions_by_id
 from sitegen.typography import ascii_slug, czech_key, sorted_czech
@@ -284,18 +284,16 @@ class _ModelBuilder:
             population=meta.population,
             cooperation_since=meta.cooperation_since,
             cooperation_until=meta.cooperation_until,
-            status=cooperation_status(
-                meta.cooperation_since, meta.cooperation_until, self.now.date()
-            ),
+            status=meta.status,
             partnership_slug=meta.partnership,
             coordinates=meta.coordinates,
+            contact=_contact(meta.contact),
             body=self.body(entry),
             assets=entry.assets,
         )
 
     def partnership(self, entry: Entry) -> Partnership:
         meta = entry.meta
-        contact = meta.contact
         return Partnership(
             source=entry.source.rel_path,
             slug=entry.slug,
@@ -304,7 +302,7 @@ class _ModelBuilder:
             locality_slugs=tuple(dict.fromkeys(meta.localities)),
             founded=meta.founded,
             convener=meta.convener,
-            contact=Contact(contact.name, contact.email, contact.phone) if contact else None,
+            contact=_contact(meta.contact),
             members=tuple(Member(member.name, member.roles) for member in meta.members),
             documents=self.documents(entry, meta.documents),
             body=self.body(entry),
@@ -329,6 +327,13 @@ class _ModelBuilder:
         return RegionText(
             entry.source.rel_path, entry.slug, entry.meta.summary, self.body(entry), entry.assets
         )
+
+
+def _contact(ref: ContactRef | ConsultantRef | None) -> Contact | None:
+    if ref is None:
+        return None
+    role = ref.role if isinstance(ref, ConsultantRef) else None
+    return Contact(ref.name, ref.email, ref.phone, role)
 
 
 def cooperation_status(since: date | None, until: date | None, today: date) -> str | None:

@@ -73,7 +73,19 @@ def _message(detail: Any, model: type[BaseModel], loc: Loc) -> str:
         return _unknown_key(str(loc[-1]), _model_at(model, loc[:-1]))
     if kind == "literal_error":
         return f"{detail['input']!r} is not allowed; write one of: {detail['ctx']['expected']}"
+    if kind == "missing":
+        return _MESSAGES[kind] + _allowed_values(model, loc)
     return _MESSAGES.get(kind, str(detail["msg"]))
+
+
+def _allowed_values(model: type[BaseModel], loc: Loc) -> str:
+    """Return "; write one of: …" when the key at loc takes a fixed set of values."""
+    parent = _model_at(model, loc[:-1])
+    field = parent.model_fields.get(str(loc[-1])) if parent else None
+    if field is None or typing.get_origin(field.annotation) is not typing.Literal:
+        return ""
+    values = [repr(value) for value in typing.get_args(field.annotation)]
+    return "; write one of: " + ", ".join(values[:-1]) + " or " + values[-1]
 
 
 def _unknown_key(key: str, model: type[BaseModel] | None) -> str:

@@ -49,6 +49,7 @@ LOCALITY = """\
 title: Žlutice
 kind: město
 region: karlovarsky
+status: active
 ---
 Malé město.
 """
