@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from sitegen.cooperation import describe_cooperation
 from sitegen.errors import Problem
 from sitegen.markup import sanitize_body_html
 from sitegen.routes import Route
@@ -61,6 +62,7 @@ def make_environment(templates_path: Path, site: Site) -> jinja2.Environment:
         filesize=file_size,
         number=number,
         status=STATUS_LABELS.__getitem__,
+        cooperation=describe_cooperation,
         typo=typeset,
         plural=plural,
         sanitized=sanitized,

@@ -33,6 +33,8 @@ PIPELINE = [
     "markup",
     "bodies",
     "site",
+    "cooperation",
+    "map",
     "structured",
     "routes",
     "templates",
