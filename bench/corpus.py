@@ -109,6 +109,7 @@ def _write_localities(folder: Path, rng: random.Random) -> None:
         (folder / f"lokalita-{n}.md").write_text(
             f"---\ntitle: Lokalita {n}\nkind: {rng.choice(['město', 'obec', 'mikroregion'])}\n"
             f"region: {regions[n % len(regions)]}\npopulation: {rng.randrange(300, 90000)}\n"
+            f"status: {rng.choice(['active', 'active', 'ended', 'planned'])}\n"
             f"cooperation_since: {since.isoformat()}\n"
             f"partnership: partnerstvi-{n % PARTNERSHIPS}\n"
             f"coordinates: [{rng.uniform(48.7, 50.9):.4f}, {rng.uniform(12.5, 18.5):.4f}]\n"

@@ -13,6 +13,7 @@ import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -22,7 +23,7 @@ import feedparser
 from sitegen.content.models import Locality, NewsItem, Page, Partnership
 from sitegen.errors import Problem
 from sitegen.i18n import _, decimal, ngettext
-from sitegen.site import Site
+from sitegen.site import Site, cooperation_status
 from sitegen.urls import Urls
 
 TITLE_LIMIT = 65
@@ -237,7 +238,25 @@ def advise(site: Site) -> list[Problem]:
             )
     for news in site.news:
         warnings += _news_advice(news)
+    for locality in site.localities:
+        warnings += _locality_advice(locality, site.now.date())
     return warnings + list(site.draft_warnings)
+
+
+def _locality_advice(locality: Locality, today: date) -> list[Problem]:
+    """Warn when the dates tell another status than status: says, or the map misses it."""
+    warnings = []
+    dated = cooperation_status(locality.cooperation_since, locality.cooperation_until, today)
+    if dated and dated != locality.status:
+        message = _(
+            "{status!r}, but by cooperation_since and cooperation_until the cooperation "
+            "is {dated!r} today; write status: {dated}, or correct the dates"
+        ).format(status=locality.status, dated=dated)
+        warnings.append(Problem(locality.source, 0, "status", message))
+    if locality.coordinates is None:
+        message = _("missing, so the locality is not on the map; add [latitude, longitude]")
+        warnings.append(Problem(locality.source, 0, "coordinates", message))
+    return warnings
 
 
 _DATE_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})-")

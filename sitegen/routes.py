@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 
 from sitegen.config import SiteConfig
 from sitegen.content.models import (
@@ -21,6 +22,8 @@ from sitegen.content.models import (
     RegionText,
     Topic,
 )
+from sitegen.cooperation import StatusGroup, group_by_status
+from sitegen.map import LocalityMap, plan_map
 from sitegen.regions import Region
 from sitegen.site import Site
 from sitegen.structured import JsonLd, news_article, organization
@@ -151,13 +154,29 @@ class TopicsContext:
 
 
 @dataclass(frozen=True, slots=True)
+class RegionRow:
+    """A region in the list of regions: its localities and how much news it has."""
+
+    region: Region
+    localities: tuple[Locality, ...]
+    news_count: int
+
+    @property
+    def has_content(self) -> bool:
+        """Return True when the region's page shows a locality or a news item."""
+        return bool(self.localities or self.news_count)
+
+
+@dataclass(frozen=True, slots=True)
 class RegionsContext:
-    regions: tuple[tuple[Region, int], ...]
+    regions: tuple[RegionRow, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class LocalitiesContext:
-    groups: tuple[tuple[Region, tuple[Locality, ...]], ...]
+    groups: tuple[StatusGroup, ...]
+    """Localities by status (current cooperation first), each by region."""
+    map: LocalityMap
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,8 +187,17 @@ class LocalityContext:
 
 
 @dataclass(frozen=True, slots=True)
+class PartnershipRow:
+    """A partnership in the list of partnerships, with its localities and regions."""
+
+    partnership: Partnership
+    localities: tuple[Locality, ...]
+    regions: tuple[Region, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class PartnershipsContext:
-    partnerships: tuple[Partnership, ...]
+    partnerships: tuple[PartnershipRow, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -613,7 +641,12 @@ def _topic_pages(site: Site, topic: Topic) -> list[Route]:
 
 def _regions(site: Site) -> list[Route]:
     listing = [
-        (region, len(site.localities_by_region.get(region.id, ()))) for region in site.regions
+        RegionRow(
+            region,
+            site.localities_by_region.get(region.id, ()),
+            len(site.news_by_region.get(region.id, ())),
+        )
+        for region in site.regions
     ]
     routes = [
         Route(
@@ -656,18 +689,15 @@ def _region_pages(site: Site, region: Region) -> list[Route]:
 
 
 def _localities(site: Site) -> list[Route]:
-    groups = [
-        (region, site.localities_by_region[region.id])
-        for region in site.regions
-        if region.id in site.localities_by_region
-    ]
+    context = LocalitiesContext(group_by_status(site.localities), plan_map(site.localities))
     routes = [
         Route(
             site.urls.locality_index(),
             "localities.html",
             "Kde působíme",
-            "Obce, města a mikroregiony, se kterými agentura spolupracuje, podle krajů.",
-            LocalitiesContext(tuple(groups)),
+            "Obce, města a mikroregiony, se kterými agentura spolupracuje nebo spolupracovala:"
+            " na mapě a podle krajů.",
+            context,
         )
     ]
     routes += [_locality(site, locality) for locality in site.localities]
@@ -701,11 +731,18 @@ def _partnerships(site: Site) -> list[Route]:
             "partnerships.html",
             "Lokální partnerství",
             "Lokální partnerství, která agentura vede s obcemi a místními aktéry.",
-            PartnershipsContext(site.partnerships),
+            PartnershipsContext(tuple(map(partial(_partnership_row, site), site.partnerships))),
         )
     ]
     routes += [_partnership(site, partnership) for partnership in site.partnerships]
     return routes
+
+
+def _partnership_row(site: Site, partnership: Partnership) -> PartnershipRow:
+    localities = site.localities_by_partnership.get(partnership.slug, ())
+    regions = {locality.region.id: locality.region for locality in localities}
+    ordered = tuple(region for region in site.regions if region.id in regions)
+    return PartnershipRow(partnership, localities, ordered)
 
 
 def _partnership(site: Site, partnership: Partnership) -> Route:

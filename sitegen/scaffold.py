@@ -63,6 +63,7 @@ _LOCALITY = """\
 title: {title}
 draft: true  # smažte, až má být lokalita zveřejněná
 region: {placeholder}  # id kraje: {regions}
+status: planned  # active (probíhá), planned (připravuje se), ended (ukončena)
 # kind: obec  # město, obec, mikroregion, městská část
 # population: 5000
 # cooperation_since: {now:%Y-%m-%d}

@@ -32,7 +32,7 @@ from sitegen.content.models import (
     RegionText,
     Topic,
 )
-from sitegen.content.schema import PLACEHOLDER, DocumentRef
+from sitegen.content.schema import PLACEHOLDER, ConsultantRef, ContactRef, DocumentRef
 from sitegen.errors import ContentError, Problem
 from sitegen.i18n import N_, _
 from sitegen.images import plan_picture
@@ -42,7 +42,9 @@ from sitegen.urls import NEWS, Urls
 
 T = TypeVar("T")
 
-UNKNOWN_REGION = Region(PLACEHOLDER, "kraj nevyplněn", "v nevyplněném kraji", "z nevyplněného kraje", "")
+UNKNOWN_REGION = Region(
+    PLACEHOLDER, "kraj nevyplněn", "v nevyplněném kraji", "z nevyplněného kraje", ""
+)
 """The region of a draft locality whose region is still PLACEHOLDER (preview only)."""
 RELATED_WINDOW = 12
 """Items nearest in time taken from each shared locality, region or topic."""
@@ -406,11 +408,10 @@ class _ModelBuilder:
             population=meta.population,
             cooperation_since=meta.cooperation_since,
             cooperation_until=meta.cooperation_until,
-            status=cooperation_status(
-                meta.cooperation_since, meta.cooperation_until, self.now.date()
-            ),
+            status=meta.status,
             partnership_slug=meta.partnership,
             coordinates=meta.coordinates,
+            contact=_contact(meta.contact),
             body=self.body(entry),
             assets=entry.assets,
             is_draft=meta.draft,
@@ -418,7 +419,6 @@ class _ModelBuilder:
 
     def partnership(self, entry: Entry) -> Partnership:
         meta = entry.meta
-        contact = meta.contact
         return Partnership(
             source=entry.source.rel_path,
             slug=entry.slug,
@@ -429,7 +429,7 @@ class _ModelBuilder:
             ),
             founded=meta.founded,
             convener=meta.convener,
-            contact=Contact(contact.name, contact.email, contact.phone) if contact else None,
+            contact=_contact(meta.contact),
             members=tuple(Member(member.name, member.roles) for member in meta.members),
             documents=self.documents(entry, meta.documents),
             body=self.body(entry),
@@ -456,6 +456,13 @@ class _ModelBuilder:
         return RegionText(
             entry.source.rel_path, entry.slug, entry.meta.summary, self.body(entry), entry.assets
         )
+
+
+def _contact(ref: ContactRef | ConsultantRef | None) -> Contact | None:
+    if ref is None:
+        return None
+    role = ref.role if isinstance(ref, ConsultantRef) else None
+    return Contact(ref.name, ref.email, ref.phone, role)
 
 
 def cooperation_status(since: date | None, until: date | None, today: date) -> str | None:

@@ -16,6 +16,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from sitegen.config import SiteConfig
+from sitegen.cooperation import describe_cooperation
 from sitegen.errors import Problem
 from sitegen.i18n import _
 from sitegen.markup import sanitize_body_html
@@ -77,6 +78,7 @@ def make_environment(templates_path: Path, globals_: SiteGlobals) -> jinja2.Envi
         phone=phone_text,
         tel=phone_uri,
         status=STATUS_LABELS.__getitem__,
+        cooperation=describe_cooperation,
         typo=typeset,
         plural=plural,
         sanitized=sanitized,

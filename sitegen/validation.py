@@ -76,9 +76,23 @@ def _message(detail: Any, model: type[BaseModel], loc: Loc) -> str:
         return _("{value!r} is not allowed; write one of: {allowed}").format(
             value=detail["input"], allowed=str(detail["ctx"]["expected"]).replace(" or ", _(" or "))
         )
+    if kind == "missing":
+        return _(_MESSAGES[kind]) + _allowed_values(model, loc)
     if kind in _MESSAGES:
         return _(_MESSAGES[kind])
     return _("the value is not valid here ({reason})").format(reason=detail["msg"])
+
+
+def _allowed_values(model: type[BaseModel], loc: Loc) -> str:
+    """Return "; write one of: …" when the key at loc takes a fixed set of values."""
+    parent = _model_at(model, loc[:-1])
+    field = parent.model_fields.get(str(loc[-1])) if parent else None
+    if field is None or typing.get_origin(field.annotation) is not typing.Literal:
+        return ""
+    values = [repr(value) for value in typing.get_args(field.annotation)]
+    return _("; write one of: {values}").format(
+        values=", ".join(values[:-1]) + _(" or ") + values[-1]
+    )
 
 
 def _unknown_key(key: str, model: type[BaseModel] | None) -> str:

@@ -50,6 +50,7 @@ LOCALITY = """\
 title: Žlutice
 kind: město
 region: karlovarsky
+status: active
 ---
 Malé město.
 """

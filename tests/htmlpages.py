@@ -76,7 +76,7 @@ class _Parser(HTMLParser):
         page = self.page
         if tag == "html":
             page.lang = values.get("lang")
-        elif tag == "title":
+        elif tag == "title" and "svg" not in self.stack:  # an SVG title is a tooltip
             self.in_title = True
             page.titles.append("")
         elif tag == "meta":

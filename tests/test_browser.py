@@ -555,3 +555,86 @@ def count_pixels(page: Page, png: bytes, rgb: tuple[int, int, int]) -> int:
         [base64.b64encode(png).decode(), list(rgb)],
     )
     return count
+
+
+# Where the agency works: the localities' map --------------------------------------
+
+MAP_PAGES = ("localities", "locality", "partnerships", "regions")
+MARKERS_JS = """() => {
+  const outline = document.querySelector('svg.map .map-country').getBBox();
+  return [...document.querySelectorAll('svg.map a.marker')].map(link => {
+    const shape = link.querySelector('circle, polygon, rect');
+    const box = shape.getBBox();
+    return {
+      href: link.getAttribute('href'),
+      status: [...link.classList].find(name => name.startsWith('status-')),
+      shape: shape.tagName,
+      fill: getComputedStyle(shape).fill,
+      x: box.x + box.width / 2,
+      y: box.y + box.height / 2,
+      inside: box.x + box.width / 2 >= outline.x
+        && box.x + box.width / 2 <= outline.x + outline.width
+        && box.y + box.height / 2 >= outline.y
+        && box.y + box.height / 2 <= outline.y + outline.height,
+    };
+  });
+}"""
+
+
+def test_map_shows_every_locality_as_a_link_inside_the_country_shaped_by_status(
+    page: Page, base_url: str
+) -> None:
+    page.goto(base_url + "/lokality/")
+    listed = page.locator("#seznam-lokalit ul.localities a").evaluate_all(
+        "links => links.map(link => link.getAttribute('href'))"
+    )
+    markers: list[dict[str, Any]] = page.evaluate(MARKERS_JS)
+    assert len(listed) == 17
+    assert sorted(marker["href"] for marker in markers) == sorted(listed)
+    assert all(marker["inside"] for marker in markers)
+    shapes = {(marker["status"], marker["shape"]) for marker in markers}
+    assert shapes == {
+        ("status-active", "circle"),
+        ("status-planned", "polygon"),
+        ("status-ended", "rect"),
+    }
+    fills = {marker["status"]: marker["fill"] for marker in markers}
+    assert len(set(fills.values())) == 3
+    page.locator("svg.map a[href='/lokality/zlutice/']").click()
+    assert page.url.endswith("/lokality/zlutice/")
+
+
+def test_map_is_hidden_from_screen_readers_and_the_keyboard_uses_the_list(
+    page: Page, base_url: str
+) -> None:
+    page.goto(base_url + "/lokality/")
+    assert page.locator("svg.map").get_attribute("aria-hidden") == "true"
+    assert page.get_by_role("link", name="Žlutice").count() == 1  # the list's link only
+    in_map = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        in_map.append(page.evaluate("!!document.activeElement.closest('svg')"))
+    assert not any(in_map)
+
+
+def test_map_prints_with_its_markers(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/lokality/")
+    page.emulate_media(media="print")
+    box = page.locator("svg.map").bounding_box()
+    body = page.locator("main").bounding_box()
+    assert box and body
+    assert 200 < box["width"] <= body["width"]
+    assert page.locator("svg.map a.marker").first.is_visible()
+    assert page.locator(".map-legend").is_visible()
+
+
+@pytest.mark.parametrize("kind", MAP_PAGES)
+def test_pages_of_localities_have_no_axe_violation_at_320_px(
+    browser: Browser, base_url: str, kind: str
+) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 640}, locale="cs-CZ")
+    page = context.new_page()
+    page.goto(base_url + PAGE_TYPES[kind])
+    violations = run_axe(page)
+    context.close()
+    assert describe(violations) == []

@@ -154,3 +154,28 @@ def test_check_loads_the_content_once(
     result = run_cli("check", "--source", site)
     assert result.status == 0, result.err
     assert loads == [site / "content"]
+
+
+def test_a_status_the_dates_contradict_and_a_locality_off_the_map_are_warnings(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    ended = (
+        "---\ntitle: Most\nregion: ustecky\nstatus: active\ncooperation_since: 2008-09-01\n"
+        "cooperation_until: 2012-06-30\ncoordinates: [50.503, 13.6362]\n---\nText.\n"
+    )
+    files = {
+        "content/news/2020-01-01-prvni.md": NEWS,
+        "content/localities/most.md": ended,
+        "content/localities/kolin.md": ended.replace("cooperation_until: 2012-06-30\n", ""),
+        "content/localities/tanvald.md": "---\ntitle: Tanvald\nregion: liberecky\n"
+        "status: planned\n---\nText.\n",
+    }
+    result = run_cli("check", "--source", site_with_theme(tmp_path, files))
+    assert result.status == 0, result.err
+    assert [line for line in result.err.splitlines() if "content/localities" in line] == [
+        "warning: content/localities/most.md: status: 'active', but by cooperation_since and "
+        "cooperation_until the cooperation is 'ended' today; write status: ended, or correct "
+        "the dates",
+        "warning: content/localities/tanvald.md: coordinates: missing, so the locality is not "
+        "on the map; add [latitude, longitude]",
+    ]

@@ -207,6 +207,28 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
             "'město', 'obec', 'mikroregion' or 'městská část'"
         ],
     ),
+    "missing_status": (
+        {"content/localities/zlutice.md": LOCALITY.replace("status: active\n", "")},
+        [
+            "content/localities/zlutice.md:1: status: is required; write one of: "
+            "'active', 'planned' or 'ended'"
+        ],
+    ),
+    "contact_phone_and_email": (
+        {
+            "content/localities/zlutice.md": LOCALITY.replace(
+                "kind: město",
+                "contact:\n  name: Lucie Horáková\n  phone: 296 15 33\n  email: lucie.horakova",
+            )
+        },
+        [
+            "content/localities/zlutice.md:5: contact.phone: '296 15 33' is not a Czech phone "
+            "number; write nine digits in groups of three, with the country code if you like, "
+            "e.g. +420 296 153 318",
+            "content/localities/zlutice.md:6: contact.email: 'lucie.horakova' is not an e-mail "
+            "address; write e.g. jana.novakova@mmr.gov.cz",
+        ],
+    ),
     "duplicate_key": (
         {NEWS: news("title: Jiný titulek")},
         [f"{NEWS}:4: title: the key appears twice (first on line 2); keep only one"],

@@ -649,7 +649,7 @@ def test_new_writes_a_title_that_builds(
     assert built.status == 0, built.err
 
 
-LOCALITY_TEXT = "---\ntitle: Žlutice\nregion: karlovarsky\n---\nText.\n"
+LOCALITY_TEXT = "---\ntitle: Žlutice\nregion: karlovarsky\nstatus: active\n---\nText.\n"
 
 
 @pytest.mark.parametrize(

@@ -35,6 +35,8 @@ PIPELINE = [
     "markup",
     "bodies",
     "site",
+    "cooperation",
+    "map",
     "structured",
     "routes",
     "templates",

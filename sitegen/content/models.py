@@ -122,6 +122,13 @@ class Contact:
     name: str
     email: str | None
     phone: str | None
+    role: str | None = None
+    """What the person does ("lokální konzultantka"); partnerships' contacts have none."""
+
+    @property
+    def phone_url(self) -> str | None:
+        """Return the phone number as a tel: URL (RFC 3966), without spaces."""
+        return "tel:" + self.phone.replace(" ", "") if self.phone else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,10 +202,12 @@ class Locality:
     population: int | None
     cooperation_since: date | None
     cooperation_until: date | None
-    status: str | None
-    """planned, active or ended on the build date; None when no cooperation is dated."""
+    status: str
+    """active, planned or ended, as the front matter says."""
     partnership_slug: str | None
     coordinates: tuple[float, float] | None
+    contact: Contact | None
+    """The agency's consultant for the locality."""
     body: Body
     assets: tuple[Asset, ...]
     is_draft: bool = False

@@ -31,6 +31,8 @@ from sitegen.validation import fail, field_name, translate_errors
 
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+_PHONE = re.compile(r"(\+\d{3} ?)?\d{3} ?\d{3} ?\d{3}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
 
 PLACEHOLDER = "DOPLNIT"
@@ -221,6 +223,27 @@ def _check_coordinates(value: tuple[float, float]) -> tuple[float, float]:
     return value
 
 
+def _check_email(value: str) -> str:
+    if not _EMAIL.fullmatch(value):
+        raise fail(
+            _("{value!r} is not an e-mail address; write e.g. jana.novakova@mmr.gov.cz").format(
+                value=value
+            )
+        )
+    return value
+
+
+def _check_phone(value: str) -> str:
+    if not _PHONE.fullmatch(value):
+        raise fail(
+            _(
+                "{value!r} is not a Czech phone number; write nine digits in groups of three, "
+                "with the country code if you like, e.g. +420 296 153 318"
+            ).format(value=value)
+        )
+    return value
+
+
 Slug = Annotated[str, AfterValidator(_check_slug)]
 SlugRef = Annotated[str, AfterValidator(_check_slug_or_placeholder)]
 """A slug naming another item, or PLACEHOLDER in a scaffold."""
@@ -233,6 +256,8 @@ RegionRef = Annotated[str, AfterValidator(_check_region_or_placeholder)]
 """A region id, or PLACEHOLDER in a scaffold."""
 AliasPath = Annotated[str, Field(min_length=1), AfterValidator(normalise_alias)]
 Coordinates = Annotated[tuple[float, float], AfterValidator(_check_coordinates)]
+Email = Annotated[str, AfterValidator(_check_email)]
+Phone = Annotated[str, BeforeValidator(str), AfterValidator(_check_phone)]
 
 
 class _FrontMatter(BaseModel):
@@ -261,8 +286,15 @@ class ContactRef(_FrontMatter):
     """A person to contact."""
 
     name: Text
-    email: Text | None = None
-    phone: Text | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+
+
+class ConsultantRef(ContactRef):
+    """The agency's consultant for a locality ("lokální konzultant")."""
+
+    role: Text | None = None
+    """What the person does, e.g. "lokální konzultantka"."""
 
 
 class Member(_FrontMatter):
@@ -301,11 +333,14 @@ class LocalityFrontMatter(_ItemFrontMatter):
     title: Text
     kind: Literal["město", "obec", "mikroregion", "městská část"] = "obec"
     region: RegionRef
+    status: Literal["active", "planned", "ended"]
+    """Where the cooperation stands: active, planned or ended."""
     population: int | None = Field(None, ge=0)
     cooperation_since: Day | None = None
     cooperation_until: Day | None = None
     partnership: Slug | None = None
     coordinates: Coordinates | None = None
+    contact: ConsultantRef | None = None
     slug: Slug | None = None
 
 
