@@ -128,11 +128,11 @@ def test_main_feeds_parse_and_carry_the_published_news(sample_site: Path) -> Non
     atom = feedparser.parse((sample_site / "atom.xml").read_bytes())
     for feed in (rss, atom):
         assert not feed.bozo, feed.get("bozo_exception")
-        assert len(feed.entries) == 10
-        assert feed.entries[0].title == "Agentura je nově součástí Ministerstva pro místní rozvoj"
+        assert len(feed.entries) == 11
+        assert feed.entries[0].title == "Web agentury má novou podobu"
         assert all(entry.id.startswith("tag:socialni-zaclenovani.cz,") for entry in feed.entries)
-    assert rss.feed.updated == "Thu, 02 Jan 2020 08:00:00 +0100"
-    assert atom.feed.updated == "2020-01-02T08:00:00+01:00"
+    assert rss.feed.updated == "Mon, 16 Nov 2026 10:00:00 +0100"
+    assert atom.feed.updated == "2026-11-16T10:00:00+01:00"
     assert rss.version == "rss20" and atom.version == "atom10"
 
 
@@ -298,7 +298,7 @@ def test_search_index_holds_the_content_pages_with_their_filters(
 ) -> None:
     entry = json.loads((sample_site / "pagefind/pagefind-entry.json").read_text())
     # 10 news items, 17 localities, 2 partnerships, 3 pages; lists stay out of the index.
-    assert entry["languages"]["cs"]["page_count"] == 32
+    assert entry["languages"]["cs"]["page_count"] == 33
     assert (sample_site / "pagefind/pagefind-ui.js").is_file()
     locality = (sample_site / "lokality/zlutice/index.html").read_text()
     assert 'data-pagefind-filter="Kraj:Karlovarský kraj"' in locality
