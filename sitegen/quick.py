@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import secrets
-from collections.abc import Container, Iterator, Mapping
+from collections.abc import Callable, Container, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -171,7 +171,10 @@ def _new_model(
     if record.front != front_digest(entry) or record.content_key != entry.source.content_key:
         return None
     targets = LinkTargets(
-        _StoredUrls(store), _StoredKeys(store), _StoredVisible(store), snapshot.base_path
+        _Stored(_url_of(store), store.link_keys),
+        _Stored(store.key_of_address, store.addresses),
+        _StoredVisible(store),
+        snapshot.globals.urls.base_path,
     )
     body, problems = render_one_body(entry, targets)
     old = store.model(source)
@@ -321,7 +324,6 @@ def keep_snapshot(
             feed_settings=feed_settings(site),
             language=site.config.language,
             shards=tuple(plan.shards),
-            base_path=site.urls.base_path,
         )
         kept_well = store.write(snapshot, rows, everything=everything, gone=gone)
         return snapshot.token if kept_well else ""
@@ -381,41 +383,31 @@ def _models_of(site: Site) -> list[Model]:
 
 
 @dataclass(frozen=True, slots=True)
-class _StoredUrls(Mapping[str, str]):
-    """The URL of every content file, read from the snapshot as links ask for them."""
+class _Stored(Mapping[str, str]):
+    """A mapping kept in the snapshot, read as links ask for its values."""
 
-    store: SnapshotStore
+    lookup: Callable[[str], str | None]
+    keys_of: Callable[[], list[str]]
 
     def __getitem__(self, key: str) -> str:
-        target = self.store.link(key)
-        if target is None:
+        value = self.lookup(key)
+        if value is None:
             raise KeyError(key)
-        return target.url
+        return value
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.store.link_keys())
+        return iter(self.keys_of())
 
     def __len__(self) -> int:
-        return len(self.store.link_keys())
+        return len(self.keys_of())
 
 
-@dataclass(frozen=True, slots=True)
-class _StoredKeys(Mapping[str, str]):
-    """The content key of every item's address, read from the snapshot as links ask."""
+def _url_of(store: SnapshotStore) -> Callable[[str], str | None]:
+    def url(key: str) -> str | None:
+        target = store.link(key)
+        return target.url if target else None
 
-    store: SnapshotStore
-
-    def __getitem__(self, url: str) -> str:
-        key = self.store.key_of_address(url)
-        if key is None:
-            raise KeyError(url)
-        return key
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.store.addresses())
-
-    def __len__(self) -> int:
-        return len(self.store.addresses())
+    return url
 
 
 @dataclass(frozen=True, slots=True)

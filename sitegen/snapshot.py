@@ -55,8 +55,6 @@ class Snapshot:
     feed_settings: FeedSettings
     language: str
     shards: tuple[ShardJob, ...]
-    base_path: str
-    """Where the site's addresses start ("/" or "/asz/")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,13 +173,6 @@ class SnapshotStore:
         except (sqlite3.Error, pickle.PicklingError, TypeError, AttributeError):
             return False
         return True
-
-    def forget(self) -> None:
-        """Drop the snapshot record, so that no quick build relies on a half-written file."""
-        if self._db is None:
-            return
-        with contextlib.suppress(sqlite3.Error), self._db:
-            self._db.execute("delete from kept_rows where kind = 'meta'")
 
     def _row(self, row: Row) -> tuple[str, str, str, str, bytes]:
         buffer = io.BytesIO()
