@@ -198,6 +198,11 @@ def test_an_alias_taken_by_a_generated_page_names_the_file(
         ("/a/../b", "'/a/../b' contains '.' or '..'; write the path without them"),
         ("/a//b", "'/a//b' contains '//'; write a single '/' between the parts"),
         (
+            "/" + "x" * 201,
+            "a part of the path is longer than 200 bytes, which no file system can store; "
+            "shorten it",
+        ),
+        (
             "/a b",
             "'/a b' contains ' ' (U+0020), which an address cannot hold; copy the address "
             "from the browser, percent-encoded (%20 for a space)",

@@ -36,6 +36,8 @@ _PHONE = re.compile(r"(\+\d{3} ?)?\d{3} ?\d{3} ?\d{3}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
 
 PLACEHOLDER = "DOPLNIT"
+MAX_ALIAS_PART = 200
+"""Longest part of an old address, in bytes: file systems refuse names over 255."""
 """What `sitegen new` writes where the author must fill in a reference ("fill in").
 
 A draft may keep it; an item without `draft: true` that still has it is an error, so
@@ -204,6 +206,13 @@ def normalise_alias(value: str) -> str:
     if "" in segments[:-1]:
         raise fail(
             _("{value!r} contains '//'; write a single '/' between the parts").format(value=value)
+        )
+    if any(len(segment.encode()) > MAX_ALIAS_PART for segment in segments):
+        raise fail(
+            _(
+                "a part of the path is longer than {limit} bytes, which no file system can "
+                "store; shorten it"
+            ).format(limit=MAX_ALIAS_PART)
         )
     return path + "/" if segments[-1] and "." not in segments[-1] else path
 
