@@ -253,6 +253,12 @@ def _locality_advice(locality: Locality, today: date) -> list[Problem]:
             "is {dated!r} today; write status: {dated}, or correct the dates"
         ).format(status=locality.status, dated=dated)
         warnings.append(Problem(locality.source, 0, "status", message))
+    if not locality.status_written and locality.cooperation_since is None:
+        message = _(
+            "missing, and without cooperation_since the locality is shown as active "
+            "cooperation; write status: active, planned or ended"
+        )
+        warnings.append(Problem(locality.source, 0, "status", message))
     if locality.coordinates is None:
         message = _("missing, so the locality is not on the map; add [latitude, longitude]")
         warnings.append(Problem(locality.source, 0, "coordinates", message))

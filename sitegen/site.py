@@ -408,13 +408,15 @@ class _ModelBuilder:
             population=meta.population,
             cooperation_since=meta.cooperation_since,
             cooperation_until=meta.cooperation_until,
-            status=meta.status,
+            status=meta.status
+            or locality_status(meta.cooperation_since, meta.cooperation_until, self.now.date()),
             partnership_slug=meta.partnership,
             coordinates=meta.coordinates,
             contact=_contact(meta.contact),
             body=self.body(entry),
             assets=entry.assets,
             is_draft=meta.draft,
+            status_written=meta.status is not None,
         )
 
     def partnership(self, entry: Entry) -> Partnership:
@@ -463,6 +465,12 @@ def _contact(ref: ContactRef | ConsultantRef | None) -> Contact | None:
         return None
     role = ref.role if isinstance(ref, ConsultantRef) else None
     return Contact(ref.name, ref.email, ref.phone, role)
+
+
+def locality_status(since: date | None, until: date | None, today: date) -> str:
+    """Return the status of a locality that does not write one: what its dates say on
+    today, or active when it has no start date (it is listed where the agency works)."""
+    return cooperation_status(since, until, today) or "active"
 
 
 def cooperation_status(since: date | None, until: date | None, today: date) -> str | None:

@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import pytest
 from sitegen import pipeline
 from sitegen.options import BuildOptions
 from sitegen.scaffold import KINDS
+from sitegen.templates import STATUS_LABELS
 from tests.conftest import LOCALITY, REPO, Run, make_site
 
 NEWS = "---\ntitle: První zpráva\ndate: 2020-01-01\nregions: [praha]\n---\nText zprávy.\n"
@@ -154,6 +156,31 @@ def test_check_loads_the_content_once(
     result = run_cli("check", "--source", site)
     assert result.status == 0, result.err
     assert loads == [site / "content"]
+
+
+def test_a_locality_without_status_takes_it_from_its_dates_on_the_day_of_the_build(
+    tmp_path: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = {
+        "content/news/2020-01-01-prvni.md": NEWS,
+        "content/localities/hodonin.md": "---\ntitle: Hodonín\nregion: jihomoravsky\n"
+        "cooperation_since: 2030-03-01\ncoordinates: [48.85, 17.13]\n---\nText.\n",
+        "content/localities/tanvald.md": "---\ntitle: Tanvald\nregion: liberecky\n"
+        "coordinates: [50.73, 15.3]\n---\nText.\n",
+    }
+    site = site_with_theme(tmp_path, files)
+    for day, expected in (("2029-12-31", "planned"), ("2030-03-01", "active")):
+        moment = datetime.fromisoformat(day + "T12:00:00+00:00")
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(moment.timestamp())))
+        result = run_cli("build", "--source", site)
+        assert result.status == 0, result.err
+        page = (site / "public/lokality/hodonin/index.html").read_text()
+        assert STATUS_LABELS[expected] in page, day
+    result = run_cli("check", "--source", site)
+    assert [line for line in result.err.splitlines() if "content/localities" in line] == [
+        "warning: content/localities/tanvald.md: status: missing, and without cooperation_since "
+        "the locality is shown as active cooperation; write status: active, planned or ended",
+    ]
 
 
 def test_a_status_the_dates_contradict_and_a_locality_off_the_map_are_warnings(

@@ -207,13 +207,6 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
             "'město', 'obec', 'mikroregion' or 'městská část'"
         ],
     ),
-    "missing_status": (
-        {"content/localities/zlutice.md": LOCALITY.replace("status: active\n", "")},
-        [
-            "content/localities/zlutice.md:1: status: is required; write one of: "
-            "'active', 'planned' or 'ended'"
-        ],
-    ),
     "contact_phone_and_email": (
         {
             "content/localities/zlutice.md": LOCALITY.replace(

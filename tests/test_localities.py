@@ -148,8 +148,9 @@ def squeeze(text: str) -> str:
 
 
 def locality(title: str, region: str, status: str, *extra: str) -> str:
-    """Return a locality file."""
-    return "\n".join(["---", f"title: {title}", f"region: {region}", f"status: {status}", *extra])
+    """Return a locality file; an empty status leaves status: out."""
+    written = [f"status: {status}"] if status else []
+    return "\n".join(["---", f"title: {title}", f"region: {region}", *written, *extra])
 
 
 # A fixture site whose counts exercise every Czech plural form: 1, 2–4 and 5+.
@@ -171,7 +172,11 @@ FIXTURE: dict[str, str | bytes] = {
         "Most", "ustecky", "ended", "coordinates: [50.5030, 13.6362]"
     )
     + "\n---\nText.\n",
-    "content/localities/chomutov.md": locality("Chomutov", "ustecky", "ended") + "\n---\nText.\n",
+    # No status: written, so the dates decide: ended.
+    "content/localities/chomutov.md": locality(
+        "Chomutov", "ustecky", "", "cooperation_since: 2019-01-01", "cooperation_until: 2021-12-31"
+    )
+    + "\n---\nText.\n",
     "content/localities/zlutice.md": locality(
         "Žlutice",
         "karlovarsky",

@@ -203,7 +203,7 @@ class Locality:
     cooperation_since: date | None
     cooperation_until: date | None
     status: str
-    """active, planned or ended, as the front matter says."""
+    """active, planned or ended: as the front matter says, or as its dates say today."""
     partnership_slug: str | None
     coordinates: tuple[float, float] | None
     contact: Contact | None
@@ -212,6 +212,8 @@ class Locality:
     assets: tuple[Asset, ...]
     is_draft: bool = False
     """Not published ('draft: true'): shown only by the preview."""
+    status_written: bool = True
+    """The front matter writes status:; otherwise it was taken from the dates."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -342,8 +342,9 @@ class LocalityFrontMatter(_ItemFrontMatter):
     title: Text
     kind: Literal["město", "obec", "mikroregion", "městská část"] = "obec"
     region: RegionRef
-    status: Literal["active", "planned", "ended"]
-    """Where the cooperation stands: active, planned or ended."""
+    status: Literal["active", "planned", "ended"] | None = None
+    """Where the cooperation stands: active, planned or ended. Absent: it follows from
+    cooperation_since and cooperation_until on the day of the build, or is active."""
     population: int | None = Field(None, ge=0)
     cooperation_since: Day | None = None
     cooperation_until: Day | None = None
