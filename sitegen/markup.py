@@ -18,6 +18,7 @@ from typing import Any
 import markdown
 import nh3
 from markdown.extensions import Extension
+from markdown.extensions.toc import TocExtension, TocTreeprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from sitegen.content.models import Body
@@ -135,6 +136,26 @@ EXTENSIONS: dict[str, Callable[[str], bool]] = {
     "fenced_code": lambda text: "```" in text or "~~~" in text,
 }
 """Python-Markdown's extensions, each with a test for text that may use its syntax."""
+_REFERENCE_DEFINITION = re.compile(r"\[[^\]\n]*\]:")
+"""A reference definition may stand anywhere: in a quote or a list item too."""
+INLINE_PATTERNS: dict[str, Callable[[str], bool]] = {
+    "backtick": lambda text: "`" in text,
+    "escape": lambda text: "\\" in text,
+    "reference": lambda text: _REFERENCE_DEFINITION.search(text) is not None,
+    "image_link": lambda text: "![" in text,
+    "autolink": lambda text: "<" in text,
+    "automail": lambda text: "<" in text,
+    "html": lambda text: "<" in text,
+    "linebreak": lambda text: "  \n" in text or "\t" in text or "\r" in text,
+    "entity": lambda text: "&" in text,
+    "not_strong": lambda text: "*" in text or "_" in text,
+    "em_strong": lambda text: "*" in text,
+    "em_strong2": lambda text: "_" in text,
+}
+"""Python-Markdown's inline patterns that text without their mark can never match,
+each with a test for text that may; each pattern costs a search of every paragraph.
+A reference ([text][id], [id]) changes nothing unless the text defines one."""
+_REFERENCE_PATTERNS = ("reference", "image_reference", "short_reference", "short_image_ref")
 EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {
     "toc": {"slugify": ascii_slug},
     "footnotes": {"BACKLINK_TITLE": "Zpět k místu poznámky %d"},
@@ -169,6 +190,19 @@ class _LinkRewriter(Treeprocessor):
         return url
 
 
+class _HeadingIdsProcessor(TocTreeprocessor):
+    """The toc extension's heading ids, without making a table of contents nobody uses."""
+
+    def build_toc_div(self, toc_list: list[Any]) -> etree.Element:
+        return etree.Element("div")
+
+
+class _HeadingIds(TocExtension):
+    """toc for a text without a [TOC] marker: ids only (a third of toc's time is the table)."""
+
+    TreeProcessorClass = _HeadingIdsProcessor
+
+
 class _LinkExtension(Extension):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -184,28 +218,25 @@ class _LinkExtension(Extension):
 class Renderer:
     """Python-Markdown configured for sitegen; reuse it for every body of a build."""
 
-    _instances: dict[frozenset[str], tuple[markdown.Markdown, _LinkExtension]] = field(
-        default_factory=dict
-    )
-    """One configured Markdown per set of extensions a body needs."""
+    _instances: dict[
+        tuple[frozenset[str], frozenset[str]], tuple[markdown.Markdown, _LinkExtension]
+    ] = field(default_factory=dict)
+    """One configured Markdown per set of extensions a body needs and patterns it does not."""
 
     def _markdown(self, text: str) -> tuple[markdown.Markdown, _LinkRewriter]:
-        """Return Markdown with only the extensions text can use, and its link rewriter.
+        """Return Markdown with only the extensions and inline patterns text can use,
+        and its link rewriter.
 
-        An extension whose syntax the text lacks would change nothing but still cost
-        its patterns on every paragraph.
+        An extension or pattern whose syntax the text lacks would change nothing but
+        still cost its search on every paragraph.
         """
         needed = frozenset(name for name, used in EXTENSIONS.items() if used(text))
-        found = self._instances.get(needed)
+        if "toc" in needed and "[TOC]" in text:
+            needed |= {"toc-marker"}
+        unused = frozenset(name for name, used in INLINE_PATTERNS.items() if not used(text))
+        found = self._instances.get((needed, unused))
         if found is None:
-            links = _LinkExtension()
-            names = [name for name in EXTENSIONS if name in needed]
-            md = markdown.Markdown(
-                extensions=[*names, links],
-                extension_configs={name: EXTENSION_CONFIGS.get(name, {}) for name in names},
-                output_format="html",
-            )
-            found = self._instances[needed] = (md, links)
+            found = self._instances[(needed, unused)] = _configured(needed, unused)
         md, links = found
         assert links.rewriter is not None  # set by Markdown when the extension was registered
         return md, links.rewriter
@@ -238,6 +269,27 @@ class Renderer:
         notes = hidden_text_notes(raw_html, clean_html, text) if "<" in text else ()
         links = tuple(sorted(rewriter.resolved.items()))
         return Rendered(body, tuple(rewriter.broken), links, notes)
+
+
+def _configured(
+    needed: frozenset[str], unused: frozenset[str]
+) -> tuple[markdown.Markdown, _LinkExtension]:
+    """Return Markdown with the needed extensions, without the unused inline patterns."""
+    links = _LinkExtension()
+    names = [name for name in EXTENSIONS if name in needed]
+    extensions: list[str | Extension] = [*names, links]
+    if "toc" in needed and "toc-marker" not in needed:
+        extensions[names.index("toc")] = _HeadingIds(**EXTENSION_CONFIGS["toc"], marker="")
+    md = markdown.Markdown(
+        extensions=extensions,
+        extension_configs={name: EXTENSION_CONFIGS.get(name, {}) for name in names},
+        output_format="html",
+    )
+    dropped = unused | (set(_REFERENCE_PATTERNS) if "reference" in unused else set())
+    for name in dropped:
+        if name in md.inlinePatterns:
+            md.inlinePatterns.deregister(name)
+    return md, links
 
 
 def _refused(note: BodyNote) -> Rendered:
@@ -320,9 +372,37 @@ def nesting_note(text: str) -> BodyNote | None:
 
     One pass over the lines, fenced code left out: a line's depth is its indentation
     in steps of four spaces plus its quote and list markers; brackets count while
-    open within a paragraph, and tags or CDATA sections while never closed.
+    open within a paragraph, and tags or CDATA sections while never closed. Each
+    check runs only when a count over the whole text (made in C) says it could fail,
+    so a real article costs a few scans, not five passes in Python.
     """
-    for number, line in _lines_outside_fences(text):
+    checks = (
+        (_DEEP_LINE.search(text) is not None, _depth_note),
+        (
+            text.count("[") > MAX_OPEN_BRACKETS or text.count("(") > MAX_OPEN_BRACKETS,
+            _brackets_note,
+        ),
+        (text.count("<") > MAX_UNCLOSED_MARKUP, _unclosed_markup_note),
+        (len(text) + 3 * text.count("\t") > MAX_PARAGRAPH, _long_paragraph_note),
+        (sum(text.count(mark) for mark in _INLINE_MARKS) > MAX_INLINE_MARKS, _inline_marks_note),
+    )
+    lines: list[tuple[int, str]] | None = None
+    for may_fail, check in checks:
+        if may_fail:
+            lines = lines if lines is not None else list(_lines_outside_fences(text))
+            note = check(iter(lines))
+            if note:
+                return note
+    return None
+
+
+_DEEP_LINE = re.compile(rf"^[ \t>*+\-\d.)]{{{MAX_NESTING + 1},}}", re.M)
+"""A line that may nest more than MAX_NESTING levels: each level takes at least one of
+these characters at the start of its line (four spaces or a tab, a marker)."""
+
+
+def _depth_note(lines: Iterator[tuple[int, str]]) -> BodyNote | None:
+    for number, line in lines:
         depth = _line_depth(line)
         if depth > MAX_NESTING:
             return BodyNote(
@@ -331,12 +411,7 @@ def nesting_note(text: str) -> BodyNote | None:
                     "the text nests lists or quotes {depth} levels deep; at most {most} are allowed"
                 ).format(depth=depth, most=MAX_NESTING),
             )
-    return (
-        _brackets_note(_lines_outside_fences(text))
-        or _unclosed_markup_note(_lines_outside_fences(text))
-        or _long_paragraph_note(_lines_outside_fences(text))
-        or _inline_marks_note(_lines_outside_fences(text))
-    )
+    return None
 
 
 def _inline_marks_note(lines: Iterator[tuple[int, str]]) -> BodyNote | None:

@@ -102,23 +102,39 @@ _TITLE = "(?:" + "|".join(rf"(?<=\b{title}\. )" for title in _TITLES) + ")"
 # space (found by a fast scan), and checks what comes before in a look-behind: each rule
 # is one left-to-right pass with bounded look-arounds, and a constant replacement costs
 # no Python call per match.
-_NBSP_RULES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
+_NBSP_RULES: tuple[
+    tuple[tuple[str, ...], re.Pattern[str], str | Callable[[re.Match[str]], str]], ...
+] = (
+    # Each rule comes with the strings one of which any text it changes holds: a rule
+    # whose strings are all absent is skipped, which costs a scan in C, not a pass.
     # "v Praze", "a obcí", "K obcím": a one-letter word never ends a line.
-    (re.compile(r" (?<=[vkszouaiVKSZOUAI] )(?<![\w.\-/][vkszouaiVKSZOUAI] ) *"), NBSP),
+    ((" ",), re.compile(r" (?<=[vkszouaiVKSZOUAI] )(?<![\w.\-/][vkszouaiVKSZOUAI] ) *"), NBSP),
     # "20 000 lidí", "35 mil. Kč", "50 %": a number stays with its unit.
-    (re.compile(r" (?<=\d )(?=\d{3}(?!\d))"), NBSP),
-    (re.compile(rf" (?<=\d ) *(?=(?:{_UNITS})(?!\w))"), NBSP),
-    (re.compile(r" (?<=\bmil\. |\bmld\. |\btis\. ) *(?=Kč|EUR|korun)"), NBSP),
+    ((" ",), re.compile(r" (?<=\d )(?=\d{3}(?!\d))"), NBSP),
+    ((" ",), re.compile(rf" (?<=\d ) *(?=(?:{_UNITS})(?!\w))"), NBSP),
+    (
+        ("mil. ", "mld. ", "tis. "),
+        re.compile(r" (?<=\bmil\. |\bmld\. |\btis\. ) *(?=Kč|EUR|korun)"),
+        NBSP,
+    ),
     # "20. 10. 2017", "20. října 2017", "1. ledna".
-    (re.compile(rf" {_DAY} *(?=\d{{1,2}}\. *\d{{4}}|\d{{4}}\b)"), NBSP),
-    (re.compile(rf" {_DAY} *(?=(?:{_MONTHS})\b)"), NBSP),
+    ((". ",), re.compile(rf" {_DAY} *(?=\d{{1,2}}\. *\d{{4}}|\d{{4}}\b)"), NBSP),
+    ((". ",), re.compile(rf" {_DAY} *(?=(?:{_MONTHS})\b)"), NBSP),
     # "s. r. o.", "o. p. s.", "Mgr. Radek", "§ 8", "č. 85".
-    (re.compile(r" (?<=[a-zA-Z]\. )(?<![\w.][a-zA-Z]\. ) *(?=[a-zA-Z]\.)"), NBSP),
-    (re.compile(rf" (?<=\. ){_TITLE} *(?=\w)"), NBSP),
-    (re.compile(r" (?:(?<=§ )|(?<=\bč\. )|(?<=\bodst\. )|(?<=\bpísm\. )) *(?=\d|[a-z]\))"), NBSP),
+    ((". ",), re.compile(r" (?<=[a-zA-Z]\. )(?<![\w.][a-zA-Z]\. ) *(?=[a-zA-Z]\.)"), NBSP),
+    ((". ",), re.compile(rf" (?<=\. ){_TITLE} *(?=\w)"), NBSP),
+    (
+        ("§ ", "č. ", "odst. ", "písm. "),
+        re.compile(r" (?:(?<=§ )|(?<=\bč\. )|(?<=\bodst\. )|(?<=\bpísm\. )) *(?=\d|[a-z]\))"),
+        NBSP,
+    ),
     # "2013-2015" is a range: en dash; "slovo - slovo" is a dash that never starts a line.
-    (re.compile(r"(?<![\d\-./])(\d+) ?- ?(\d+)(?![\d\-./])"), lambda m: f"{m[1]}\u2013{m[2]}"),
-    (re.compile(r" (?<=\S ) *[-\u2013] +"), NBSP + "\u2013 "),
+    (
+        ("-",),
+        re.compile(r"(?<![\d\-./])(\d+) ?- ?(\d+)(?![\d\-./])"),
+        lambda m: f"{m[1]}\u2013{m[2]}",
+    ),
+    (("-", "\u2013"), re.compile(r" (?<=\S ) *[-\u2013] +"), NBSP + "\u2013 "),
 )
 _URLISH_RUN = re.compile(
     r"(?<![^\s\x00])(?=[^\s\x00]*?(?:https?://[^\s\x00]|www\.[^\s\x00]|[^\s\x00]@[^\s\x00]{2}))"
@@ -127,6 +143,8 @@ _URLISH_RUN = re.compile(
 """A run of non-space characters that may hold a URL or an e-mail address.
 
 Tried only where a run starts and scanned once: one pass over the text."""
+_URLISH_SIGNS = ("http://", "https://", "www.", "@")
+"""Text without any of these holds no URL or address: _URLISH_RUN need not scan it."""
 _URL_START = re.compile(r"https?://(?=.)|www\.(?=.)", re.S)
 _QUOTE = re.compile(r'"|&quot;|&#34;')
 _OPENS_QUOTE = frozenset(" \t\n\r(\u00a0[/\u2013„")
@@ -167,6 +185,8 @@ def _split_urls(text: str) -> list[str]:
     A URL runs from "http(s)://" or "www." to the next space; an address (x@y.z) is the
     whole run of non-space characters around its "@".
     """
+    if not any(sign in text for sign in _URLISH_SIGNS):
+        return [text]
     parts: list[str] = []
     position = 0
     for run in _URLISH_RUN.finditer(text):
@@ -188,8 +208,9 @@ def _url_start(run: str) -> int:
 
 
 def _typeset_words(text: str) -> str:
-    for pattern, replacement in _NBSP_RULES:
-        text = pattern.sub(replacement, text)
+    for needs, pattern, replacement in _NBSP_RULES:
+        if any(needed in text for needed in needs):
+            text = pattern.sub(replacement, text)
     return text
 
 
@@ -199,6 +220,8 @@ def _curl_quotes(text: str) -> str:
     Three whole-text passes, each deciding on the text as it was: openings after a
     _JOIN run get a mark (a character not in text), the other openings „, the rest “.
     """
+    if '"' not in text and "&quot;" not in text and "&#34;" not in text:
+        return text
     if not _OPENING_QUOTE_AFTER_JOIN.search(text):
         return _QUOTE.sub("“", _OPENING_QUOTE.sub("„", text))
     mark = unused_character(text)
