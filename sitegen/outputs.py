@@ -38,6 +38,7 @@ from sitegen.site import Site
 from sitegen.sitemap import render_nginx_map, render_redirects, render_robots, render_sitemap
 from sitegen.state import BuildState, FileStat, OutputRecord, ShardRecord
 from sitegen.templates import (
+    SignedBytecodeCache,
     SiteGlobals,
     make_environment,
     render_page,
@@ -322,7 +323,7 @@ def _render_pages(
     commit: Commit, decisions: Decisions, options: BuildOptions, progress: Progress
 ) -> dict[str, str]:
     """Render the pages that changed into commit; return the digest of each page's bytes."""
-    env = _environment(options.templates_path, decisions)
+    env = _environment(options, decisions)
     jobs = decisions.pages_todo
     try:
         for name in sorted({job.route.template for job in jobs}):
@@ -349,14 +350,26 @@ def _render_pages(
 _ENVIRONMENTS: dict[tuple[Path, str], jinja2.Environment] = {}
 
 
-def _environment(templates_path: Path, decisions: Decisions) -> jinja2.Environment:
+def _environment(options: BuildOptions, decisions: Decisions) -> jinja2.Environment:
     """Return the Jinja environment of decisions, made once per process and key."""
-    key = (templates_path, decisions.environment_key)
+    key = (options.templates_path, decisions.environment_key)
     env = _ENVIRONMENTS.get(key)
     if env is None:
         _ENVIRONMENTS.clear()  # one site at a time: the last one is kept
-        env = _ENVIRONMENTS[key] = make_environment(templates_path, decisions.globals)
+        env = _ENVIRONMENTS[key] = make_environment(
+            options.templates_path, decisions.globals, _compiled_templates(options)
+        )
     return env
+
+
+def _compiled_templates(options: BuildOptions) -> SignedBytecodeCache | None:
+    """Return where compiled templates are kept between builds (None: without a cache)."""
+    from sitegen.content.memo import user_secret
+
+    secret = user_secret() if options.cache_path is not None else None
+    if options.cache_path is None or secret is None:
+        return None
+    return SignedBytecodeCache(options.cache_path / "templates", secret)
 
 
 def _update_shards(made: Made, options: BuildOptions) -> None:

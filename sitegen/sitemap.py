@@ -8,12 +8,16 @@ redirect pages every host serves.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
+from html import escape as _html_escape
 from urllib.parse import quote
-from xml.sax.saxutils import escape
 
 from sitegen.content.models import Redirect
 from sitegen.routes import Route
 from sitegen.urls import Urls
+
+escape = partial(_html_escape, quote=False)
+"""XML text escaping (&, <, >) without importing xml.sax, which loads urllib and ssl."""
 
 
 def render_sitemap(routes: Iterable[Route], urls: Urls) -> bytes:
