@@ -136,8 +136,9 @@ EXTENSIONS: dict[str, Callable[[str], bool]] = {
     "fenced_code": lambda text: "```" in text or "~~~" in text,
 }
 """Python-Markdown's extensions, each with a test for text that may use its syntax."""
-_REFERENCE_DEFINITION = re.compile(r"\[[^\]\n]*\]:")
-"""A reference definition may stand anywhere: in a quote or a list item too."""
+_REFERENCE_DEFINITION = re.compile(r"\[[^\[\]]*\]:")
+"""A reference definition may stand anywhere: in a quote or a list item too. Its label
+holds no bracket, so a scan stops at the next one: linear in any text."""
 INLINE_PATTERNS: dict[str, Callable[[str], bool]] = {
     "backtick": lambda text: "`" in text,
     "escape": lambda text: "\\" in text,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -31,7 +31,7 @@ from sitegen.filetypes import static_file_problem
 from sitegen.fingerprint import Fingerprinter
 from sitegen.i18n import N_, _
 from sitegen.options import BuildOptions
-from sitegen.parallel import Progress, map_in_order
+from sitegen.parallel import Progress, map_in_chunks
 from sitegen.routes import FeedSpec, RedirectContext, Route, SearchShard
 from sitegen.search import gather_pages, index_pages
 from sitegen.site import Site
@@ -248,8 +248,16 @@ class Made:
     """Without search, some shards were kept although their pages changed."""
 
 
-def render_outputs(decisions: Decisions, options: BuildOptions, progress: Progress) -> Made:
+def render_outputs(
+    decisions: Decisions,
+    options: BuildOptions,
+    progress: Progress,
+    while_indexing: Callable[[], object] = lambda: None,
+) -> Made:
     """Stage every file that must be made into a new Commit.
+
+    Each search shard is indexed as soon as its pages are rendered, while the other
+    pages, the feeds and the copies are made (and while_indexing runs, after them).
 
     Raises:
         ContentError: for template errors, each with the template's file and line.
@@ -257,18 +265,20 @@ def render_outputs(decisions: Decisions, options: BuildOptions, progress: Progre
     """
     commit = begin_commit(options.output_path)
     made = Made(commit, decisions)
+    made.page_digests = {
+        path: decisions.kept[path].content
+        for path in decisions.page_paths
+        if path in decisions.kept
+    }
     try:
-        rendered = _render_pages(commit, decisions, options, progress)
-        made.page_digests = {
-            path: decisions.kept[path].content
-            for path in decisions.page_paths
-            if path in decisions.kept
-        } | rendered
-        for job in decisions.files_todo:
-            commit.put(job.path, job.make())
-        for copy in decisions.copies_todo:
-            commit.copy(copy.path, copy.source)
-        _update_shards(made, options)
+        with _ShardIndexer(made, options) as indexer:
+            _render_pages(made, options, progress, indexer.pages_done)
+            for job in decisions.files_todo:
+                commit.put(job.path, job.make())
+            for copy in decisions.copies_todo:
+                commit.copy(copy.path, copy.source)
+            while_indexing()
+            indexer.finish()
     except BaseException:
         commit.abort()
         raise
@@ -320,11 +330,13 @@ def _stat(path: Path) -> FileStat:
 
 
 def _render_pages(
-    commit: Commit, decisions: Decisions, options: BuildOptions, progress: Progress
-) -> dict[str, str]:
-    """Render the pages that changed into commit; return the digest of each page's bytes."""
+    made: Made, options: BuildOptions, progress: Progress, done: Callable[[list[str]], object]
+) -> None:
+    """Render the pages that changed into made's commit, shard by shard (see _in_shard_order),
+    and add the digest of each page's bytes to made; done receives each chunk's paths."""
+    decisions, commit = made.decisions, made.commit
     env = _environment(options, decisions)
-    jobs = decisions.pages_todo
+    jobs = _in_shard_order(decisions.pages_todo, decisions.shards)
     try:
         for name in sorted({job.route.template for job in jobs}):
             env.get_template(name)  # compile once, before the workers are forked
@@ -340,11 +352,35 @@ def _render_pages(
         return digest(data)
 
     advance = progress("Rendering pages", len(jobs))
-    results = map_in_order(render, jobs, options.workers, advance)
-    problems = {result for result in results if isinstance(result, Problem)}
+    problems: set[Problem] = set()
+    start = 0
+    for part in map_in_chunks(render, jobs, options.workers, PAGES_PER_CHUNK):
+        paths = [job.path for job in jobs[start : start + len(part)]]
+        start += len(part)
+        problems.update(result for result in part if isinstance(result, Problem))
+        made.page_digests |= {
+            path: result
+            for path, result in zip(paths, part, strict=True)
+            if isinstance(result, str)
+        }
+        advance(len(part))
+        if not problems:
+            done(paths)
     if problems:
         raise ContentError(problems)
-    return {job.path: str(result) for job, result in zip(jobs, results, strict=True)}
+
+
+PAGES_PER_CHUNK = 64
+"""Pages rendered between two looks at which search shards are complete."""
+
+
+def _in_shard_order(jobs: list[PageJob], shards: list[ShardJob]) -> list[PageJob]:
+    """Return jobs with the pages of the largest search shard first, then of the next,
+    and the pages no shard indexes last: each shard is indexed as soon as it can be."""
+    rank: dict[str, int] = {}
+    for number, shard in enumerate(sorted(shards, key=lambda shard: -len(shard.pages))):
+        rank |= dict.fromkeys(shard.pages, number)
+    return sorted(jobs, key=lambda job: rank.get(job.path, len(shards)))
 
 
 _ENVIRONMENTS: dict[tuple[Path, str], jinja2.Environment] = {}
@@ -372,36 +408,74 @@ def _compiled_templates(options: BuildOptions) -> SignedBytecodeCache | None:
     return SignedBytecodeCache(options.cache_path / "templates", secret)
 
 
-def _update_shards(made: Made, options: BuildOptions) -> None:
-    """Keep the search shards whose pages did not change; index the others, on every core."""
-    decisions = made.decisions
-    language = decisions.language
-    todo: list[tuple[ShardJob, str]] = []
-    for job in decisions.shards:
+class _ShardIndexer:
+    """Keeps or indexes each search shard once all of its pages are made, on every core.
+
+    Pagefind runs in processes of its own: the threads here only wait for them, so the
+    pages of the next shards are rendered meanwhile.
+    """
+
+    def __init__(self, made: Made, options: BuildOptions) -> None:
+        self.made, self.options = made, options
+        self.missing: dict[str, int] = {}
+        """Shard folder → how many of its pages are not made yet."""
+        self.shards_of: dict[str, list[ShardJob]] = {}
+        """Page not made yet → the shards that index it."""
+        self.indexing: dict[str, tuple[str, Future[list[str]]]] = {}
+        """Shard folder → (its fingerprint, its bundle's files once Pagefind is done)."""
+        self.pool = ThreadPoolExecutor(max(1, options.workers), "sitegen-search")
+
+    def __enter__(self) -> _ShardIndexer:
+        digests = self.made.page_digests
+        for job in self.made.decisions.shards:
+            missing = [path for path in job.pages if path not in digests]
+            self.missing[job.shard.folder] = len(missing)
+            for path in missing:
+                self.shards_of.setdefault(path, []).append(job)
+            if not missing:
+                self._complete(job)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def pages_done(self, paths: list[str]) -> None:
+        """Note that paths were made; keep or start indexing the shards they complete."""
+        for path in paths:
+            for job in self.shards_of.get(path, ()):
+                self.missing[job.shard.folder] -= 1
+                if not self.missing[job.shard.folder]:
+                    self._complete(job)
+
+    def finish(self) -> None:
+        """Wait for Pagefind; record every indexed shard's bundle, in the order of the shards.
+
+        Raises:
+            SearchIndexError: when Pagefind failed.
+        """
+        made = self.made
+        for job in made.decisions.shards:
+            if job.shard.folder in self.indexing:
+                fingerprint, bundle = self.indexing[job.shard.folder]
+                paths = tuple(f"{job.shard.folder}/{rel}" for rel in bundle.result())
+                made.shards[job.shard.folder] = ShardRecord(fingerprint, paths)
+
+    def _complete(self, job: ShardJob) -> None:
+        made = self.made
+        decisions = made.decisions
         fingerprint = digest(
-            code_fingerprint(), language, *(made.page_digests[path] for path in job.pages)
+            code_fingerprint(), decisions.language, *(made.page_digests[path] for path in job.pages)
         )
-        if _keep_shard(made, job, fingerprint, options.output_path):
+        if _keep_shard(made, job, fingerprint, self.options.output_path):
             previous = made.shards[job.shard.folder]
             made.search_stale |= previous.fingerprint != fingerprint
-            continue
-        if decisions.search:
-            todo.append((job, fingerprint))
+        elif decisions.search:
+            bundle = self.pool.submit(
+                _index_shard, made.commit, job, self.options, decisions.language
+            )
+            self.indexing[job.shard.folder] = (fingerprint, bundle)
         else:
             made.search_stale = True
-    if not todo:
-        return
-    with ThreadPoolExecutor(max(1, min(options.workers, len(todo)))) as pool:
-        bundles = list(
-            pool.map(lambda item: _index_shard(made.commit, item[0], options, language), todo)
-        )
-    for (job, fingerprint), files in zip(todo, bundles, strict=True):
-        paths = []
-        for rel, data in files.items():
-            path = f"{job.shard.folder}/{rel}"
-            made.commit.put(path, data)
-            paths.append(path)
-        made.shards[job.shard.folder] = ShardRecord(fingerprint, tuple(sorted(paths)))
 
 
 def _keep_shard(made: Made, job: ShardJob, fingerprint: str, output_path: Path) -> bool:
@@ -421,10 +495,9 @@ def _keep_shard(made: Made, job: ShardJob, fingerprint: str, output_path: Path) 
     return True
 
 
-def _index_shard(
-    commit: Commit, job: ShardJob, options: BuildOptions, language: str
-) -> dict[str, bytes]:
-    """Index one shard from its pages as they will be after the commit; return its bundle."""
+def _index_shard(commit: Commit, job: ShardJob, options: BuildOptions, language: str) -> list[str]:
+    """Index one shard from its pages as they will be after the commit; stage its bundle
+    (the files the output does not hold already) and return the bundle's files."""
     sources = {
         path: commit.pending_path / path
         if (commit.pending_path / path).is_file()
@@ -434,8 +507,12 @@ def _index_shard(
     with tempfile.TemporaryDirectory(
         prefix=".sitegen-search-", dir=commit.pending_path.parent
     ) as folder:
-        gather_pages(Path(folder), sources)
-        return index_pages(Path(folder), language)
+        pages, bundle = Path(folder) / "pages", Path(folder) / "bundle"
+        gather_pages(pages, sources)
+        files = index_pages(pages, bundle, language)
+        for rel in files:
+            commit.adopt(f"{job.shard.folder}/{rel}", bundle / rel)
+        return files
 
 
 def page_fingerprint(shared: str, route: Route, printer: Fingerprinter) -> str:

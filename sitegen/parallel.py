@@ -8,6 +8,7 @@ on the item alone, and results are put back in input order.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -56,27 +57,45 @@ def map_in_order(
     it, or where processes cannot be forked. advance is called with the number of
     items done each time a chunk of them is.
     """
+    results: list[R] = []
+    for part in map_in_chunks(func, items, jobs):
+        results += part
+        advance(len(part))
+    return results
+
+
+def map_in_chunks(
+    func: Callable[[T], R], items: Sequence[T], jobs: int, most: int = 0
+) -> Iterator[list[R]]:
+    """Yield [func(item) for item in items] in consecutive chunks, in input order, as
+    each is done, so that the caller can use the first results while the rest are made.
+
+    most: the largest chunk (0: as many chunks as CHUNKS_PER_WORKER says). The workers
+    are forked when the first chunk is asked for.
+    """
     workers = min(jobs, len(items) // MIN_ITEMS_PER_WORKER)
-    chunks = _chunks(len(items), max(workers, 1) * CHUNKS_PER_WORKER)
+    chunks = _chunks(len(items), max(workers, 1) * CHUNKS_PER_WORKER, most)
     global _work
     _work = (func, items)
-    parts: list[list[Any]] = []
     try:
         with ExitStack() as stack:
             run: Callable[..., Iterator[list[Any]]] = map
             if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
                 context = multiprocessing.get_context("fork")
-                run = stack.enter_context(ProcessPoolExecutor(workers, mp_context=context)).map
-            for part in run(_run_chunk, chunks):
-                parts.append(part)
-                advance(len(part))
+                # Objects the workers inherit stay out of their garbage collector, which
+                # would otherwise write to every one and so copy all of their memory.
+                gc.freeze()
+                stack.callback(gc.unfreeze)
+                pool = ProcessPoolExecutor(workers, mp_context=context)
+                run = stack.enter_context(pool).map
+            yield from run(_run_chunk, chunks)
     finally:
         _work = None
-    return [result for part in parts for result in part]
 
 
-def _chunks(count: int, pieces: int) -> list[tuple[int, int]]:
+def _chunks(count: int, pieces: int, most: int = 0) -> list[tuple[int, int]]:
     size = max(1, -(-count // pieces))
+    size = min(size, most) if most else size
     return [(start, min(start + size, count)) for start in range(0, count, size)]
 
 

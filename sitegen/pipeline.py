@@ -234,18 +234,23 @@ def _assemble(
             pages=len(routes), todo=len(outputs.pages_todo)
         )
     )
-    made = render_outputs(outputs, options, progress)
+    kept: list[str] = []  # the snapshot's token, kept while Pagefind indexes
+
+    def keep() -> None:
+        kept.append(keep_snapshot(options, previous, site, entries, plan))
+
+    made = render_outputs(outputs, options, progress, while_indexing=keep)
     clock.lap(
-        _("Rendered {pages} pages, indexed the changed search shards").format(
-            pages=len(outputs.pages_todo)
-        )
+        _(
+            "Rendered {pages} pages, indexed the changed search shards, kept the models "
+            "and routes for quick builds"
+        ).format(pages=len(outputs.pages_todo))
     )
     written = commit_outputs(made, options, state)
     clock.lap(_("Committed {files} files").format(files=written))
     state.valid_until = plan.valid_until
     state.pages = len(routes)
-    state.snapshot = keep_snapshot(options, previous, site, entries, plan)
-    clock.lap(_("Kept the models and routes for quick builds"))
+    state.snapshot = kept[0] if kept else ""
     return written, len(outputs.pages_todo), site
 
 

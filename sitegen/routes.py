@@ -37,18 +37,20 @@ PAGER_REACH = 2
 """Pages linked on each side of the current one."""
 SEARCH_FOLDER = "pagefind"
 """The main search bundle: Pagefind's interface and the index of everything but news."""
-SHARD_MIN_PAGES = 120
+SHARD_MIN_PAGES = 60
 """News of consecutive months are indexed together until a shard has this many pages
 (or a multiple of it on large sites, see MAX_NEWS_SHARDS).
 
-An edit re-indexes only its shard (Pagefind takes about 2 ms per page), so shards are
-small; a shard ranks words by its own statistics, so they must be large enough to
+An edit re-indexes only its shard (Pagefind takes 2 to 4 ms per page here), so shards
+are small; a shard ranks words by its own statistics, so they must be large enough to
 rank like one index would. A site with fewer than twice this many searchable pages
 has one index."""
-MAX_NEWS_SHARDS = 30
-"""The shard size doubles until the news fit into this many shards: a reader's first
-search loads every shard's entry and its 70 KB of WebAssembly. Doubling (rather than
-dividing the news evenly) keeps shard boundaries stable as news are added."""
+MAX_NEWS_SHARDS = 60
+"""The shard size doubles until the news fit into this many shards. A merged shard
+costs a reader little: Pagefind loads its WebAssembly once, for the main bundle, and
+each shard adds its entry and metadata (about 2 KB) at the first search and one index
+chunk per searched word. Doubling (rather than dividing the news evenly) keeps shard
+boundaries stable as news are added."""
 
 
 @dataclass(frozen=True, slots=True)

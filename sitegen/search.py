@@ -21,7 +21,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from sitegen.errors import SitegenError
@@ -32,37 +31,36 @@ class SearchIndexError(SitegenError):
     """Pagefind failed: the site is not published without its search."""
 
 
-def index_pages(pages_path: Path, language: str) -> dict[str, bytes]:
-    """Index the HTML pages under pages_path; return the bundle's files by relative path.
+def index_pages(pages_path: Path, bundle_path: Path, language: str) -> list[str]:
+    """Index the HTML pages under pages_path into a new folder bundle_path; return the
+    bundle's files, as paths relative to it, sorted.
 
     Raises:
         SearchIndexError: when Pagefind cannot index the pages.
     """
-    with tempfile.TemporaryDirectory(prefix="sitegen-search-") as folder:
-        bundle = Path(folder)
-        command = [
-            *_pagefind(),
-            "--site",
-            str(pages_path),
-            "--output-path",
-            str(bundle),
-            "--force-language",
-            language,
-            "--silent",
-        ]
-        try:
-            subprocess.run(command, check=True, capture_output=True, timeout=3600)
-        except (OSError, subprocess.SubprocessError) as error:
-            detail = getattr(error, "stderr", b"") or b""
-            message = detail.decode("utf-8", "replace").strip() or str(error)
-            raise SearchIndexError(
-                _("search index: Pagefind failed: {reason}").format(reason=message)
-            ) from error
-        return {
-            path.relative_to(bundle).as_posix(): path.read_bytes()
-            for path in sorted(bundle.rglob("*"))
-            if path.is_file()
-        }
+    command = [
+        *_pagefind(),
+        "--site",
+        str(pages_path),
+        "--output-path",
+        str(bundle_path),
+        "--force-language",
+        language,
+        "--silent",
+    ]
+    try:
+        subprocess.run(command, check=True, capture_output=True, timeout=3600)
+    except (OSError, subprocess.SubprocessError) as error:
+        detail = getattr(error, "stderr", b"") or b""
+        message = detail.decode("utf-8", "replace").strip() or str(error)
+        raise SearchIndexError(
+            _("search index: Pagefind failed: {reason}").format(reason=message)
+        ) from error
+    found: list[str] = []
+    for top, _dirs, names in os.walk(bundle_path):
+        rel = os.path.relpath(top, bundle_path)
+        found += [name if rel == "." else f"{rel}/{name}".replace(os.sep, "/") for name in names]
+    return sorted(found)
 
 
 def _pagefind() -> list[str]:
@@ -77,9 +75,12 @@ def _pagefind() -> list[str]:
 
 def gather_pages(target: Path, pages: dict[str, Path]) -> None:
     """Place each page (output path → file holding it) under target, by hard link if possible."""
+    made: set[Path] = set()
     for rel, source in pages.items():
         destination = target / rel
-        destination.parent.mkdir(parents=True, exist_ok=True)
+        if destination.parent not in made:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            made.add(destination.parent)
         try:
             os.link(source, destination)
         except OSError:

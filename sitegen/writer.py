@@ -154,6 +154,8 @@ class Commit:
     output_path: Path
     pending_path: Path
     journal_path: Path
+    folders: set[Path] = field(default_factory=set, compare=False)
+    """Folders of the pending folder this process made (each is made once)."""
 
     def put(self, rel: str, data: bytes) -> bool:
         """Stage data for rel; return False (staging nothing) when the output holds it already."""
@@ -167,6 +169,14 @@ class Commit:
         if same_file(self.output_path / rel, source):
             return False
         shutil.copyfile(source, self._target(rel))
+        return True
+
+    def adopt(self, rel: str, path: Path) -> bool:
+        """Stage the file at path for rel by moving it (it must be beside the pending
+        folder); return False, leaving it where it is, when the output holds it already."""
+        if same_file(self.output_path / rel, path):
+            return False
+        path.replace(self._target(rel))
         return True
 
     def staged(self) -> list[str]:
@@ -208,7 +218,9 @@ class Commit:
 
     def _target(self, rel: str) -> Path:
         target = self.pending_path / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self.folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(target.parent)
         return target
 
 
