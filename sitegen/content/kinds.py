@@ -56,7 +56,8 @@ class Kind(Generic[F]):
     has_date_prefix: bool
     """File names start with the date (2017-10-20-slug.md), which the slug leaves out."""
     reserved_slugs: frozenset[str] = frozenset()
-    """Slugs whose address belongs to a generated page: `new` refuses them."""
+    """Slugs whose address belongs to a generated page: `new` refuses them, and the
+    build refuses a page's (content/load.py)."""
     skeleton: str | None = None
     """What `new` writes (content/skeletons.py), or None when `new` does not write it."""
 

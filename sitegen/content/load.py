@@ -231,8 +231,9 @@ def _slug(source: SourceFile, front: FrontMatter, meta: AnyFrontMatter) -> str:
                 )
             ]
         )
-    # Only a page's slug is checked here: its address is at the site's root.
-    if source.kind is PAGE and slug in PAGE.reserved_slugs:
+    # The build refuses only a page's reserved slugs (its address is at the site's
+    # root); `new` refuses a news item's as well.
+    if source.kind is PAGE and slug in source.kind.reserved_slugs:
         raise ContentError(
             [
                 Problem(
