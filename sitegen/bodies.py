@@ -16,7 +16,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from sitegen.cache import Cache, code_fingerprint, digest
-from sitegen.content.load import Entry, is_published
+from sitegen.content.load import Entry, is_draft, is_published
 from sitegen.content.models import Body
 from sitegen.errors import Problem, did_you_mean
 from sitegen.i18n import _
@@ -29,6 +29,7 @@ from sitegen.urls import (
     PAGE_SEGMENT,
     PARTNERSHIPS,
     RESERVED_ROOT_NAMES,
+    Urls,
 )
 
 
@@ -100,14 +101,10 @@ def render_bodies(
     bodies, problems, broken = _render_bodies(
         entries, targets, cache or Cache(None), jobs, progress
     )
-    drafts = {entry.source.rel_path for entry in entries if _is_draft(entry)}
+    drafts = {entry.source.rel_path for entry in entries if is_draft(entry)}
     problems += [link for link in broken if link.path not in drafts]
     warnings = tuple(_as_draft(link) for link in broken if link.path in drafts)
     return RenderedBodies(bodies, tuple(problems), warnings)
-
-
-def _is_draft(entry: Entry) -> bool:
-    return bool(getattr(entry.meta, "draft", False))
 
 
 def _as_draft(problem: Problem) -> Problem:
@@ -324,11 +321,14 @@ def _is_item_address(path: str, base_path: str) -> bool:
     return len(parts) == 1 and parts[0] not in RESERVED_ROOT_NAMES and "." not in parts[0]
 
 
+_AT_ROOT = Urls("/")
+"""The URL patterns under the base path "/"."""
+
+
 def _base_path(entries: Sequence[Entry]) -> str:
-    """Return the site's base path, read off the address of a page or news item."""
-    for entry in entries:
-        if entry.kind == "page":
-            return entry.url.removesuffix(f"{entry.slug}/")
-        if entry.kind == "news":
-            return entry.url.removesuffix(f"{NEWS}/{entry.slug}/")
-    return "/"
+    """Return the site's base path, read off the address of an item: what its URL has
+    in front of the URL its kind gives it under the base path "/"."""
+    entry = next(iter(entries), None)
+    if entry is None:
+        return "/"
+    return entry.url.removesuffix(entry.kind.url(_AT_ROOT, entry.slug).removeprefix("/"))

@@ -186,7 +186,7 @@ def _new_model(
 def front_digest(entry: Entry) -> str:
     """Return the digest of what an entry's model is made of besides its body."""
     return digest(
-        entry.kind,
+        entry.kind.name,
         entry.meta.model_dump_json(),
         entry.slug,
         entry.url,

@@ -5,7 +5,8 @@ optional ones commented out with an example value, so an author sees all that ca
 said and uncomments what applies. Every new item is a draft until its author removes
 `draft: true`; a reference the author must choose (a locality's region, a partnership's
 localities) is written as the placeholder DOPLNIT, which stops the build once the
-draft line is gone and the placeholder is still there.
+draft line is gone and the placeholder is still there. What a kind's file says, where
+it goes and how it is named come from the table of kinds (content/kinds.py).
 """
 
 from __future__ import annotations
@@ -17,96 +18,13 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from sitegen.content.kinds import LOCALITY, PARTNERSHIP, Kind
 from sitegen.content.schema import PLACEHOLDER
-from sitegen.content.sources import BUNDLE_INDEX, KIND_FOLDERS
+from sitegen.content.sources import BUNDLE_INDEX
 from sitegen.errors import UsageError
 from sitegen.i18n import _
 from sitegen.regions import all_regions
 from sitegen.typography import ascii_slug
-from sitegen.urls import ARCHIVE_SEGMENT, PAGE_SEGMENT, RESERVED_ROOT_NAMES
-
-KINDS = ("news", "locality", "partnership", "page")
-FOLDERS = {kind: folder for folder, kind in KIND_FOLDERS.items()}
-
-_NEWS = """\
----
-title: {title}
-date: {now:%Y-%m-%dT%H:%M}
-draft: true  # smažte, až má být zpráva zveřejněná
-# updated: {now:%Y-%m-%d}
-# summary: Perex: jedna nebo dvě věty o tom, co se stalo.
-# place: Praha
-# tags: [bydlení, zaměstnanost]
-# regions: [{region}]
-# localities: [{locality}]
-# partnerships: [{partnership}]
-# national: true  # zpráva se týká celé republiky, ne jednoho kraje
-# image: foto.jpg  # soubor ve složce zprávy (složka s index.md) nebo /img/... ze static/
-# image_alt: Co je na fotografii
-# image_caption: Popisek pod fotografií
-# documents:
-#   - title: Tisková zpráva
-#     file: tiskova-zprava.pdf
-# source: Tisková zpráva Ministerstva pro místní rozvoj
-# author: Jméno Příjmení
-# slug: {slug}
----
-Úvodní odstavec zprávy.
-
-## Podrobnosti
-
-Text zprávy.
-"""
-
-_LOCALITY = """\
----
-title: {title}
-draft: true  # smažte, až má být lokalita zveřejněná
-region: {placeholder}  # id kraje: {regions}
-status: planned  # active (probíhá), planned (připravuje se), ended (ukončena)
-# kind: obec  # město, obec, mikroregion, městská část
-# population: 5000
-# cooperation_since: {now:%Y-%m-%d}
-# cooperation_until: {now:%Y-%m-%d}
-# partnership: {partnership}
-# coordinates: [50.08, 14.42]
-# slug: {slug}
----
-Popis lokality.
-"""
-
-_PARTNERSHIP = """\
----
-title: {title}
-draft: true  # smažte, až má být partnerství zveřejněné
-localities: [{placeholder}]  # názvy souborů z content/localities/ bez .md, např. [{locality}]
-# founded: {now:%Y-%m-%d}
-# convener: Agentura pro sociální začleňování
-# contact:
-#   name: Jméno Příjmení
-#   email: jmeno.prijmeni@example.cz
-#   phone: +420 224 002 000
-# members:
-#   - name: Město
-#     roles: [starosta]
-# documents:
-#   - title: Strategický plán
-#     file: strategicky-plan.pdf
-# slug: {slug}
----
-Popis partnerství.
-"""
-
-_PAGE = """\
----
-title: {title}
-draft: true  # smažte, až má být stránka zveřejněná
-# menu: 50  # pořadí v hlavní nabídce; bez klíče stránka v nabídce není
-# summary: Jedna věta o obsahu stránky.
-# slug: {slug}
----
-Text stránky.
-"""
 
 MAX_SLUG = 60
 """Longest slug made from a title: file names and addresses stay readable."""
@@ -114,13 +32,12 @@ MAX_SLUG = 60
 _BAD_TITLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 """Line breaks, control characters and bytes that are not UTF-8 (lone surrogates)."""
 
-TEMPLATES = {"news": _NEWS, "locality": _LOCALITY, "partnership": _PARTNERSHIP, "page": _PAGE}
-
 
 def new_file(
-    kind: str, title: str, content_path: Path, now: datetime, tz: ZoneInfo, *, bundle: bool = False
+    kind: Kind, title: str, content_path: Path, now: datetime, tz: ZoneInfo, *, bundle: bool = False
 ) -> Path:
-    """Write a new content file of kind with title; return its path.
+    """Write a new content file of kind (one of content/kinds.py's NEW_KINDS) with title;
+    return its path.
 
     With bundle, the file is index.md in a new folder, where photos and documents go.
 
@@ -143,19 +60,21 @@ def new_file(
                 title=title
             )
         )
-    _refuse_taken(kind, slug, content_path / FOLDERS[kind])
+    assert kind.skeleton is not None, kind.name  # the CLI offers only NEW_KINDS
+    folder = content_path / kind.folder
+    _refuse_taken(kind, slug, folder)
     local = now.astimezone(tz)
-    name = f"{local:%Y-%m-%d}-{slug}" if kind == "news" else slug
-    path = content_path / FOLDERS[kind] / (f"{name}/{BUNDLE_INDEX}" if bundle else f"{name}.md")
-    text = TEMPLATES[kind].format(
+    name = kind.file_name(slug, local.date())
+    path = folder / (f"{name}/{BUNDLE_INDEX}" if bundle else f"{name}.md")
+    text = kind.skeleton.format(
         title=_yaml_text(title),
         now=local,
         slug=slug,
         placeholder=PLACEHOLDER,
         region=all_regions()[0].id,
         regions=", ".join(region.id for region in all_regions()),
-        locality=(_slugs(content_path / "localities") or ["zlutice"])[0],
-        partnership=(_slugs(content_path / "partnerships") or ["zluticko"])[0],
+        locality=(_slugs(content_path / LOCALITY.folder) or ["zlutice"])[0],
+        partnership=(_slugs(content_path / PARTNERSHIP.folder) or ["zluticko"])[0],
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as file:  # never overwrite, even in a race
@@ -163,20 +82,13 @@ def new_file(
     return path
 
 
-RESERVED_SLUGS = {
-    "news": frozenset({PAGE_SEGMENT, ARCHIVE_SEGMENT}),
-    "page": RESERVED_ROOT_NAMES,
-}
-"""Slugs whose address belongs to a generated page: the lists' pages and archives."""
-
-
-def _refuse_taken(kind: str, slug: str, folder: Path) -> None:
+def _refuse_taken(kind: Kind, slug: str, folder: Path) -> None:
     """Refuse a slug that is reserved or that a file of the same kind already has.
 
     Raises:
         UsageError: naming the file that has the slug.
     """
-    if slug in RESERVED_SLUGS.get(kind, frozenset()):
+    if slug in kind.reserved_slugs:
         raise UsageError(
             _("{slug!r} is the address of a section of the site; choose another title").format(
                 slug=slug
@@ -193,10 +105,9 @@ def _refuse_taken(kind: str, slug: str, folder: Path) -> None:
 
 
 _SLUG_LINE = re.compile(r"^slug:[ \t]*['\"]?([a-z0-9-]+)['\"]?[ \t]*(#.*)?$", re.MULTILINE)
-_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 
 
-def _slugs_in_use(kind: str, folder: Path) -> list[tuple[Path, str]]:
+def _slugs_in_use(kind: Kind, folder: Path) -> list[tuple[Path, str]]:
     """Return (file, slug) of every item in folder: from its name and its slug: line."""
     if not folder.is_dir():
         return []
@@ -205,7 +116,7 @@ def _slugs_in_use(kind: str, folder: Path) -> list[tuple[Path, str]]:
         if path.name.startswith("."):
             continue
         name = path.stem if path.is_file() else path.name
-        found.append((path, _DATE_PREFIX.sub("", name) if kind == "news" else name))
+        found.append((path, kind.slug_of(name)))
         text_path = path / BUNDLE_INDEX if path.is_dir() else path
         if text_path.is_file() and text_path.suffix == ".md":
             declared = _SLUG_LINE.search(_front_matter(text_path))

@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 
 from sitegen.bodies import RenderedBodies
 from sitegen.config import SiteConfig
-from sitegen.content.load import Entry, asset_for, is_scheduled
+from sitegen.content.kinds import LOCALITY, NEWS, PARTNERSHIP, Kind
+from sitegen.content.load import EntriesByKind, Entry, asset_for, entries_of, is_scheduled
 from sitegen.content.models import (
     Body,
     Contact,
@@ -32,13 +33,24 @@ from sitegen.content.models import (
     RegionText,
     Topic,
 )
-from sitegen.content.schema import PLACEHOLDER, ConsultantRef, ContactRef, DocumentRef
+from sitegen.content.schema import (
+    PLACEHOLDER,
+    ConsultantRef,
+    ContactRef,
+    DocumentRef,
+    LocalityFrontMatter,
+    NewsFrontMatter,
+    PageFrontMatter,
+    PartnershipFrontMatter,
+    RegionFrontMatter,
+)
 from sitegen.errors import ContentError, Problem
 from sitegen.i18n import N_, _
 from sitegen.images import plan_picture
 from sitegen.regions import Region, all_regions, regions_by_id
 from sitegen.typography import ascii_slug, czech_key, sorted_czech
-from sitegen.urls import NEWS, Urls
+from sitegen.urls import NEWS as NEWS_SECTION
+from sitegen.urls import Urls
 
 T = TypeVar("T")
 
@@ -119,15 +131,13 @@ def link_site(
         ContentError: with earlier_problems (those of the front matter, references
             included) and the problems of the bodies.
     """
-    by_kind: dict[str, list[Entry]] = defaultdict(list)
-    for entry in entries:
-        by_kind[entry.kind].append(entry)
+    by_kind = EntriesByKind.of(entries)
     problems = list(earlier_problems)  # the entries' own, references included
     problems += check_aliases(entries, urls)
     if not include_drafts:
         problems += check_draft_references(by_kind)
-        by_kind = _without_drafts(by_kind)
-    problems += check_statement(config, by_kind["page"])
+        by_kind = by_kind.without_drafts()
+    problems += check_statement(config, by_kind.pages)
     problems += bodies.problems
     if problems:
         raise ContentError(problems)
@@ -136,11 +146,11 @@ def link_site(
         now,
         static_path,
         bodies.bodies,
-        _topics(by_kind["news"], urls),
+        _topics(by_kind.news, urls),
         config.feed_id_authority,
         config.tz,
     )
-    news = [builder.news_item(entry, by_kind["locality"]) for entry in by_kind["news"]]
+    news = [builder.news_item(entry, by_kind.localities) for entry in by_kind.news]
     shown = [item for item in news if include_drafts or item.is_published]
     site = _index(config, urls, now, shown, builder, by_kind)
     left_out = () if include_drafts else scheduled_items(entries, now)
@@ -166,8 +176,8 @@ def scheduled_items(entries: Sequence[Entry], now: datetime) -> tuple[Scheduled,
     """Return the news items that are not drafts and are dated after now, soonest first."""
     found = [
         Scheduled(entry.source.rel_path, entry.meta.date)
-        for entry in entries
-        if entry.kind == "news" and not entry.meta.draft and is_scheduled(entry.meta.date, now)
+        for entry in entries_of(NEWS, entries)
+        if not entry.meta.draft and is_scheduled(entry.meta.date, now)
     ]
     return tuple(sorted(found, key=lambda item: (item.date, item.source)))
 
@@ -183,13 +193,11 @@ def next_change(entries: Sequence[Entry], now: datetime) -> datetime | None:
     """Return the first moment after now at which the published site changes by itself."""
     moments = [
         entry.meta.date
-        for entry in entries
-        if entry.kind == "news" and not entry.meta.draft and entry.meta.date > now
+        for entry in entries_of(NEWS, entries)
+        if not entry.meta.draft and entry.meta.date > now
     ]
     today = now.date()
-    for entry in entries:
-        if entry.kind != "locality":
-            continue
+    for entry in entries_of(LOCALITY, entries):
         since, until = entry.meta.cooperation_since, entry.meta.cooperation_until
         if since is not None and since > today:
             moments.append(datetime.combine(since, time(), now.tzinfo))
@@ -201,19 +209,28 @@ def next_change(entries: Sequence[Entry], now: datetime) -> datetime | None:
 # References -------------------------------------------------------------------------
 
 
-def check_draft_references(by_kind: dict[str, list[Entry]]) -> list[Problem]:
+def check_draft_references(by_kind: EntriesByKind) -> list[Problem]:
     """Return a Problem for each published item that names a draft locality or partnership.
 
     The draft is not published, so the reference would be a broken link.
     """
-    drafts = {
-        (kind, entry.slug): entry.source.rel_path
-        for kind in ("locality", "partnership")
-        for entry in by_kind[kind]
+    drafts: dict[tuple[Kind, str], str] = {
+        (LOCALITY, entry.slug): entry.source.rel_path
+        for entry in by_kind.localities
         if entry.meta.draft
     }
+    drafts |= {
+        (PARTNERSHIP, entry.slug): entry.source.rel_path
+        for entry in by_kind.partnerships
+        if entry.meta.draft
+    }
+    naming: list[Entry[NewsFrontMatter | PartnershipFrontMatter | LocalityFrontMatter]] = [
+        *by_kind.news,
+        *by_kind.partnerships,
+        *by_kind.localities,
+    ]
     problems = []
-    for entry in by_kind["news"] + by_kind["partnership"] + by_kind["locality"]:
+    for entry in naming:
         if entry.meta.draft:
             continue
         for loc, kind, slug in _references(entry):
@@ -224,11 +241,11 @@ def check_draft_references(by_kind: dict[str, list[Entry]]) -> list[Problem]:
 
 
 _DRAFT_REFERENCE = {
-    "locality": N_(
+    LOCALITY: N_(
         "locality '{slug}' is a draft ('draft: true' in {file}), so it is not published; "
         "publish it first, or remove it from here"
     ),
-    "partnership": N_(
+    PARTNERSHIP: N_(
         "partnership '{slug}' is a draft ('draft: true' in {file}), so it is not published; "
         "publish it first, or remove it from here"
     ),
@@ -236,30 +253,19 @@ _DRAFT_REFERENCE = {
 """The message of a reference to a draft, by the kind of the draft."""
 
 
-def _references(entry: Entry) -> list[tuple[tuple[str | int, ...], str, str]]:
+def _references(entry: Entry) -> list[tuple[tuple[str | int, ...], Kind, str]]:
     """Return (key path, kind, slug) of each locality and partnership that entry names."""
     meta = entry.meta
-    if entry.kind == "locality":
-        return [(("partnership",), "partnership", meta.partnership)] if meta.partnership else []
-    found: list[tuple[tuple[str | int, ...], str, str]] = [
-        (("localities", i), "locality", slug) for i, slug in enumerate(meta.localities)
-    ]
-    if entry.kind == "news":
+    found: list[tuple[tuple[str | int, ...], Kind, str]] = []
+    if isinstance(meta, LocalityFrontMatter) and meta.partnership:
+        found.append((("partnership",), PARTNERSHIP, meta.partnership))
+    if isinstance(meta, NewsFrontMatter | PartnershipFrontMatter):
+        found += [(("localities", i), LOCALITY, slug) for i, slug in enumerate(meta.localities)]
+    if isinstance(meta, NewsFrontMatter):
         found += [
-            (("partnerships", i), "partnership", slug) for i, slug in enumerate(meta.partnerships)
+            (("partnerships", i), PARTNERSHIP, slug) for i, slug in enumerate(meta.partnerships)
         ]
     return found
-
-
-def _without_drafts(by_kind: dict[str, list[Entry]]) -> dict[str, list[Entry]]:
-    """Return by_kind without its draft localities, partnerships and pages.
-
-    News drafts stay: they are dropped with the scheduled items after their models are made.
-    """
-    kept = defaultdict(list, by_kind)
-    for kind in ("locality", "partnership", "page"):
-        kept[kind] = [entry for entry in by_kind[kind] if not entry.meta.draft]
-    return kept
 
 
 def check_aliases(entries: Sequence[Entry], urls: Urls) -> list[Problem]:
@@ -267,7 +273,7 @@ def check_aliases(entries: Sequence[Entry], urls: Urls) -> list[Problem]:
     holders = {entry.url: (entry.source.rel_path, _TAKEN_BY_ITEM) for entry in entries}
     problems = []
     for entry in entries:
-        for i, path in enumerate(getattr(entry.meta, "aliases", ())):
+        for i, path in enumerate(_aliases(entry)):
             url = urls.alias(path)
             holder = holders.setdefault(url, (entry.source.rel_path, _TAKEN_BY_ALIAS))
             if holder[0] == entry.source.rel_path and holder[1] == _TAKEN_BY_ALIAS:
@@ -277,12 +283,18 @@ def check_aliases(entries: Sequence[Entry], urls: Urls) -> list[Problem]:
     return problems
 
 
+def _aliases(entry: Entry) -> tuple[str, ...]:
+    """Return the old paths of an item (a region's text has none)."""
+    meta = entry.meta
+    return () if isinstance(meta, RegionFrontMatter) else meta.aliases
+
+
 _TAKEN_BY_ITEM = N_("'{path}' is the address of {file}; remove it from one of the files")
 _TAKEN_BY_ALIAS = N_("'{path}' is an alias in {file}; remove it from one of the files")
 """Who has an alias's address already: one whole sentence for each case, to translate."""
 
 
-def _redirects(site: Site, by_kind: dict[str, list[Entry]]) -> tuple[Redirect, ...]:
+def _redirects(site: Site, by_kind: EntriesByKind) -> tuple[Redirect, ...]:
     """Return a Redirect for each alias of each item the site publishes."""
     shown = [
         *((item.url, item.title, item.source) for item in site.news),
@@ -290,11 +302,13 @@ def _redirects(site: Site, by_kind: dict[str, list[Entry]]) -> tuple[Redirect, .
         *((item.url, item.title, item.source) for item in site.partnerships),
         *((item.url, item.title, item.source) for item in site.pages),
     ]
-    aliases = {
-        entry.source.rel_path: entry.meta.aliases
-        for kind in ("news", "locality", "partnership", "page")
-        for entry in by_kind[kind]
-    }
+    items: list[Entry] = [
+        *by_kind.news,
+        *by_kind.localities,
+        *by_kind.partnerships,
+        *by_kind.pages,
+    ]
+    aliases = {entry.source.rel_path: _aliases(entry) for entry in items}
     redirects = {
         site.urls.alias(path): Redirect(site.urls.alias(path), url, title, source)
         for url, title, source in shown
@@ -303,7 +317,7 @@ def _redirects(site: Site, by_kind: dict[str, list[Entry]]) -> tuple[Redirect, .
     return tuple(redirects[url] for url in sorted(redirects))
 
 
-def check_statement(config: SiteConfig, pages: list[Entry]) -> list[Problem]:
+def check_statement(config: SiteConfig, pages: Sequence[Entry[PageFrontMatter]]) -> list[Problem]:
     """Return a Problem when the accessibility statement page is missing.
 
     The law requires the statement to be reachable from every page, so a site
@@ -322,7 +336,7 @@ def check_statement(config: SiteConfig, pages: list[Entry]) -> list[Problem]:
 # Models -----------------------------------------------------------------------------
 
 
-def _topics(news: list[Entry], urls: Urls) -> dict[str, Topic]:
+def _topics(news: Sequence[Entry[NewsFrontMatter]], urls: Urls) -> dict[str, Topic]:
     """Return tag as written → Topic; spellings of one slug share the commonest name."""
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for entry in news:
@@ -355,13 +369,17 @@ class _ModelBuilder:
             for ref in refs
         )
 
-    def news_item(self, entry: Entry, locality_entries: list[Entry]) -> NewsItem:
+    def news_item(
+        self,
+        entry: Entry[NewsFrontMatter],
+        locality_entries: Sequence[Entry[LocalityFrontMatter]],
+    ) -> NewsItem:
         meta = entry.meta
         body = self.body(entry)
         locality_regions = {e.meta.region for e in locality_entries if e.slug in meta.localities}
         region_ids = set(meta.regions) | locality_regions
         image = None
-        if meta.image:
+        if meta.image and meta.image_alt:  # schema.py requires image_alt with an image
             asset = asset_for(entry, meta.image, self.static_path, self.urls)
             image = Image(asset, meta.image_alt, meta.image_caption, plan_picture(asset))
         topics = {self.topics[tag].slug: self.topics[tag] for tag in meta.tags}
@@ -391,12 +409,12 @@ class _ModelBuilder:
             is_national=meta.national,
         )
 
-    def _feed_id(self, entry: Entry) -> str:
+    def _feed_id(self, entry: Entry[NewsFrontMatter]) -> str:
         """Return a tag: URI (RFC 4151) from the publication date and slug."""
         day = entry.meta.date.astimezone(self.tz).date().isoformat()
-        return f"tag:{self.feed_authority},{day}:{NEWS}/{entry.slug}"
+        return f"tag:{self.feed_authority},{day}:{NEWS_SECTION}/{entry.slug}"
 
-    def locality(self, entry: Entry) -> Locality:
+    def locality(self, entry: Entry[LocalityFrontMatter]) -> Locality:
         meta = entry.meta
         return Locality(
             source=entry.source.rel_path,
@@ -419,7 +437,7 @@ class _ModelBuilder:
             status_written=meta.status is not None,
         )
 
-    def partnership(self, entry: Entry) -> Partnership:
+    def partnership(self, entry: Entry[PartnershipFrontMatter]) -> Partnership:
         meta = entry.meta
         return Partnership(
             source=entry.source.rel_path,
@@ -439,7 +457,7 @@ class _ModelBuilder:
             is_draft=meta.draft,
         )
 
-    def page(self, entry: Entry) -> Page:
+    def page(self, entry: Entry[PageFrontMatter]) -> Page:
         meta = entry.meta
         body = self.body(entry)
         return Page(
@@ -454,7 +472,7 @@ class _ModelBuilder:
             meta.draft,
         )
 
-    def region_text(self, entry: Entry) -> RegionText:
+    def region_text(self, entry: Entry[RegionFrontMatter]) -> RegionText:
         return RegionText(
             entry.source.rel_path, entry.slug, entry.meta.summary, self.body(entry), entry.assets
         )
@@ -493,12 +511,12 @@ def _index(
     now: datetime,
     shown: list[NewsItem],
     builder: _ModelBuilder,
-    by_kind: dict[str, list[Entry]],
+    by_kind: EntriesByKind,
 ) -> Site:
     news = sorted(shown, key=lambda item: (item.date, item.slug), reverse=True)
-    localities = sorted_czech(map(builder.locality, by_kind["locality"]), lambda x: x.title)
-    partnerships = sorted_czech(map(builder.partnership, by_kind["partnership"]), lambda x: x.title)
-    pages = sorted_czech(map(builder.page, by_kind["page"]), lambda page: page.title)
+    localities = sorted_czech(map(builder.locality, by_kind.localities), lambda x: x.title)
+    partnerships = sorted_czech(map(builder.partnership, by_kind.partnerships), lambda x: x.title)
+    pages = sorted_czech(map(builder.page, by_kind.pages), lambda page: page.title)
     topics = {topic.slug: topic for item in news for topic in item.topics}
     localities_by_partnership, partnerships_by_locality = _membership(localities, partnerships)
     return Site(
@@ -510,7 +528,7 @@ def _index(
         partnerships=tuple(partnerships),
         pages=tuple(pages),
         regions=all_regions(),
-        region_texts={e.slug: builder.region_text(e) for e in by_kind["region"]},
+        region_texts={e.slug: builder.region_text(e) for e in by_kind.regions},
         topics=tuple(sorted_czech(topics.values(), lambda topic: topic.name)),
         news_by_topic=_group(news, lambda item: [t.slug for t in item.topics]),
         news_by_region=_group(news, lambda item: [r.id for r in item.regions]),

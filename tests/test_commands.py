@@ -13,15 +13,15 @@ from typing import Any
 import pytest
 
 from sitegen import pipeline
+from sitegen.cli import NEW_KINDS
 from sitegen.options import BuildOptions
-from sitegen.scaffold import KINDS
 from sitegen.templates import STATUS_LABELS
 from tests.conftest import LOCALITY, REPO, Run, make_site
 
 NEWS = "---\ntitle: První zpráva\ndate: 2020-01-01\nregions: [praha]\n---\nText zprávy.\n"
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", NEW_KINDS)
 def test_new_file_builds_as_it_is(kind: str, tmp_path: Path, run_cli: Callable[..., Run]) -> None:
     site = make_site(tmp_path / "site", {"content/localities/zlutice.md": LOCALITY})
     result = run_cli("new", kind, "Nová věc: pokus", "--source", site)

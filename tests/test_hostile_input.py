@@ -19,6 +19,7 @@ import yaml
 
 from sitegen.cli import main
 from sitegen.config import Limits, build_time, load_config
+from sitegen.content import kinds
 from sitegen.content.sources import read_sources
 from sitegen.errors import ContentError, UsageError
 from sitegen.filetypes import file_problem, static_file_problem, svg_problem
@@ -256,7 +257,7 @@ def test_read_sources_applies_the_limits_it_is_given(tmp_path: Path) -> None:
     ]
     (site / "content/news/2018-01-01-dlouha.md").unlink()
     sources = read_sources(site / "content", site, limits=limits)
-    assert [source.bundle_files for source in sources if source.kind == "news"] == [("a.pdf",)]
+    assert [source.bundle_files for source in sources if source.kind is kinds.NEWS] == [("a.pdf",)]
 
 
 # --- special files: never opened ---------------------------------------------------

@@ -25,9 +25,11 @@ BASE = {
     "typography",
 }
 PIPELINE = [
-    "content.sources",
     "content.frontmatter",
     "content.schema",
+    "content.skeletons",
+    "content.kinds",
+    "content.sources",
     "content.models",
     "content.load",
     "content.memo",

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sitegen.content import kinds
 from sitegen.content.frontmatter import split_front_matter
 from sitegen.errors import UsageError
 from sitegen.scaffold import new_file
@@ -155,10 +156,8 @@ def test_new_refuses_a_slug_that_a_file_has_and_names_the_file(
 
 
 @settings(max_examples=150, deadline=None)
-@given(
-    title=st.text(max_size=80), kind=st.sampled_from(["news", "locality", "partnership", "page"])
-)
-def test_any_title_is_refused_clearly_or_reads_back_the_same(title: str, kind: str) -> None:
+@given(title=st.text(max_size=80), kind=st.sampled_from(kinds.NEW_KINDS))
+def test_any_title_is_refused_clearly_or_reads_back_the_same(title: str, kind: kinds.Kind) -> None:
     with tempfile.TemporaryDirectory() as folder:
         content = Path(folder) / "content"
         try:
@@ -176,6 +175,6 @@ def test_any_title_is_refused_clearly_or_reads_back_the_same(title: str, kind: s
 def test_a_title_with_quotes_colons_and_a_hash_is_valid_yaml() -> None:
     with tempfile.TemporaryDirectory() as folder:
         title = "Kraj: „nové“ memorandum # 2 'A' \"B\" - [x] {y} & *z"
-        path = new_file("news", title, Path(folder), NOW, PRAGUE)
+        path = new_file(kinds.NEWS, title, Path(folder), NOW, PRAGUE)
         front = split_front_matter(path.read_text("utf-8"), path.name, None)
         assert front.data["title"] == title

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sitegen.content.frontmatter import split_front_matter
-from sitegen.content.schema import validate_front_matter
+from sitegen.content.schema import NewsFrontMatter, validate_front_matter
 from sitegen.errors import ContentError, Problem
 from sitegen.markup import LinkError, Renderer
 from sitegen.site import cooperation_status
@@ -51,7 +51,7 @@ def test_dates_stay_text_until_sitegen_parses_them() -> None:
 
 def validate_news(yaml: str) -> object:
     front = split_front_matter(f"---\n{yaml}---\n", "a.md")
-    return validate_front_matter("news", front, "a.md", PRAGUE)
+    return validate_front_matter(NewsFrontMatter, front, "a.md", PRAGUE)
 
 
 def test_a_date_without_offset_is_in_the_site_timezone() -> None:

@@ -7,46 +7,59 @@ URL and files), or one ContentError with the problems of every file at once.
 from __future__ import annotations
 
 import posixpath
-import re
-from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Generic, Protocol, TypeGuard
 from zoneinfo import ZoneInfo
+
+from typing_extensions import TypeVar
 
 from sitegen.cache import Cache
 from sitegen.content.frontmatter import FrontMatter, split_front_matter
+from sitegen.content.kinds import LOCALITY, NEWS, PAGE, PARTNERSHIP, REGION, Kind
 from sitegen.content.models import Asset
-from sitegen.content.schema import PLACEHOLDER, SLUG_PATTERN, DocumentRef, validate_front_matter
+from sitegen.content.schema import (
+    PLACEHOLDER,
+    SLUG_PATTERN,
+    AnyFrontMatter,
+    LocalityFrontMatter,
+    NewsFrontMatter,
+    PageFrontMatter,
+    PartnershipFrontMatter,
+    RegionFrontMatter,
+    validate_front_matter,
+)
 from sitegen.content.sources import SourceFile
 from sitegen.errors import ContentError, Problem, did_you_mean
-from sitegen.i18n import _
+from sitegen.i18n import N_, _
 from sitegen.regions import regions_by_id
 from sitegen.typography import ascii_slug
-from sitegen.urls import RESERVED_ROOT_NAMES, Urls
+from sitegen.urls import Urls
 from sitegen.validation import field_name
 
-_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
+M = TypeVar("M", bound=AnyFrontMatter, covariant=True, default=AnyFrontMatter)
+"""The front-matter model of an entry; a plain `Entry` is an entry of any kind."""
+K = TypeVar("K", bound=AnyFrontMatter)
 
 
 @dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(Generic[M]):
     """One content file with validated front matter, its slug, URL and files."""
 
     source: SourceFile
     front: FrontMatter
-    meta: Any
-    """The validated front matter (a model of content/schema.py)."""
+    meta: M
+    """The validated front matter: a model of its kind's schema (content/schema.py)."""
     slug: str
     url: str
     assets: tuple[Asset, ...]
     """The bundle's files, copied beside the item's page."""
 
     @property
-    def kind(self) -> str:
-        """Return the kind of the entry (news, locality, ...)."""
+    def kind(self) -> Kind:
+        """Return the kind of the entry (content/kinds.py)."""
         return self.source.kind
 
     def problem(self, loc: tuple[str | int, ...], message: str) -> Problem:
@@ -62,6 +75,52 @@ class LoadedEntries:
     problems: tuple[Problem, ...]
     unloaded_keys: frozenset[str]
     """Content keys of the files that did not validate: links to them are not broken."""
+
+
+def is_of(entry: Entry, kind: Kind[K]) -> TypeGuard[Entry[K]]:
+    """Return True when entry is of kind: its front matter is then a model of kind's schema."""
+    return isinstance(entry.meta, kind.schema)
+
+
+def entries_of(kind: Kind[K], entries: Iterable[Entry]) -> tuple[Entry[K], ...]:
+    """Return the entries of kind, in their order."""
+    return tuple(entry for entry in entries if is_of(entry, kind))
+
+
+@dataclass(frozen=True, slots=True)
+class EntriesByKind:
+    """Entries grouped by kind, each group typed with its kind's front matter."""
+
+    news: tuple[Entry[NewsFrontMatter], ...]
+    localities: tuple[Entry[LocalityFrontMatter], ...]
+    partnerships: tuple[Entry[PartnershipFrontMatter], ...]
+    pages: tuple[Entry[PageFrontMatter], ...]
+    regions: tuple[Entry[RegionFrontMatter], ...]
+
+    @classmethod
+    def of(cls, entries: Iterable[Entry]) -> EntriesByKind:
+        """Return entries grouped by kind, each group in the order of entries."""
+        listed = list(entries)
+        return cls(
+            entries_of(NEWS, listed),
+            entries_of(LOCALITY, listed),
+            entries_of(PARTNERSHIP, listed),
+            entries_of(PAGE, listed),
+            entries_of(REGION, listed),
+        )
+
+    def without_drafts(self) -> EntriesByKind:
+        """Return the groups without draft localities, partnerships and pages.
+
+        News drafts stay: they are dropped with the scheduled items after their
+        models are made (site.py).
+        """
+        return replace(
+            self,
+            localities=tuple(entry for entry in self.localities if not entry.meta.draft),
+            partnerships=tuple(entry for entry in self.partnerships if not entry.meta.draft),
+            pages=tuple(entry for entry in self.pages if not entry.meta.draft),
+        )
 
 
 def load_entries(
@@ -113,10 +172,7 @@ def read_entries(
         if memo and not source.is_reused:
             memo.put(entry, source.signature)
     problems.extend(_duplicate_slugs(entries))
-    by_kind: dict[str, list[Entry]] = defaultdict(list)
-    for entry in entries:
-        by_kind[entry.kind].append(entry)
-    problems.extend(check_references(by_kind, unloaded))
+    problems.extend(check_references(EntriesByKind.of(entries), unloaded))
     for entry in entries:
         problems.extend(_missing_files(entry, static_path))
     unloaded_keys = frozenset(source.content_key for source in unloaded)
@@ -135,15 +191,15 @@ class Memo(Protocol):
 
 def _load_entry(source: SourceFile, urls: Urls, tz: ZoneInfo, cache: Cache | None) -> Entry:
     front = split_front_matter(source.text, source.rel_path, cache)
-    meta = validate_front_matter(source.kind, front, source.rel_path, tz)
+    meta = validate_front_matter(source.kind.schema, front, source.rel_path, tz)
     slug = _slug(source, front, meta)
-    url = _url(source.kind, slug, urls)
+    url = source.kind.url(urls, slug)
     assets = tuple(_bundle_asset(source, url, name) for name in source.bundle_files)
     return Entry(source, front, meta, slug, url, assets)
 
 
-def _slug(source: SourceFile, front: FrontMatter, meta: Any) -> str:
-    if source.kind == "region":
+def _slug(source: SourceFile, front: FrontMatter, meta: AnyFrontMatter) -> str:
+    if isinstance(meta, RegionFrontMatter):
         if source.name not in regions_by_id():
             hint = did_you_mean(source.name, regions_by_id())
             raise ContentError(
@@ -159,10 +215,7 @@ def _slug(source: SourceFile, front: FrontMatter, meta: Any) -> str:
                 ]
             )
         return source.name
-    if meta.slug:
-        slug: str = meta.slug
-    else:
-        slug = _DATE_PREFIX.sub("", source.name) if source.kind == "news" else source.name
+    slug = meta.slug or source.kind.slug_of(source.name)
     if not SLUG_PATTERN.fullmatch(slug):
         better = ascii_slug(slug) or "nazev"
         raise ContentError(
@@ -178,7 +231,9 @@ def _slug(source: SourceFile, front: FrontMatter, meta: Any) -> str:
                 )
             ]
         )
-    if source.kind == "page" and slug in RESERVED_ROOT_NAMES:
+    # The build refuses only a page's reserved slugs (its address is at the site's
+    # root); `new` refuses a news item's as well.
+    if source.kind is PAGE and slug in source.kind.reserved_slugs:
         raise ContentError(
             [
                 Problem(
@@ -193,17 +248,6 @@ def _slug(source: SourceFile, front: FrontMatter, meta: Any) -> str:
             ]
         )
     return slug
-
-
-def _url(kind: str, slug: str, urls: Urls) -> str:
-    pattern = {
-        "news": urls.news_item,
-        "locality": urls.locality,
-        "partnership": urls.partnership,
-        "page": urls.page,
-        "region": urls.region,
-    }[kind]
-    return pattern(slug)
 
 
 def _bundle_asset(source: SourceFile, url: str, name: str) -> Asset:
@@ -232,11 +276,11 @@ def _duplicate_slugs(entries: list[Entry]) -> list[Problem]:
 
 def _missing_files(entry: Entry, static_path: Path) -> list[Problem]:
     refs: list[tuple[tuple[str | int, ...], str]] = []
-    image = getattr(entry.meta, "image", None)
-    if image:
-        refs.append((("image",), image))
-    documents: tuple[DocumentRef, ...] = getattr(entry.meta, "documents", ())
-    refs.extend((("documents", i, "file"), doc.file) for i, doc in enumerate(documents))
+    meta = entry.meta
+    if isinstance(meta, NewsFrontMatter) and meta.image:
+        refs.append((("image",), meta.image))
+    if isinstance(meta, NewsFrontMatter | PartnershipFrontMatter):
+        refs.extend((("documents", i, "file"), doc.file) for i, doc in enumerate(meta.documents))
     problems = []
     for loc, ref in refs:
         message = file_problem(entry.source, ref, static_path)
@@ -287,11 +331,16 @@ def asset_for(entry: Entry, ref: str, static_path: Path, urls: Urls) -> Asset:
 
 def is_published(entry: Entry, now: datetime) -> bool:
     """Return True when readers see the entry at now: not a draft, not scheduled later."""
-    if entry.kind == "region":
-        return True
-    if entry.kind != "news":
-        return not entry.meta.draft
-    return not entry.meta.draft and not is_scheduled(entry.meta.date, now)
+    meta = entry.meta
+    if isinstance(meta, NewsFrontMatter):
+        return not meta.draft and not is_scheduled(meta.date, now)
+    return not is_draft(entry)
+
+
+def is_draft(entry: Entry) -> bool:
+    """Return True when the entry is a draft (a region's text never is)."""
+    meta = entry.meta
+    return not isinstance(meta, RegionFrontMatter) and meta.draft
 
 
 def is_scheduled(published: datetime, now: datetime) -> bool:
@@ -302,50 +351,52 @@ def is_scheduled(published: datetime, now: datetime) -> bool:
 # References ---------------------------------------------------------------------
 
 
-def check_references(
-    by_kind: dict[str, list[Entry]], unloaded: Iterable[SourceFile] = ()
-) -> list[Problem]:
+def check_references(by_kind: EntriesByKind, unloaded: Iterable[SourceFile] = ()) -> list[Problem]:
     """Return a Problem for each locality or partnership slug that names nothing.
 
     The files in unloaded have problems of their own; their file names count as
     slugs, so that a reference to them is not reported as well.
     """
-    localities = {entry.slug for entry in by_kind["locality"]}
-    partnerships = {entry.slug for entry in by_kind["partnership"]}
+    known: dict[Kind, set[str]] = {
+        LOCALITY: {entry.slug for entry in by_kind.localities},
+        PARTNERSHIP: {entry.slug for entry in by_kind.partnerships},
+    }
     for source in unloaded:
-        {"locality": localities, "partnership": partnerships}.get(source.kind, set()).add(
-            source.name
-        )
+        known.get(source.kind, set()).add(source.name)
     problems = []
-    for entry in by_kind["news"] + by_kind["partnership"]:
+    naming_localities: list[Entry[NewsFrontMatter | PartnershipFrontMatter]] = [
+        *by_kind.news,
+        *by_kind.partnerships,
+    ]
+    for entry in naming_localities:
         for i, slug in enumerate(entry.meta.localities):
             if slug != PLACEHOLDER:  # only a draft keeps it (content/schema.py)
-                problems.extend(_unknown(entry, ("localities", i), slug, "locality", localities))
-    for entry in by_kind["news"]:
-        for i, slug in enumerate(entry.meta.partnerships):
-            problems.extend(_unknown(entry, ("partnerships", i), slug, "partnership", partnerships))
-    for entry in by_kind["locality"]:
-        if entry.meta.partnership:
-            problems.extend(
-                _unknown(
-                    entry, ("partnership",), entry.meta.partnership, "partnership", partnerships
-                )
-            )
+                problems.extend(_unknown(entry, ("localities", i), slug, LOCALITY, known))
+    for news in by_kind.news:
+        for i, slug in enumerate(news.meta.partnerships):
+            problems.extend(_unknown(news, ("partnerships", i), slug, PARTNERSHIP, known))
+    for locality in by_kind.localities:
+        if locality.meta.partnership:
+            slug = locality.meta.partnership
+            problems.extend(_unknown(locality, ("partnership",), slug, PARTNERSHIP, known))
     return problems
 
 
+_UNKNOWN_REFERENCE = {
+    LOCALITY: N_(
+        "unknown locality '{slug}'{hint}; the slugs are the file names in content/localities/"
+    ),
+    PARTNERSHIP: N_(
+        "unknown partnership '{slug}'{hint}; the slugs are the file names in content/partnerships/"
+    ),
+}
+"""The message of a reference to no item, by the kind it should name."""
+
+
 def _unknown(
-    entry: Entry, loc: tuple[str | int, ...], slug: str, kind: str, known: set[str]
+    entry: Entry, loc: tuple[str | int, ...], slug: str, kind: Kind, known: dict[Kind, set[str]]
 ) -> list[Problem]:
-    if slug in known:
+    if slug in known[kind]:
         return []
-    template = {
-        "locality": _(
-            "unknown locality '{slug}'{hint}; the slugs are the file names in content/localities/"
-        ),
-        "partnership": _(
-            "unknown partnership '{slug}'{hint}; the slugs are the file names in "
-            "content/partnerships/"
-        ),
-    }[kind]
-    return [entry.problem(loc, template.format(slug=slug, hint=did_you_mean(slug, known)))]
+    message = _(_UNKNOWN_REFERENCE[kind]).format(slug=slug, hint=did_you_mean(slug, known[kind]))
+    return [entry.problem(loc, message)]

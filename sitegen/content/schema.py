@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal, TypeVar
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -390,22 +390,15 @@ AnyFrontMatter = (
     | RegionFrontMatter
 )
 
-SCHEMAS: dict[str, type[_FrontMatter]] = {
-    "news": NewsFrontMatter,
-    "locality": LocalityFrontMatter,
-    "partnership": PartnershipFrontMatter,
-    "page": PageFrontMatter,
-    "region": RegionFrontMatter,
-}
+M = TypeVar("M", bound=_FrontMatter)
 
 
-def validate_front_matter(kind: str, front: FrontMatter, rel_path: str, tz: ZoneInfo) -> Any:
-    """Validate front against the schema of kind and its cross-field rules.
+def validate_front_matter(schema: type[M], front: FrontMatter, rel_path: str, tz: ZoneInfo) -> M:
+    """Validate front against schema (the schema of a kind) and its cross-field rules.
 
     Raises:
         ContentError: with one Problem per wrong key.
     """
-    schema = SCHEMAS[kind]
     try:
         model = schema.model_validate(front.data, context={"tz": tz})
     except ValidationError as error:
@@ -419,7 +412,7 @@ def validate_front_matter(kind: str, front: FrontMatter, rel_path: str, tz: Zone
     return model
 
 
-def _cross_field_problems(model: Any) -> list[tuple[tuple[str | int, ...], str]]:
+def _cross_field_problems(model: _FrontMatter) -> list[tuple[tuple[str | int, ...], str]]:
     found = _placeholder_problems(model)
     if isinstance(model, NewsFrontMatter):
         if model.image and not model.image_alt:
@@ -451,9 +444,9 @@ def _cross_field_problems(model: Any) -> list[tuple[tuple[str | int, ...], str]]
     return found
 
 
-def _placeholder_problems(model: Any) -> list[tuple[tuple[str | int, ...], str]]:
+def _placeholder_problems(model: _FrontMatter) -> list[tuple[tuple[str | int, ...], str]]:
     """Return a problem for each PLACEHOLDER left in an item that is not a draft."""
-    if isinstance(model, RegionFrontMatter) or model.draft:
+    if not isinstance(model, _ItemFrontMatter) or model.draft:
         return []
     found: list[tuple[tuple[str | int, ...], str]] = []
     if isinstance(model, LocalityFrontMatter) and model.region == PLACEHOLDER:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen.config import Limits
+from sitegen.content.kinds import Kind, folder_names, kind_in_folder
 from sitegen.errors import ContentError, Problem, did_you_mean
 from sitegen.filetypes import (
     FileRefused,
@@ -30,15 +31,6 @@ from sitegen.filetypes import (
 )
 from sitegen.i18n import _
 
-KIND_FOLDERS = {
-    "news": "news",
-    "localities": "locality",
-    "partnerships": "partnership",
-    "pages": "page",
-    "regions": "region",
-}
-"""Folder under content/ → the kind of item its files hold."""
-
 BUNDLE_INDEX = "index.md"
 
 DEFAULT_LIMITS = Limits()
@@ -51,8 +43,8 @@ class SourceFile:
 
     rel_path: str
     """Path shown in messages, relative to the site root (POSIX), e.g. content/news/x.md."""
-    kind: str
-    """news, locality, partnership, page or region."""
+    kind: Kind
+    """The kind of its folder (content/kinds.py)."""
     name: str
     """File stem or bundle folder name: where the slug comes from."""
     text: str
@@ -124,7 +116,7 @@ def read_one(
         parts = path.relative_to(content_path).parts
     except ValueError:
         return None
-    kind = KIND_FOLDERS.get(parts[0]) if parts else None
+    kind = kind_in_folder(parts[0]) if parts else None
     single = len(parts) == 2 and parts[1].endswith(".md")
     bundle = len(parts) == 3 and parts[2] == BUNDLE_INDEX
     if kind is None or not (single or bundle):
@@ -206,13 +198,13 @@ class _Reader:
         return mode if self.is_inside(path) else None
 
     def read_top(self, child: Path, mode: int) -> None:
-        kind = KIND_FOLDERS.get(child.name)
-        if stat.S_ISDIR(mode) and kind:
+        kind = kind_in_folder(child.name)
+        if stat.S_ISDIR(mode) and kind is not None:
             for entry, entry_mode in self.entries(child):
                 self.read_entry(entry, entry_mode, kind)
         elif stat.S_ISDIR(mode):
-            hint = did_you_mean(child.name, KIND_FOLDERS)
-            folders = ", ".join(f"{name}/" for name in KIND_FOLDERS)
+            hint = did_you_mean(child.name, folder_names())
+            folders = ", ".join(f"{name}/" for name in folder_names())
             message = _("unknown content folder{hint}; use one of {folders}")
             self.report(child, 0, message.format(hint=hint, folders=folders))
         else:
@@ -225,7 +217,7 @@ class _Reader:
                 ),
             )
 
-    def read_entry(self, entry: Path, mode: int, kind: str) -> None:
+    def read_entry(self, entry: Path, mode: int, kind: Kind) -> None:
         if stat.S_ISDIR(mode):
             self.read_bundle(entry, kind)
         elif entry.suffix == ".md":
@@ -240,7 +232,7 @@ class _Reader:
                 ),
             )
 
-    def read_bundle(self, folder: Path, kind: str) -> None:
+    def read_bundle(self, folder: Path, kind: Kind) -> None:
         index = folder / BUNDLE_INDEX
         if not os.path.lexists(index):
             self.report(
@@ -304,7 +296,7 @@ class _Reader:
         return False
 
     def add(
-        self, path: Path, kind: str, name: str, bundle: Path | None, files: tuple[str, ...]
+        self, path: Path, kind: Kind, name: str, bundle: Path | None, files: tuple[str, ...]
     ) -> None:
         key = self.located(path).relative_to(self.content_root).as_posix()
         rel_path = self.shown(path)
