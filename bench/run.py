@@ -7,7 +7,11 @@ For each size it measures, as the median of --runs runs:
 - serve: the rebuild `sitegen serve` runs after one edit (drafts shown, no search index),
   in a process that has built the site once before, as the preview's does.
 Each build runs in a fresh process with a fixed SOURCE_DATE_EPOCH, so its peak memory is
-its own: "peak MB" is the build process, "helper MB" its largest worker or Pagefind.
+its own: "peak MB" is the build process, "helper MB" its largest worker or Pagefind
+(their maximum resident sizes, which count twice the memory a forked worker shares
+with the build), and "total MB" the most the build and all its workers and Pagefind
+processes used together, sampled every 100 ms as the sum of their proportional set
+sizes (Linux's Pss: memory shared by processes is split between them).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -38,6 +43,54 @@ KINDS = ("cold", "warm", "one edit", "serve")
 EDITED = "content/news/2008-01-23-zprava-0.md"
 
 
+class TreeMemory:
+    """The most memory this process and its descendants used together (Pss, in MB)."""
+
+    def __init__(self) -> None:
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def peak_mb(self) -> float:
+        return self.peak_kb / 1024
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.1):
+            self.peak_kb = max(self.peak_kb, sum(_pss_kb(pid) for pid in _tree(os.getpid())))
+
+
+def _tree(pid: int) -> list[int]:
+    """Return pid and all its descendants."""
+    found = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child_pid in children:
+            found += _tree(int(child_pid))
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
 def child(site: str, output: str, serve: bool) -> None:
     """Build site into output in this process and print the figures as JSON."""
     options = BuildOptions(
@@ -51,7 +104,8 @@ def child(site: str, output: str, serve: bool) -> None:
         build(options, memory=memory)
         edit(Path(site), int(time.time()))
     started = time.perf_counter()
-    report = build(options, memory=memory)
+    with TreeMemory() as together:
+        report = build(options, memory=memory)
     seconds = time.perf_counter() - started
     figures = {
         "pages": report.pages,
@@ -59,6 +113,7 @@ def child(site: str, output: str, serve: bool) -> None:
         "seconds": seconds,
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "helper_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "total_mb": together.peak_mb,
     }
     print(json.dumps(figures))
 
@@ -121,7 +176,17 @@ def main() -> None:
         child(args.child[0], args.child[1], args.serve)
         return
     print(f"Medians of {args.runs} runs on {os.cpu_count()} cores.")
-    header = ("items", "build", "pages", "seconds", "pages/s", "rewritten", "peak MB", "helper MB")
+    header = (
+        "items",
+        "build",
+        "pages",
+        "seconds",
+        "pages/s",
+        "rewritten",
+        "peak MB",
+        "helper MB",
+        "total MB",
+    )
     print(f"{header[0]:>6} {header[1]:<9}" + "".join(f"{h:>10}" for h in header[2:]))
     with tempfile.TemporaryDirectory(prefix="sitegen-bench-") as tmp:
         for items in args.sizes:
@@ -131,7 +196,8 @@ def main() -> None:
                 print(
                     f"{items:>6} {kind:<9}{pages:>10.0f}{seconds:>10.2f}"
                     f"{pages / seconds:>10.0f}{median(runs, 'written'):>10.0f}"
-                    f"{median(runs, 'peak_mb'):>10.0f}{median(runs, 'helper_mb'):>10.0f}",
+                    f"{median(runs, 'peak_mb'):>10.0f}{median(runs, 'helper_mb'):>10.0f}"
+                    f"{median(runs, 'total_mb'):>10.0f}",
                     flush=True,
                 )
 

@@ -497,21 +497,31 @@ def _keep_shard(made: Made, job: ShardJob, fingerprint: str, output_path: Path) 
 
 def _index_shard(commit: Commit, job: ShardJob, options: BuildOptions, language: str) -> list[str]:
     """Index one shard from its pages as they will be after the commit; stage its bundle
-    (the files the output does not hold already) and return the bundle's files."""
-    sources = {
-        path: commit.pending_path / path
-        if (commit.pending_path / path).is_file()
-        else options.output_path / path
-        for path in job.pages
-    }
+    (the files the output does not hold already) and return the bundle's files.
+
+    When the output has no bundle of the shard yet (a cold build), Pagefind writes it
+    straight into the commit.
+    """
+    folder = job.shard.folder
     with tempfile.TemporaryDirectory(
         prefix=".sitegen-search-", dir=commit.pending_path.parent
-    ) as folder:
-        pages, bundle = Path(folder) / "pages", Path(folder) / "bundle"
-        gather_pages(pages, sources)
+    ) as temporary:
+        pages = Path(temporary) / "pages"
+        gather_pages(
+            pages,
+            {
+                path: commit.pending_path / path
+                if (commit.pending_path / path).is_file()
+                else commit.output_path / path
+                for path in job.pages
+            },
+        )
+        if not (options.output_path / folder).exists():
+            return index_pages(pages, commit.pending_path / folder, language)
+        bundle = Path(temporary) / "bundle"
         files = index_pages(pages, bundle, language)
         for rel in files:
-            commit.adopt(f"{job.shard.folder}/{rel}", bundle / rel)
+            commit.adopt(f"{folder}/{rel}", bundle / rel)
         return files
 
 

@@ -12,8 +12,7 @@ import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import ExitStack
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -70,27 +69,58 @@ def map_in_chunks(
     """Yield [func(item) for item in items] in consecutive chunks, in input order, as
     each is done, so that the caller can use the first results while the rest are made.
 
-    most: the largest chunk (0: as many chunks as CHUNKS_PER_WORKER says). The workers
-    are forked when the first chunk is asked for.
+    The calling process does its share: with jobs processes, jobs - 1 are forked (when
+    the first chunk is asked for) and this one takes a chunk whenever the workers have
+    enough queued. A forked worker soon holds a private copy of most of what it
+    inherited (CPython writes reference counts), so one worker fewer is that much
+    less memory. most: the largest chunk (0: as CHUNKS_PER_WORKER says).
     """
     workers = min(jobs, len(items) // MIN_ITEMS_PER_WORKER)
     chunks = _chunks(len(items), max(workers, 1) * CHUNKS_PER_WORKER, most)
     global _work
     _work = (func, items)
     try:
-        with ExitStack() as stack:
-            run: Callable[..., Iterator[list[Any]]] = map
-            if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-                context = multiprocessing.get_context("fork")
-                # Objects the workers inherit stay out of their garbage collector, which
-                # would otherwise write to every one and so copy all of their memory.
-                gc.freeze()
-                stack.callback(gc.unfreeze)
-                pool = ProcessPoolExecutor(workers, mp_context=context)
-                run = stack.enter_context(pool).map
-            yield from run(_run_chunk, chunks)
+        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            yield from _shared_with_workers(chunks, workers - 1)
+        else:
+            yield from map(_run_chunk, chunks)
     finally:
         _work = None
+
+
+def _shared_with_workers(chunks: list[tuple[int, int]], forked: int) -> Iterator[list[Any]]:
+    """Yield each chunk's results in order, made by forked workers or by this process."""
+    done: dict[int, list[Any]] = {}
+    queued: dict[int, Future[list[Any]]] = {}
+    taken = 0  # chunks handed out so far, to the workers or to this process
+    # Objects the workers inherit stay out of their garbage collector, which would
+    # otherwise write to every one and so copy all of their memory.
+    gc.freeze()
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(forked, mp_context=context) as pool:
+            for index in range(len(chunks)):
+                while index not in done and not queued.get(index, _NOT_DONE).done():
+                    while taken < len(chunks) and _waiting(queued) < QUEUED_PER_WORKER * forked:
+                        queued[taken] = pool.submit(_run_chunk, chunks[taken])
+                        taken += 1
+                    if taken < len(chunks):
+                        done[taken] = _run_chunk(chunks[taken])
+                        taken += 1
+                    elif index in queued:
+                        queued[index].result()
+                yield done.pop(index) if index in done else queued.pop(index).result()
+    finally:
+        gc.unfreeze()
+
+
+def _waiting(queued: dict[int, Future[list[Any]]]) -> int:
+    return sum(not future.done() for future in queued.values())
+
+
+QUEUED_PER_WORKER = 2
+"""Chunks waiting for each worker: enough that none waits while this process works."""
+_NOT_DONE: Future[list[Any]] = Future()
 
 
 def _chunks(count: int, pieces: int, most: int = 0) -> list[tuple[int, int]]:
