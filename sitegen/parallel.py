@@ -9,7 +9,6 @@ on the item alone, and results are put back in input order.
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -80,6 +79,8 @@ def map_in_chunks(
     global _work
     _work = (func, items)
     try:
+        import multiprocessing  # only where a pool may be started: 10 ms of every build
+
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
             yield from _shared_with_workers(chunks, workers - 1)
         else:
@@ -97,8 +98,11 @@ def _shared_with_workers(chunks: list[tuple[int, int]], forked: int) -> Iterator
     # otherwise write to every one and so copy all of their memory.
     gc.freeze()
     try:
+        import multiprocessing
+
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(forked, mp_context=context) as pool:
+        # A worker collects its own garbage (the build pauses the collector).
+        with ProcessPoolExecutor(forked, mp_context=context, initializer=gc.enable) as pool:
             for index in range(len(chunks)):
                 while index not in done and not queued.get(index, _NOT_DONE).done():
                     while taken < len(chunks) and _waiting(queued) < QUEUED_PER_WORKER * forked:

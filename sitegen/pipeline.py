@@ -12,8 +12,10 @@ feeds, copies and search shards whose inputs changed are made again (see outputs
 from __future__ import annotations
 
 import dataclasses
+import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -87,9 +89,28 @@ def build(
     started = time.perf_counter()
     check_folders(options)
     try:
-        return _build(options, report, progress, notice, started, memory)
+        with paused_garbage_collector():
+            return _build(options, report, progress, notice, started, memory)
     except OSError as error:
         raise WriteError(_write_problem(error, options)) from error
+
+
+@contextmanager
+def paused_garbage_collector() -> Iterator[None]:
+    """Run the build without Python's cyclic garbage collector.
+
+    A build makes millions of objects that live until it ends; the collector would
+    walk all of them again and again as they accumulate (a third of the time of a
+    build of 10,000 items). What a build leaves in cycles is little, and is collected
+    once the collector runs again after it (the preview's next builds).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _build(
