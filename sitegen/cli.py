@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import os
 import re
 import sys
@@ -215,6 +216,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args_list.insert(0, "build")
     set_language(_language_in(args_list))
     args = make_parser().parse_args(args_list)
+    if argv is None and args.command == "build":
+        # The process ends with the build: Python's collector need not run after it
+        # (the build pauses it; turning it on again would collect once, in vain).
+        gc.disable()
     run = {"build": run_build, "serve": run_serve, "check": run_check, "new": run_new}
     try:
         return run[args.command](args)

@@ -257,8 +257,11 @@ def recover(output_path: Path) -> bool:
         _carry_out(journal, pending, output_path)
     (parent / f".{name}.journal.tmp").unlink(missing_ok=True)
     shutil.rmtree(pending, ignore_errors=True)
-    for stale in (*parent.glob(f".{name}.staging-*"), *parent.glob(f".{name}.old-*")):
-        shutil.rmtree(stale, ignore_errors=True)  # left by builds of earlier versions
+    stale_prefixes = (f".{name}.staging-", f".{name}.old-")  # left by earlier versions
+    with os.scandir(parent) as entries:  # one pass over a folder that may be large (/tmp)
+        stale = [entry.path for entry in entries if entry.name.startswith(stale_prefixes)]
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)
     return rolled
 
 
