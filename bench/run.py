@@ -58,6 +58,7 @@ class TreeMemory:
     def __exit__(self, *exc_info: object) -> None:
         self._stop.set()
         self._thread.join()
+        self._measure()  # a build shorter than one interval is measured at its end
 
     @property
     def peak_mb(self) -> float:
@@ -65,7 +66,10 @@ class TreeMemory:
 
     def _sample(self) -> None:
         while not self._stop.wait(0.1):
-            self.peak_kb = max(self.peak_kb, sum(_pss_kb(pid) for pid in _tree(os.getpid())))
+            self._measure()
+
+    def _measure(self) -> None:
+        self.peak_kb = max(self.peak_kb, sum(_pss_kb(pid) for pid in _tree(os.getpid())))
 
 
 def _tree(pid: int) -> list[int]:

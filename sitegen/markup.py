@@ -149,9 +149,7 @@ INLINE_PATTERNS: dict[str, Callable[[str], bool]] = {
     "html": lambda text: "<" in text,
     "linebreak": lambda text: "  \n" in text or "\t" in text or "\r" in text,
     "entity": lambda text: "&" in text,
-    "not_strong": lambda text: "*" in text or "_" in text,
-    "em_strong": lambda text: "*" in text,
-    "em_strong2": lambda text: "_" in text,
+    "em_strong": lambda text: "*" in text or "_" in text,
 }
 """Python-Markdown's inline patterns that text without their mark can never match,
 each with a test for text that may; each pattern costs a search of every paragraph.
