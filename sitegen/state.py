@@ -22,8 +22,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
-import orjson
-
 STATE_VERSION = 3
 
 
@@ -186,6 +184,8 @@ def to_json(state: BuildState) -> bytes:
     }
     # orjson writes the bytes json.dumps(separators=(",", ":"), sort_keys=True) would,
     # nine times faster: 27,000 records take 12 ms instead of 0.1 s of each build.
+    import orjson  # here: the command line must start, and explain, without libraries
+
     text = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
     return hashlib.sha256(text).hexdigest().encode() + b"\n" + text
 
@@ -199,6 +199,8 @@ def from_json(data: bytes) -> BuildState:
     checksum, _, text = data.partition(b"\n")
     if hashlib.sha256(text).hexdigest().encode() != checksum:
         raise ValueError("damaged build state")
+    import orjson
+
     body = orjson.loads(text)
     if body.get("version") != STATE_VERSION:
         raise ValueError("a build state of another version of sitegen")

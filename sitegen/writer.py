@@ -258,8 +258,11 @@ def recover(output_path: Path) -> bool:
     (parent / f".{name}.journal.tmp").unlink(missing_ok=True)
     shutil.rmtree(pending, ignore_errors=True)
     stale_prefixes = (f".{name}.staging-", f".{name}.old-")  # left by earlier versions
-    with os.scandir(parent) as entries:  # one pass over a folder that may be large (/tmp)
-        stale = [entry.path for entry in entries if entry.name.startswith(stale_prefixes)]
+    try:
+        with os.scandir(parent) as entries:  # one pass over a folder that may be large (/tmp)
+            stale = [entry.path for entry in entries if entry.name.startswith(stale_prefixes)]
+    except FileNotFoundError:  # the output's folder is yet to be made
+        stale = []
     for path in stale:
         shutil.rmtree(path, ignore_errors=True)
     return rolled
