@@ -63,11 +63,14 @@ $(VENV)/.installed: pyproject.toml requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
+# pip-tools 7.5 breaks with pip 25.3 and later, so it runs in a venv of its own with
+# the pip it works with; the project's venv keeps whatever pip it has.
+LOCK_VENV := .venv-lock
 lock:  ## pin every dependency of pyproject.toml with hashes (after changing it)
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet '$(PIP_TOOLS)'
-	$(BIN)/pip-compile $(LOCK_OPTIONS) --output-file requirements.lock pyproject.toml
-	$(BIN)/pip-compile $(LOCK_OPTIONS) --extra dev --output-file requirements-dev.lock pyproject.toml
+	test -x $(LOCK_VENV)/bin/python || $(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet 'pip==25.0.1' '$(PIP_TOOLS)'
+	$(LOCK_VENV)/bin/pip-compile $(LOCK_OPTIONS) --output-file requirements.lock pyproject.toml
+	$(LOCK_VENV)/bin/pip-compile $(LOCK_OPTIONS) --extra dev --output-file requirements-dev.lock pyproject.toml
 
 # axe-core and the Nu HTML Checker (vnu-jar), pinned in package-lock.json. vnu-jar's
 # install script would download a Java runtime; the machine's Java is used instead.
