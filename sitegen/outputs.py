@@ -402,10 +402,10 @@ def _compiled_templates(options: BuildOptions) -> SignedBytecodeCache | None:
     """Return where compiled templates are kept between builds (None: without a cache)."""
     from sitegen.content.memo import user_secret
 
-    secret = user_secret() if options.cache_path is not None else None
-    if options.cache_path is None or secret is None:
+    if options.cache_path is None:
         return None
-    return SignedBytecodeCache(options.cache_path / "templates", secret)
+    secret = user_secret()
+    return SignedBytecodeCache(options.cache_path / "templates", secret) if secret else None
 
 
 class _ShardIndexer:

@@ -12,7 +12,10 @@ import gc
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -82,36 +85,40 @@ def map_in_chunks(
         import multiprocessing  # only where a pool may be started: 10 ms of every build
 
         if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-            yield from _shared_with_workers(chunks, workers - 1)
+            context = multiprocessing.get_context("fork")
+            yield from _shared_with_workers(chunks, context, workers - 1)
         else:
             yield from map(_run_chunk, chunks)
     finally:
         _work = None
 
 
-def _shared_with_workers(chunks: list[tuple[int, int]], forked: int) -> Iterator[list[Any]]:
+def _shared_with_workers(
+    chunks: list[tuple[int, int]], context: BaseContext, forked: int
+) -> Iterator[list[Any]]:
     """Yield each chunk's results in order, made by forked workers or by this process."""
     done: dict[int, list[Any]] = {}
     queued: dict[int, Future[list[Any]]] = {}
     taken = 0  # chunks handed out so far, to the workers or to this process
+
+    def ready(index: int) -> bool:
+        return index in done or (index in queued and queued[index].done())
+
     # Objects the workers inherit stay out of their garbage collector, which would
     # otherwise write to every one and so copy all of their memory.
     gc.freeze()
     try:
-        import multiprocessing
-
-        context = multiprocessing.get_context("fork")
         # A worker collects its own garbage (the build pauses the collector).
         with ProcessPoolExecutor(forked, mp_context=context, initializer=gc.enable) as pool:
             for index in range(len(chunks)):
-                while index not in done and not queued.get(index, _NOT_DONE).done():
+                while not ready(index):
                     while taken < len(chunks) and _waiting(queued) < QUEUED_PER_WORKER * forked:
                         queued[taken] = pool.submit(_run_chunk, chunks[taken])
                         taken += 1
                     if taken < len(chunks):
                         done[taken] = _run_chunk(chunks[taken])
                         taken += 1
-                    elif index in queued:
+                    else:  # every chunk is handed out: this one is a worker's
                         queued[index].result()
                 yield done.pop(index) if index in done else queued.pop(index).result()
     finally:
@@ -124,7 +131,6 @@ def _waiting(queued: dict[int, Future[list[Any]]]) -> int:
 
 QUEUED_PER_WORKER = 2
 """Chunks waiting for each worker: enough that none waits while this process works."""
-_NOT_DONE: Future[list[Any]] = Future()
 
 
 def _chunks(count: int, pieces: int, most: int = 0) -> list[tuple[int, int]]:

@@ -100,9 +100,9 @@ def paused_garbage_collector() -> Iterator[None]:
     """Run the build without Python's cyclic garbage collector.
 
     A build makes millions of objects that live until it ends; the collector would
-    walk all of them again and again as they accumulate (a third of the time of a
-    build of 10,000 items). What a build leaves in cycles is little, and is collected
-    once the collector runs again after it (the preview's next builds).
+    walk all of them again and again as they accumulate (measured: 4 % of the loading
+    and planning of 10,000 items). What a build leaves in cycles is little, and is
+    collected once the collector runs again after it (the preview's next builds).
     """
     enabled = gc.isenabled()
     gc.disable()
