@@ -229,13 +229,10 @@ class Renderer:
         An extension or pattern whose syntax the text lacks would change nothing but
         still cost its search on every paragraph.
         """
-        needed = frozenset(name for name, used in EXTENSIONS.items() if used(text))
-        if "toc" in needed and "[TOC]" in text:
-            needed |= {"toc-marker"}
-        unused = frozenset(name for name, used in INLINE_PATTERNS.items() if not used(text))
-        found = self._instances.get((needed, unused))
+        features = features_of(text)
+        found = self._instances.get(features)
         if found is None:
-            found = self._instances[(needed, unused)] = _configured(needed, unused)
+            found = self._instances[features] = _configured(*features)
         md, links = found
         assert links.rewriter is not None  # set by Markdown when the extension was registered
         return md, links.rewriter
@@ -268,6 +265,16 @@ class Renderer:
         notes = hidden_text_notes(raw_html, clean_html, text) if "<" in text else ()
         links = tuple(sorted(rewriter.resolved.items()))
         return Rendered(body, tuple(rewriter.broken), links, notes)
+
+
+def features_of(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """Return the extensions text needs ("toc-marker": a [TOC] to fill) and the inline
+    patterns it cannot use."""
+    needed = frozenset(name for name, used in EXTENSIONS.items() if used(text))
+    if "toc" in needed and "[TOC]" in text:
+        needed |= {"toc-marker"}
+    unused = frozenset(name for name, used in INLINE_PATTERNS.items() if not used(text))
+    return needed, unused
 
 
 def _configured(

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jinja2.bccache import Bucket, bc_magic
 
-from sitegen.markup import EXTENSIONS, INLINE_PATTERNS, _configured
+from sitegen.markup import _configured, features_of
 from sitegen.typography import _NBSP_RULES, NBSP, _typeset_words
 from tests.conftest import make_site, options_for
 
@@ -67,18 +67,14 @@ markdown_texts = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
 
 def full_markdown(text: str) -> str:
     """Return text rendered with every inline pattern and a full table of contents."""
-    needed = frozenset(name for name, used in EXTENSIONS.items() if used(text))
+    needed, _unused = features_of(text)
     md, _links = _configured(needed | {"toc-marker"}, frozenset())
     return md.convert(text)
 
 
 def chosen_markdown(text: str) -> str:
     """Return text rendered as sitegen renders it: only what the text can use."""
-    needed = frozenset(name for name, used in EXTENSIONS.items() if used(text))
-    if "toc" in needed and "[TOC]" in text:
-        needed |= {"toc-marker"}
-    unused = frozenset(name for name, used in INLINE_PATTERNS.items() if not used(text))
-    md, _links = _configured(needed, unused)
+    md, _links = _configured(*features_of(text))
     return md.convert(text)
 
 
