@@ -1,6 +1,6 @@
 """`python build.py ...` is `sitegen ...`: see README.md."""
 
-from sitegen.cli import main
+from sitegen.cli import run
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()

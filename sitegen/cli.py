@@ -209,6 +209,22 @@ def _base_url(text: str) -> str:
     return text
 
 
+def run() -> NoReturn:
+    """The program: main() with the process's arguments, then exit at once.
+
+    When main returns, everything the command made is written and closed; tearing
+    the interpreter down object by object would add up to a tenth of a second to a
+    build (measured at 10,000 items) that no one needs to wait for.
+    """
+    status = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # a closed pipe: there is no one left to tell
+        status = status or 1
+    os._exit(status)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from functools import partial
 
 from sitegen.config import SiteConfig
@@ -38,7 +38,7 @@ PAGER_REACH = 2
 SEARCH_FOLDER = "pagefind"
 """The main search bundle: Pagefind's interface and the index of everything but news."""
 SHARD_MIN_PAGES = 60
-"""News of consecutive months are indexed together until a shard has this many pages
+"""News of consecutive days are indexed together until a shard has this many pages
 (or a multiple of it on large sites, see MAX_NEWS_SHARDS).
 
 An edit re-indexes only its shard (Pagefind takes 2 to 4 ms per page here), so shards
@@ -46,11 +46,12 @@ are small; a shard ranks words by its own statistics, so they must be large enou
 rank like one index would. A site with fewer than twice this many searchable pages
 has one index."""
 MAX_NEWS_SHARDS = 60
-"""The shard size doubles until the news fit into this many shards. A merged shard
-costs a reader little: Pagefind loads its WebAssembly once, for the main bundle, and
-each shard adds its entry and metadata (about 2 KB) at the first search and one index
-chunk per searched word. Doubling (rather than dividing the news evenly) keeps shard
-boundaries stable as news are added."""
+"""The shard size is the smallest multiple of SHARD_MIN_PAGES that fits the news into
+this many shards. A merged shard costs a reader little: Pagefind loads its WebAssembly
+once, for the main bundle, and each shard adds its entry and metadata (about 2 KB) at
+the first search and one index chunk per searched word. A size that grows in steps
+(rather than dividing the news evenly) keeps shard boundaries stable as news are
+added: they move once every 3,600 news items."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,9 +395,8 @@ def plan_search_shards(site: Site) -> tuple[SearchShard, ...]:
     """Return the parts of the search index, the main bundle first.
 
     The main bundle indexes localities, partnerships and pages; news go into shards of
-    consecutive months, each of at least SHARD_MIN_PAGES items, doubled until there are
-    at most MAX_NEWS_SHARDS (the newest months join the shard before them when they have
-    fewer).
+    consecutive days, each of at least the shard size (see MAX_NEWS_SHARDS); the newest
+    days join the shard before them when they have fewer.
     """
     others = (
         *(locality.url for locality in site.localities),
@@ -405,23 +405,21 @@ def plan_search_shards(site: Site) -> tuple[SearchShard, ...]:
     )
     if len(others) + len(site.news) < 2 * SHARD_MIN_PAGES:
         return (SearchShard(SEARCH_FOLDER, tuple(item.url for item in site.news) + others),)
-    size = SHARD_MIN_PAGES
-    while len(site.news) > size * MAX_NEWS_SHARDS:
-        size *= 2
-    by_month: dict[tuple[int, int], list[NewsItem]] = {}
+    size = SHARD_MIN_PAGES * max(1, -(-len(site.news) // (SHARD_MIN_PAGES * MAX_NEWS_SHARDS)))
+    by_day: dict[date, list[NewsItem]] = {}
     for item in reversed(site.news):  # oldest first
-        by_month.setdefault((item.date.year, item.date.month), []).append(item)
+        by_day.setdefault(item.date.date(), []).append(item)
     groups: list[list[NewsItem]] = []
-    for month in sorted(by_month):
+    for day in sorted(by_day):
         if not groups or len(groups[-1]) >= size:
             groups.append([])
-        groups[-1] += by_month[month]
+        groups[-1] += by_day[day]
     if len(groups) > 1 and len(groups[-1]) < size:
         newest = groups.pop()
         groups[-1] += newest
     shards = [
         SearchShard(
-            f"{SEARCH_FOLDER}-aktuality-{group[0].date:%Y-%m}-{group[-1].date:%Y-%m}",
+            f"{SEARCH_FOLDER}-aktuality-{group[0].date:%Y-%m-%d}-{group[-1].date:%Y-%m-%d}",
             tuple(item.url for item in group),
         )
         for group in groups

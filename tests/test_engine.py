@@ -59,16 +59,16 @@ def identities(output: Path) -> dict[str, tuple[int, int]]:
     }
 
 
-def shard_span(shard: str) -> tuple[tuple[int, int], tuple[int, int]]:
-    """Return the first and last (year, month) of pagefind-aktuality-YYYY-MM-YYYY-MM."""
-    year, month, last_year, last_month = map(int, shard.rsplit("-", 4)[1:])
-    return (year, month), (last_year, last_month)
+def shard_span(shard: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Return the first and last (year, month, day) of pagefind-aktuality-YYYY-MM-DD-YYYY-MM-DD."""
+    parts = tuple(map(int, shard.rsplit("-", 6)[1:]))
+    return parts[:3], parts[3:]
 
 
-def covers(shard: str, year: int, month: int) -> bool:
-    """Return True when the shard holds news of that month."""
+def covers(shard: str, day: tuple[int, ...]) -> bool:
+    """Return True when the shard holds news of that day."""
     first, last = shard_span(shard)
-    return first <= (year, month) <= last
+    return first <= day <= last
 
 
 def a_news_file(site: Path, year: str) -> Path:
@@ -103,14 +103,14 @@ def test_an_edit_renders_its_pages_and_reindexes_only_its_search_shard(
     assert len(shards) >= 4
     before = identities(corpus / "public")
     edited = a_news_file(corpus, "2010")
-    year, month = map(int, edited.name.split("-")[:2])
+    day = tuple(map(int, edited.name.split("-")[:3]))
     edited.write_text(edited.read_text() + "\nVěta přidaná při testu.\n")
     report = build(options)
     after = identities(corpus / "public")
     changed = {path for path in after if before.get(path) != after[path]}
     assert 0 < report.pages_rendered < 30 < first.pages_rendered
     changed_shards = {path.split("/")[0] for path in changed if path.startswith("pagefind-")}
-    assert changed_shards == {next(name for name in shards if covers(name, year, month))}
+    assert changed_shards == {next(name for name in shards if covers(name, day))}
     assert not any(path.startswith("pagefind/") for path in changed)
 
 
