@@ -15,10 +15,6 @@ import io
 import warnings
 from pathlib import Path
 
-from PIL import Image as PILImage
-from PIL import ImageOps, UnidentifiedImageError
-from PIL import __version__ as PILLOW_VERSION
-
 from sitegen.cache import Cache, digest
 from sitegen.content.models import Asset, Picture, Variant
 from sitegen.errors import ContentError, Problem
@@ -38,7 +34,6 @@ QUALITY = 80
 ORIENTATION = 0x0112
 """The EXIF tag that says how a camera was held; 5 to 8 mean turned by 90 degrees."""
 CACHE_KIND = "variant"
-_TOO_LARGE = (PILImage.DecompressionBombWarning, PILImage.DecompressionBombError)
 
 
 def plan_picture(asset: Asset) -> Picture | None:
@@ -66,13 +61,16 @@ def variant_sizes(width: int, height: int) -> tuple[tuple[int, int], ...]:
 
 def pixel_size(path: Path) -> tuple[int, int] | None:
     """Return the size of the image at path as shown (turned by its EXIF orientation)."""
+    from PIL import Image as PILImage  # Pillow is loaded by the builds that need it
+
+    too_large = (PILImage.DecompressionBombWarning, PILImage.DecompressionBombError)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
             with PILImage.open(path) as image:
                 width, height = image.size
                 orientation = image.getexif().get(ORIENTATION, 1)
-    except (OSError, ValueError, *_TOO_LARGE):
+    except (OSError, ValueError, *too_large):
         return None
     if width * height > MAX_PIXELS:
         return None
@@ -85,6 +83,9 @@ def resize(source_path: Path, variant: Variant) -> bytes:
     Raises:
         OSError: when the image cannot be decoded.
     """
+    from PIL import Image as PILImage
+    from PIL import ImageOps
+
     with PILImage.open(source_path) as image:
         longest = max(variant.width, variant.height)
         image.draft("RGB", (longest, longest))  # JPEG: decode at a fraction of the size
@@ -122,9 +123,12 @@ class VariantStore:
         Raises:
             ContentError: when the image cannot be decoded (origin names the item).
         """
+        from PIL import UnidentifiedImageError
+        from PIL import __version__ as pillow_version
+
         cache = self._open()
         try:
-            key = digest(PILLOW_VERSION, str(QUALITY), source_path.read_bytes(), repr(variant))
+            key = digest(pillow_version, str(QUALITY), source_path.read_bytes(), repr(variant))
             kept = cache.blob(CACHE_KIND, key)
             if kept is not None and digest(kept[1]) == kept[0]:
                 data = kept[1]

@@ -11,10 +11,10 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
     from multiprocessing.context import BaseContext
 
 T = TypeVar("T")
@@ -82,15 +82,22 @@ def map_in_chunks(
     global _work
     _work = (func, items)
     try:
-        import multiprocessing  # only where a pool may be started: 10 ms of every build
-
-        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-            context = multiprocessing.get_context("fork")
+        context = _fork_context() if workers > 1 else None
+        if context is not None:
             yield from _shared_with_workers(chunks, context, workers - 1)
         else:
             yield from map(_run_chunk, chunks)
     finally:
         _work = None
+
+
+def _fork_context() -> BaseContext | None:
+    """Return the context that forks workers; None where processes cannot be forked."""
+    import multiprocessing  # only where a pool may be started: 6 ms of a build
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return multiprocessing.get_context("fork")
 
 
 def _shared_with_workers(
@@ -100,6 +107,8 @@ def _shared_with_workers(
     done: dict[int, list[Any]] = {}
     queued: dict[int, Future[list[Any]]] = {}
     taken = 0  # chunks handed out so far, to the workers or to this process
+
+    from concurrent.futures import ProcessPoolExecutor  # loads multiprocessing: only here
 
     def ready(index: int) -> bool:
         return index in done or (index in queued and queued[index].done())
