@@ -2,7 +2,9 @@
 
 The lock is an advisory lock (flock) on a file in the system's temporary folder named
 after the output folder, so it also guards builds without a cache, and it is released
-by the operating system when a build is killed.
+by the operating system when a build is killed. The file is removed when the build
+ends, so builds into many folders (tests, previews) leave nothing behind; a build that
+waited on a file removed meanwhile takes the lock again, on the file now there.
 """
 
 from __future__ import annotations
@@ -31,11 +33,9 @@ def build_lock(options: BuildOptions, report: Callable[[str], None]) -> Iterator
     name = hashlib.sha256(str(options.output_path.resolve()).encode()).hexdigest()[:24]
     path = Path(tempfile.gettempdir()) / f"sitegen-{name}.lock"
     notes: Notes = []
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+
+    def waiting() -> None:
+        if not notes:
             report(
                 _("Another build into {output} is running; waiting for it to end").format(
                     output=options.output_path
@@ -46,7 +46,40 @@ def build_lock(options: BuildOptions, report: Callable[[str], None]) -> Iterator
                     output=options.output_path
                 )
             )
-            fcntl.flock(descriptor, fcntl.LOCK_EX)
+
+    descriptor = _acquire(path, waiting)
+    try:
         yield notes
     finally:
+        path.unlink(missing_ok=True)  # while still held: a waiter then sees it is gone
         os.close(descriptor)
+
+
+def _acquire(path: Path, waiting: Callable[[], None]) -> int:
+    """Lock the file at path, made if need be; call waiting() before waiting for it.
+
+    Return the descriptor that holds the lock, of the file that is at path.
+    """
+    while True:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                waiting()
+                fcntl.flock(descriptor, fcntl.LOCK_EX)
+            if _is_at(descriptor, path):
+                return descriptor
+        except BaseException:
+            os.close(descriptor)
+            raise
+        os.close(descriptor)  # the build before removed it: lock the one there now
+
+
+def _is_at(descriptor: int, path: Path) -> bool:
+    """Return True when descriptor's file is the one at path (not removed meanwhile)."""
+    try:
+        held, there = os.fstat(descriptor), path.stat()
+        return (held.st_dev, held.st_ino) == (there.st_dev, there.st_ino)
+    except FileNotFoundError:
+        return False

@@ -14,6 +14,8 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -29,6 +31,7 @@ from sitegen.content.load import Entry
 from sitegen.content.memo import MemoryMemo
 from sitegen.content.sources import SourceFile
 from sitegen.errors import ContentError
+from sitegen.lock import build_lock
 from sitegen.options import CACHE_FOLDER, BuildOptions
 from sitegen.pipeline import build, load_site
 from sitegen.writer import recover
@@ -272,6 +275,33 @@ def test_two_builds_at_once_wait_for_each_other(corpus: Path) -> None:
     if "waiting for it to end" not in second.stderr:
         pytest.skip("the first build ended before the second began")
     assert "database is locked" not in second.stderr
+
+
+def test_the_build_lock_admits_one_build_at_a_time_and_leaves_no_file(tmp_path: Path) -> None:
+    options = options_for(make_site(tmp_path / "site", {}))
+    before = set(Path(tempfile.gettempdir()).glob("sitegen-*.lock"))
+    inside, most, waited = 0, 0, 0
+    count = threading.Lock()
+
+    def builds() -> None:
+        nonlocal inside, most, waited
+        for _ in range(40):
+            with build_lock(options, lambda message: None) as notes:
+                with count:
+                    inside += 1
+                    most, waited = max(most, inside), waited + bool(notes)
+                time.sleep(0.0005)
+                with count:
+                    inside -= 1
+
+    threads = [threading.Thread(target=builds) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most == 1
+    assert waited > 0  # builds did wait for each other, so the lock was contended
+    assert set(Path(tempfile.gettempdir()).glob("sitegen-*.lock")) <= before
 
 
 def cache_folder_is_a_file(site: Path) -> None:
