@@ -20,7 +20,7 @@ from sitegen.content.load import Entry, is_draft, is_published
 from sitegen.content.models import Body
 from sitegen.errors import Problem, did_you_mean
 from sitegen.i18n import _
-from sitegen.markup import LinkError, Rendered, Renderer
+from sitegen.markup import LinkError, Rendered, Renderer, forget_vouched, vouch
 from sitegen.parallel import Progress, map_in_order, no_progress
 from sitegen.urls import (
     ARCHIVE_SEGMENT,
@@ -97,6 +97,7 @@ def render_bodies(
     unloaded_keys name content files that exist but have problems of their own (and
     are reported for those): a link to one is not reported as broken as well.
     """
+    forget_vouched()
     targets = link_targets(entries, now, include_drafts, unloaded_keys)
     bodies, problems, broken = _render_bodies(
         entries, targets, cache or Cache(None), jobs, progress
@@ -147,6 +148,7 @@ def _render_bodies(
     )
     for i, rendered in zip(missing, fresh, strict=True):
         results[i] = rendered
+        vouch(rendered.body.html)  # made by this build's workers, not read from the cache
         if not rendered.broken and not rendered.notes:
             cache.put("body", keys[i], _body_value(rendered))
     bodies: dict[str, Body] = {}

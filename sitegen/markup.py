@@ -261,6 +261,7 @@ class Renderer:
         if note:
             return _refused(note)
         body = Body(typeset_html(clean_html), first_paragraph(clean_html))
+        vouch(body.html)
         # Only raw HTML can hide text from the sanitiser; Markdown's own never does.
         notes = hidden_text_notes(raw_html, clean_html, text) if "<" in text else ()
         links = tuple(sorted(rewriter.resolved.items()))
@@ -314,6 +315,21 @@ def sanitize(raw_html: str) -> str:
     )
 
 
+_RENDERED_HERE: set[str] = set()
+"""Bodies this process (or a worker it forked) rendered and sanitised: see vouch()."""
+
+
+def vouch(body_html: str) -> None:
+    """Note that body_html was made by the renderer in this build, so sanitising it
+    again gives the same bytes and can be skipped (a body from the cache never is)."""
+    _RENDERED_HERE.add(body_html)
+
+
+def forget_vouched() -> None:
+    """Forget the bodies vouched for so far (a new build of a long-lived process)."""
+    _RENDERED_HERE.clear()
+
+
 def sanitize_body_html(body_html: str) -> str:
     """Return body_html sanitised, keeping each non-breaking space as it was written.
 
@@ -321,8 +337,12 @@ def sanitize_body_html(body_html: str) -> str:
     a stand-in character carries them through. So this is idempotent on its own
     output and on that output typeset (typesetting adds only characters to text),
     and a page writer can pass every stored body through it: a poisoned cache then
-    yields sanitised HTML, and a clean one the same bytes.
+    yields sanitised HTML, and a clean one the same bytes. A body rendered by this
+    build (vouch) is returned as it is: sanitising it again would cost a tenth of the
+    pages' time and give the same bytes.
     """
+    if body_html in _RENDERED_HERE:
+        return body_html
     mark = unused_character(body_html)
     if mark is None:  # the text holds every stand-in: safe, if not byte for byte
         return sanitize(body_html)

@@ -12,6 +12,7 @@ import hmac
 import os
 import traceback
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +117,7 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # a build never sees a template change: a change makes a new env
     )
     env.filters.update(
         date_long=date_long,
@@ -145,8 +147,12 @@ def site_globals(site: Site) -> SiteGlobals:
     return SiteGlobals(site.config, site.urls, main_menu(site))
 
 
+@lru_cache(maxsize=4096, typed=True)  # typed: a str and equal Markup differ
 def typeset(text: str) -> Markup:
-    """Return text for a text node of the page: escaped, with Czech typesetting."""
+    """Return text for a text node of the page: escaped, with Czech typesetting.
+
+    Remembered: every page shows the site's title, publisher and menu.
+    """
     return escape(typeset_text(text))
 
 
