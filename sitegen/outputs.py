@@ -601,9 +601,12 @@ def _crawler_jobs(site: Site, routes: list[Route]) -> list[FileJob]:
 
 
 def _origin(route: Route) -> str:
-    """Return what a page comes from, for collision messages: an old address's file."""
+    """Return what a page comes from, for collision messages: an old address's file, or
+    the page's address and template (two pages at one address differ in their template)."""
     context = route.context
-    return context.redirect.source if isinstance(context, RedirectContext) else route.url
+    if isinstance(context, RedirectContext):
+        return context.redirect.source
+    return f"{route.url} (templates/{route.template})"
 
 
 def _check_redirect_folders(site: Site, claims: Output) -> None:

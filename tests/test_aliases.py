@@ -178,7 +178,7 @@ def test_an_alias_taken_by_a_generated_page_names_the_file(
     )
     assert problems == [
         "content/pages/kontakty.md: would be written to /aktuality/index.html, which "
-        "/aktuality/ already produces; rename one of them"
+        "/aktuality/ (templates/news_list.html) already produces; rename one of them"
     ]
 
 

@@ -291,6 +291,21 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
             "where readers report a barrier"
         ],
     ),
+    "news_slug_of_the_archive": (
+        {"content/news/2017-10-20-archiv.md": news()},
+        [
+            "content/news/2017-10-20-archiv.md:1: slug: 'archiv' is the address of a section "
+            "of the news; rename the file or add 'slug:' with another slug, "
+            "e.g. 'slug: archiv-zprava'"
+        ],
+    ),
+    "news_slug_of_the_pager": (
+        {NEWS: news("slug: strana")},
+        [
+            f"{NEWS}:4: slug: 'strana' is the address of a section of the news; rename the "
+            "file or add 'slug:' with another slug, e.g. 'slug: strana-zprava'"
+        ],
+    ),
     "template_error": (
         {
             "templates/page.html": "{% extends 'base.html' %}\n{% block content %}\n"

@@ -231,23 +231,25 @@ def _slug(source: SourceFile, front: FrontMatter, meta: AnyFrontMatter) -> str:
                 )
             ]
         )
-    # The build refuses only a page's reserved slugs (its address is at the site's
-    # root); `new` refuses a news item's as well.
-    if source.kind is PAGE and slug in source.kind.reserved_slugs:
-        raise ContentError(
-            [
-                Problem(
-                    source.rel_path,
-                    front.line_of(("slug",)),
-                    "slug",
-                    _(
-                        "'{slug}' is the address of a section of the site; "
-                        "choose another slug for this page"
-                    ).format(slug=slug),
-                )
-            ]
-        )
+    if slug in source.kind.reserved_slugs:
+        raise ContentError([_reserved_slug(source, front, slug)])
     return slug
+
+
+def _reserved_slug(source: SourceFile, front: FrontMatter, slug: str) -> Problem:
+    """Return the problem of an item whose address is that of a section of the site
+    (the news archive, the news pages, a page at the root): it would be lost under it."""
+    line = front.line_of(("slug",))
+    if source.kind is PAGE:
+        message = _(
+            "'{slug}' is the address of a section of the site; choose another slug for this page"
+        )
+    else:
+        message = _(
+            "'{slug}' is the address of a section of the news; rename the file or add "
+            "'slug:' with another slug, e.g. 'slug: {slug}-zprava'"
+        )
+    return Problem(source.rel_path, line, "slug", message.format(slug=slug))
 
 
 def _bundle_asset(source: SourceFile, url: str, name: str) -> Asset:
