@@ -13,7 +13,6 @@ is neither made nor touched.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -46,7 +45,7 @@ from sitegen.templates import (
     template_problem,
 )
 from sitegen.urls import Urls
-from sitegen.writer import MARKER, Commit, Output, begin_commit, files_under
+from sitegen.writer import MARKER, Commit, Output, begin_commit, discard_later, files_under
 
 
 @dataclass(frozen=True, slots=True)
@@ -503,10 +502,9 @@ def _index_shard(commit: Commit, job: ShardJob, options: BuildOptions, language:
     straight into the commit.
     """
     folder = job.shard.folder
-    with tempfile.TemporaryDirectory(
-        prefix=".sitegen-search-", dir=commit.pending_path.parent
-    ) as temporary:
-        pages = Path(temporary) / "pages"
+    temporary = commit.search_folder()
+    try:
+        pages = temporary / "pages"
         gather_pages(
             pages,
             {
@@ -518,11 +516,13 @@ def _index_shard(commit: Commit, job: ShardJob, options: BuildOptions, language:
         )
         if not (options.output_path / folder).exists():
             return index_pages(pages, commit.pending_path / folder, language)
-        bundle = Path(temporary) / "bundle"
+        bundle = temporary / "bundle"
         files = index_pages(pages, bundle, language)
         for rel in files:
             commit.adopt(f"{folder}/{rel}", bundle / rel)
         return files
+    finally:
+        discard_later(temporary)  # while the build commits: it is not needed any more
 
 
 def page_fingerprint(shared: str, route: Route, printer: Fingerprinter) -> str:

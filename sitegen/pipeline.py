@@ -34,7 +34,13 @@ from sitegen.state import (
     state_key,
     state_path,
 )
-from sitegen.writer import MARKER, check_output_path, pending_journal, recover
+from sitegen.writer import (
+    MARKER,
+    check_output_path,
+    finish_discarding,
+    pending_journal,
+    recover,
+)
 
 if TYPE_CHECKING:
     from sitegen.cache import Cache
@@ -93,6 +99,8 @@ def build(
             return _build(options, report, progress, notice, started, memory)
     except OSError as error:
         raise WriteError(_write_problem(error, options)) from error
+    finally:
+        finish_discarding()
 
 
 @contextmanager

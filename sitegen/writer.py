@@ -15,6 +15,8 @@ import filecmp
 import json
 import os
 import shutil
+import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -179,6 +181,15 @@ class Commit:
         path.replace(self._target(rel))
         return True
 
+    def search_folder(self) -> Path:
+        """Return a new empty folder beside the output for indexing one search shard
+        (removed by recover() when a killed build left it)."""
+        return Path(
+            tempfile.mkdtemp(
+                prefix=f".{self.output_path.name}.search-", dir=self.pending_path.parent
+            )
+        )
+
     def staged(self) -> list[str]:
         """Return the paths staged so far, sorted."""
         return sorted(files_under(self.pending_path))
@@ -257,7 +268,8 @@ def recover(output_path: Path) -> bool:
         _carry_out(journal, pending, output_path)
     (parent / f".{name}.journal.tmp").unlink(missing_ok=True)
     shutil.rmtree(pending, ignore_errors=True)
-    stale_prefixes = (f".{name}.staging-", f".{name}.old-")  # left by earlier versions
+    # Search folders of a killed build; staging and old trees of earlier versions.
+    stale_prefixes = (f".{name}.search-", f".{name}.staging-", f".{name}.old-")
     try:
         with os.scandir(parent) as entries:  # one pass over a folder that may be large (/tmp)
             stale = [entry.path for entry in entries if entry.name.startswith(stale_prefixes)]
@@ -266,6 +278,23 @@ def recover(output_path: Path) -> bool:
     for path in stale:
         shutil.rmtree(path, ignore_errors=True)
     return rolled
+
+
+_DISCARDING: list[threading.Thread] = []
+"""Folders being removed in the background; finish_discarding() waits for them."""
+
+
+def discard_later(folder: Path) -> None:
+    """Remove folder in the background, while the build goes on (see finish_discarding)."""
+    thread = threading.Thread(target=shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True})
+    thread.start()
+    _DISCARDING.append(thread)
+
+
+def finish_discarding() -> None:
+    """Wait until every folder handed to discard_later is removed (at the end of a build)."""
+    while _DISCARDING:
+        _DISCARDING.pop().join()
 
 
 def _carry_out(journal_path: Path, pending: Path, output: Path) -> None:

@@ -481,7 +481,12 @@ def test_staging_folders_of_killed_builds_are_removed(
     tmp_path: Path, run_cli: Callable[..., Run]
 ) -> None:
     site = make_site(tmp_path / "site", {})
-    for stale in (".public.staging-4242", ".public.old-4243", ".public.pending"):
+    for stale in (
+        ".public.search-x1y2",
+        ".public.staging-4242",
+        ".public.old-4243",
+        ".public.pending",
+    ):
         (site / stale / "aktuality").mkdir(parents=True)
         (site / stale / "aktuality/index.html").write_text("stará")
     (site / ".public.journal.tmp").write_text("{")
