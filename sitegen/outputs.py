@@ -39,6 +39,7 @@ from sitegen.state import BuildState, FileStat, OutputRecord, ShardRecord
 from sitegen.templates import (
     SignedBytecodeCache,
     SiteGlobals,
+    forget_slow_templates,
     make_environment,
     render_page,
     site_globals,
@@ -334,6 +335,7 @@ def _render_pages(
     """Render the pages that changed into made's commit, shard by shard (see _in_shard_order),
     and add the digest of each page's bytes to made; done receives each chunk's paths."""
     decisions, commit = made.decisions, made.commit
+    forget_slow_templates()
     env = _environment(options, decisions)
     jobs = _in_shard_order(decisions.pages_todo, decisions.shards)
     try:

@@ -10,7 +10,12 @@ import dataclasses
 import hashlib
 import hmac
 import os
+import signal
+import sys
+import threading
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -119,6 +124,7 @@ def make_environment(
         keep_trailing_newline=True,
         auto_reload=False,  # a build never sees a template change: a change makes a new env
     )
+    env.globals["range"] = bounded_range
     env.filters.update(
         date_long=date_long,
         date_short=date_short,
@@ -184,12 +190,105 @@ def main_menu(site: Site) -> tuple[MenuEntry, ...]:
     return tuple(sorted(entries, key=lambda entry: (entry.position, entry.title)))
 
 
+PAGE_SECONDS = 30
+"""A page whose template runs longer than this is a template problem (a loop that does
+not end), like Hugo's timeout; the build stops with the template's file and line."""
+
+
+RANGE_LIMIT = 100_000
+"""The most numbers range() gives a template (as in Jinja's sandbox)."""
+
+
+class TemplateLimit(Exception):
+    """A template went past one of the limits that keep a build from running for hours."""
+
+
+class PageTooSlow(TemplateLimit):
+    """A template ran longer than PAGE_SECONDS."""
+
+    def __str__(self) -> str:
+        return _(
+            "rendering this page took longer than {seconds} s; look for a loop that does not end"
+        ).format(seconds=PAGE_SECONDS)
+
+
+class RangeTooLarge(TemplateLimit):
+    """A template asked range() for more than RANGE_LIMIT numbers."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(count)
+        self.count = count
+
+    def __str__(self) -> str:
+        return _("range() of {count} numbers; a template may count to {limit} at most").format(
+            count=self.count, limit=RANGE_LIMIT
+        )
+
+
+def bounded_range(*bounds: int) -> range:
+    """range() for templates: a typo such as range(10**9) is refused at once, not run.
+
+    Raises:
+        RangeTooLarge: for more than RANGE_LIMIT numbers.
+    """
+    numbers = range(*bounds)
+    try:
+        count = len(numbers)
+    except OverflowError:  # more than a Python int of the machine's size can count
+        raise RangeTooLarge(sys.maxsize) from None
+    if count > RANGE_LIMIT:
+        raise RangeTooLarge(count)
+    return numbers
+
+
 def render_page(env: jinja2.Environment, route: Route) -> str:
-    """Render one route with its template."""
+    """Render one route with its template.
+
+    Raises:
+        PageTooSlow: when the template runs longer than PAGE_SECONDS (where the build
+            renders in a process's main thread: every build but the preview's own share).
+    """
+    slow = _TOO_SLOW.get(route.template)
+    if slow is not None:  # its other pages would take as long: report it once, at once
+        raise slow
     template = env.get_template(route.template)
     context = route.context
     names = (field.name for field in dataclasses.fields(context))
-    return template.render(route=route, **{name: getattr(context, name) for name in names})
+    try:
+        with _time_limit(PAGE_SECONDS):
+            return template.render(route=route, **{name: getattr(context, name) for name in names})
+    except PageTooSlow as error:
+        _TOO_SLOW[route.template] = error
+        raise
+
+
+_TOO_SLOW: dict[str, PageTooSlow] = {}
+"""Templates that ran too long in this process's build, with their error (which names
+the line): see forget_slow_templates."""
+
+
+def forget_slow_templates() -> None:
+    """Start a build's rendering afresh: templates may have been mended since the last."""
+    _TOO_SLOW.clear()
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise PageTooSlow in the block once it has run for seconds (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    if signal.getsignal(signal.SIGALRM) is not _too_slow:
+        signal.signal(signal.SIGALRM, _too_slow)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _too_slow(signum: int, frame: object) -> None:
+    raise PageTooSlow
 
 
 def template_problem(error: Exception, templates_path: Path) -> Problem:
@@ -199,7 +298,10 @@ def template_problem(error: Exception, templates_path: Path) -> Problem:
         return Problem(f"templates/{name}", error.lineno, "", error.message or str(error))
     if isinstance(error, jinja2.TemplateNotFound):
         return Problem(f"templates/{error.name}", 0, "", _("template not found"))
-    message = str(error) if isinstance(error, jinja2.TemplateError) else _describe(error)
+    if isinstance(error, jinja2.TemplateError | TemplateLimit):
+        message = str(error)
+    else:
+        message = _describe(error)
     return Problem(*_template_frame(error, templates_path), "", message)
 
 

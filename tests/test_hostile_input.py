@@ -17,6 +17,7 @@ from types import FrameType
 import pytest
 import yaml
 
+from sitegen import templates
 from sitegen.cli import main
 from sitegen.config import Limits, build_time, load_config
 from sitegen.content import kinds
@@ -214,6 +215,17 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
             "on the site; remove it, or convert the image to PNG"
         ],
     ),
+    "template_counting_to_a_billion": (
+        {
+            "templates/page.html": "{% extends 'base.html' %}\n{% block content %}\n"
+            "{% for i in range(10**9) %}{{ i }}{% endfor %}\n{% endblock %}\n",
+            "content/pages/o-nas.md": "---\ntitle: O nás\n---\nText\n",
+        },
+        [
+            "templates/page.html:3: range() of 1000000000 numbers; a template may count to "
+            "100000 at most"
+        ],
+    ),
     "disguised_pdf_in_bundle": (
         bundle({"zprava.pdf": "<html><script>alert(1)</script></html>"}),
         [
@@ -269,6 +281,36 @@ def special_case(tmp_path: Path, rel: str, make: Callable[[Path], None]) -> Path
     path.parent.mkdir(parents=True, exist_ok=True)
     make(path)
     return site
+
+
+def test_a_template_that_never_ends_is_stopped_at_its_line(
+    tmp_path: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(templates, "PAGE_SECONDS", 0.5)
+    alarms: list[int] = []
+    stop = templates._too_slow
+
+    def counted(signum: int, frame: object) -> None:
+        alarms.append(signum)
+        stop(signum, frame)
+
+    monkeypatch.setattr(templates, "_too_slow", counted)
+    loop = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    pages = {f"content/pages/strana-{n}.md": f"---\ntitle: Strana {n}\n---\nText\n" for n in "abc"}
+    site = make_site(
+        tmp_path / "site",
+        {
+            "templates/page.html": "{% extends 'base.html' %}\n{% block content %}\n"
+            f"{loop}\n{{% endblock %}}\n",
+            **pages,
+        },
+    )
+    problems = build_fails(site, run_cli)
+    assert len(alarms) == 1  # the template's other pages failed at once, not after 0.5 s each
+    assert problems == [
+        "templates/page.html:3: rendering this page took longer than 0.5 s; "
+        "look for a loop that does not end"
+    ]
 
 
 FIFO = "is a named pipe (FIFO), not a regular file; remove it (only files and folders are read)"
