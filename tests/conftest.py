@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -9,11 +10,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from sitegen.cli import main
 from sitegen.config import BuildOptions
 from sitegen.i18n import set_language
 from sitegen.pipeline import build
+
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+"""The same examples on every run: CI passes or fails on the code, never on the dice."""
+settings.register_profile("explore")
+"""Hypothesis' defaults: new random examples each run; failures are kept in .hypothesis/
+and replayed first until they pass."""
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "explore")
+)
 
 REPO = Path(__file__).resolve().parent.parent
 NOW_EPOCH = 1795000000

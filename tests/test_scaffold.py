@@ -8,13 +8,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sitegen.content import kinds
 from sitegen.content.frontmatter import split_front_matter
 from sitegen.errors import UsageError
-from sitegen.scaffold import new_file
+from sitegen.scaffold import MAX_SLUG, new_file, shorten_slug
+from sitegen.typography import ascii_slug
 from tests.conftest import LOCALITY, NOW, Run, make_site
 from tests.htmlpages import parse_page
 
@@ -155,17 +156,35 @@ def test_new_refuses_a_slug_that_a_file_has_and_names_the_file(
     assert sorted(p.name for p in (site / "content/news").iterdir()) == ["2020-01-01-memorandum.md"]
 
 
+def _is_refused_clearly(title: str, kind: kinds.Kind, message: str) -> bool:
+    """Return True when message is a refusal `new` gives for title: not one line, no
+    letters, or a slug that is the address of a section of the site."""
+    if message.startswith(f"{title!r}: the title "):
+        return "write it on one line" in message or "needs letters or digits" in message
+    slug = shorten_slug(ascii_slug(title), MAX_SLUG)
+    return slug in kind.reserved_slugs and message == (
+        f"{slug!r} is the address of a section of the site; choose another title"
+    )
+
+
 @settings(max_examples=150, deadline=None)
 @given(title=st.text(max_size=80), kind=st.sampled_from(kinds.NEW_KINDS))
+# Titles whose slug is the address of a section: found by random runs, kept for every run.
+@example(title="AKTUALITY", kind=kinds.PAGE)
+@example(title="Strana", kind=kinds.NEWS)
+@example(title="archiv", kind=kinds.NEWS)
+@example(title="Odběr", kind=kinds.PAGE)
+@example(title="Témata", kind=kinds.PAGE)
+@example(title="PARTNERSTVÍ", kind=kinds.PAGE)
+@example(title="\n", kind=kinds.NEWS)
+@example(title="!!!", kind=kinds.LOCALITY)
 def test_any_title_is_refused_clearly_or_reads_back_the_same(title: str, kind: kinds.Kind) -> None:
     with tempfile.TemporaryDirectory() as folder:
         content = Path(folder) / "content"
         try:
             path = new_file(kind, title, content, NOW, PRAGUE)
         except UsageError as error:
-            message = str(error)
-            assert message.startswith(f"{title!r}: the title "), message
-            assert "write it on one line" in message or "needs letters or digits" in message
+            assert _is_refused_clearly(title, kind, str(error)), str(error)
             return
         front = split_front_matter(path.read_text("utf-8"), path.name, None)
         assert front.data["title"] == title
