@@ -7,10 +7,11 @@ URL or the templates.
 
 An item's content is the whole story as its page tells it (lead, photo, body, documents
 with type and size, source), every link absolute, and its photo is an enclosure too.
-Feed readers read descriptions, summaries and content as HTML: the content is
-sanitised again right here (so even a poisoned build cache cannot reach a reader),
-and the summary is escaped so that it stays text. Characters that XML 1.0 cannot hold
-are left out of every text, because lxml refuses them.
+Feed readers read descriptions, summaries and content as HTML, and many read RSS
+titles so too: the content is sanitised again right here (so even a poisoned build
+cache cannot reach a reader), and the summary and every RSS title and description
+are escaped so that they stay text (Atom marks its titles as text). Characters that
+XML 1.0 cannot hold are left out of every text, because lxml refuses them.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def render_feed(
 
     fallback_date dates a feed without items (the site's newest item, not the clock).
     """
-    feed = _channel(spec, config, urls, _last_change(spec.items, fallback_date))
+    feed = _channel(spec, config, urls, _last_change(spec.items, fallback_date), spec.format)
     for item in spec.items:
         _add_entry(feed, item, urls, spec.format)
     if spec.format == "atom":
@@ -62,17 +63,19 @@ def _last_change(items: tuple[NewsItem, ...], fallback: datetime | None) -> date
     return max(dates, default=fallback or datetime(1970, 1, 1, tzinfo=UTC))
 
 
-def _channel(spec: FeedSpec, config: SiteConfig, urls: Urls, updated: datetime) -> FeedGenerator:
+def _channel(
+    spec: FeedSpec, config: SiteConfig, urls: Urls, updated: datetime, kind: str
+) -> FeedGenerator:
     feed = FeedGenerator()
     feed.register_extension("atom_enclosure", BaseExtension, _AtomEnclosure, atom=True, rss=False)
     path = spec.url.removeprefix(urls.base_path)
     feed.id(f"tag:{config.feed_id_authority},{FEED_ID_DATE}:{path}")
-    feed.title(xml_text(spec.title))
+    feed.title(feed_text(spec.title, kind))
     feed.author({"name": xml_text(config.publisher)})
     # feedgen takes the channel's <link> from the last link set: self first.
     feed.link(href=urls.absolute(spec.url), rel="self")
     feed.link(href=urls.absolute(spec.page_url), rel="alternate")
-    feed.description(xml_text(spec.description))
+    feed.description(feed_text(spec.description, kind))
     feed.language(config.language)
     feed.lastBuildDate(updated)
     feed.updated(updated)
@@ -83,7 +86,7 @@ def _add_entry(feed: FeedGenerator, item: NewsItem, urls: Urls, kind: str) -> No
     entry = feed.add_entry(order="append")
     entry.id(item.feed_id)
     entry.guid(item.feed_id, permalink=False)
-    entry.title(xml_text(item.title))
+    entry.title(feed_text(item.title, kind))
     entry.link(href=urls.absolute(item.url))
     entry.published(item.date)
     entry.updated(item.last_modified)
@@ -129,6 +132,15 @@ class _AtomEnclosure(BaseEntryExtension):  # type: ignore[misc]  # feedgen is un
         if self.link:
             xml_elem("link", entry, **self.link)
         return entry
+
+
+def feed_text(text: str, kind: str) -> str:
+    """Return a title or description for a feed of kind, shown as text by every reader.
+
+    Atom's titles and subtitle are text (no type attribute); RSS readers often read
+    them as HTML, so there the text is HTML-escaped.
+    """
+    return xml_text(text) if kind == "atom" else summary_html(text)
 
 
 def summary_html(summary: str) -> str:

@@ -13,6 +13,8 @@ is neither made nor touched.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -26,7 +28,7 @@ from sitegen.cache import code_fingerprint, digest, folder_digest
 from sitegen.config import SiteConfig
 from sitegen.content.models import Asset
 from sitegen.errors import ContentError, Problem
-from sitegen.filetypes import static_file_problem
+from sitegen.filetypes import special_file_problem, stat_problem, static_file_problem
 from sitegen.fingerprint import Fingerprinter
 from sitegen.i18n import N_, _
 from sitegen.options import BuildOptions
@@ -686,27 +688,65 @@ def _copy_jobs(site: Site, static_path: Path, claims: Output) -> list[CopyJob]:
 
 
 def _add_static(output: Output, static_path: Path, max_bytes: int) -> None:
-    """Add every file of static/ to copy; refuse links out of it and unsafe or huge files.
+    """Add every file of static/ to copy; refuse what cannot be published from it.
 
     Raises:
-        ContentError: with a problem for each file that cannot be published.
+        ContentError: with a problem for each entry that cannot be published (see
+            _static_problem): none is left out silently.
     """
     if not static_path.is_dir():
         return
     root = static_path.resolve()
-    problems = []
-    for path in sorted(static_path.rglob("*")):
-        rel = path.relative_to(static_path)
-        if not path.is_file() or any(part.startswith(".") for part in rel.parts):
-            continue
-        where = f"static/{rel.as_posix()}"
-        if not path.resolve().is_relative_to(root):
-            message: str | None = _("links to a place outside static/; copy the file in instead")
-        else:
-            message = static_file_problem(path, max_bytes=max_bytes)
+    entries, problems = _static_entries(static_path)
+    for path in entries:
+        where = f"static/{path.relative_to(static_path).as_posix()}"
+        message = _static_problem(path, root, max_bytes)
         if message:
             problems.append(Problem(where, 0, "", message))
             continue
-        output.add_copy(rel.as_posix(), path, where)
+        output.add_copy(path.relative_to(static_path).as_posix(), path, where)
     if problems:
         raise ContentError(problems)
+
+
+def _static_entries(static_path: Path) -> tuple[list[Path], list[Problem]]:
+    """Return every entry of static/ but its folders and hidden names, sorted, and a
+    problem for each folder that cannot be listed.
+
+    The walk enters real folders only (a link to a folder is an entry), with a stack,
+    so that no link can make it leave static/ or run without end.
+    """
+    found: list[Path] = []
+    problems: list[Problem] = []
+    stack = [static_path]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as scan:
+                entries = [entry for entry in scan if not entry.name.startswith(".")]
+        except OSError as error:
+            where = f"static/{folder.relative_to(static_path).as_posix()}"
+            problems.append(Problem(where, 0, "", stat_problem(error)))
+            continue
+        for entry in entries:
+            is_folder = entry.is_dir(follow_symlinks=False)
+            (stack if is_folder else found).append(Path(entry.path))
+    return sorted(found), problems
+
+
+def _static_problem(path: Path, root: Path, max_bytes: int) -> str | None:
+    """Return why an entry of static/ cannot be published, or None.
+
+    A named pipe, socket or device is refused from its mode, never opened (opening a
+    pipe would wait for a writer for ever); so are links that lead nowhere, round in
+    a loop, out of static/ or to a folder.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:
+        return stat_problem(error)
+    if stat.S_ISDIR(mode):
+        return _("a link to a folder is not followed in static/; copy the folder in instead")
+    if not path.resolve().is_relative_to(root):
+        return _("links to a place outside static/; copy the file in instead")
+    return special_file_problem(mode) or static_file_problem(path, max_bytes=max_bytes)

@@ -28,15 +28,13 @@ from sitegen.regions import Region
 from sitegen.site import Site
 from sitegen.structured import JsonLd, news_article, organization
 from sitegen.typography import date_short, sorted_czech
-from sitegen.urls import feed_of, paged
+from sitegen.urls import SEARCH_FOLDER, feed_of, paged
 
 DESCRIPTION_LIMIT = 160
 DERIVED = {"derived": True}
 """Field metadata: made from the route's context and the settings only (see Route)."""
 PAGER_REACH = 2
 """Pages linked on each side of the current one."""
-SEARCH_FOLDER = "pagefind"
-"""The main search bundle: Pagefind's interface and the index of everything but news."""
 SHARD_MIN_PAGES = 60
 """News of consecutive days are indexed together until a shard has this many pages
 (or a multiple of it on large sites, see MAX_NEWS_SHARDS).

@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import partial
 from html import escape as _html_escape
-from urllib.parse import quote
 
 from sitegen.content.models import Redirect
 from sitegen.routes import Route
-from sitegen.urls import Urls
+from sitegen.urls import Urls, quote_alias
 
 escape = partial(_html_escape, quote=False)
 """XML text escaping (&, <, >) without importing xml.sax, which loads urllib and ssl."""
@@ -42,21 +41,23 @@ def render_robots(urls: Urls) -> bytes:
     return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n".encode()
 
 
-_URL_SAFE = "/!$&'()*+,;=:@~-._"
-"""Characters left as they are when an old address is percent-encoded again."""
-
-
 def render_redirects(redirects: Iterable[Redirect]) -> bytes:
-    """Return `_redirects` (Netlify, Cloudflare Pages): one `/old /new 301` per line."""
+    """Return `_redirects` (Netlify, Cloudflare Pages): one `/old /new 301` per line.
+
+    The old address is percent-encoded but for letters, digits and - . _ ~ /, so that
+    no host reads a pattern (`*`, `:name`), a flag (`!`) or a field break in it.
+    """
     lines = ["# Old addresses (aliases: in front matter); made by sitegen."]
-    lines += [f"{quote(r.url, _URL_SAFE)} {r.target_url} 301" for r in redirects]
+    lines += [f"{quote_alias(r.url)} {r.target_url} 301" for r in redirects]
     return ("\n".join(lines) + "\n").encode()
 
 
 def render_nginx_map(redirects: Iterable[Redirect]) -> bytes:
     """Return an nginx `map` of old addresses (decoded, as nginx's $uri) to new ones.
 
-    A folder address is mapped with and without its final slash.
+    A folder address is mapped with and without its final slash. Each old address is
+    a quoted string starting with "/", so nginx reads it literally: a regex starts with
+    "~" and a keyword (default, include, hostnames) has no "/".
     """
     lines = [
         "# Old addresses (aliases: in front matter); made by sitegen. In the http block:",
@@ -69,6 +70,20 @@ def render_nginx_map(redirects: Iterable[Redirect]) -> bytes:
         olds = [redirect.url]
         if redirect.url.endswith("/") and redirect.url != "/":
             olds.insert(0, redirect.url.rstrip("/"))
-        lines += [f'    "{old}" "{redirect.target_url}";' for old in olds]
+        lines += [f"    {_nginx_string(old)} {_nginx_string(redirect.target_url)};" for old in olds]
     lines.append("}")
     return ("\n".join(lines) + "\n").encode()
+
+
+_NGINX_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+"""What nginx's parser reads back inside a quoted string: quote, backslash, \\n \\r \\t."""
+
+
+def _nginx_string(text: str) -> str:
+    """Return text as a quoted string of nginx's configuration, which nginx reads back
+    as text (its parser undoes these five escapes and keeps every other byte).
+
+    Old addresses hold no quote, backslash or control character (urls.normalise_alias);
+    the escapes keep one literal entry per line even if that ever changed.
+    """
+    return '"' + text.translate(_NGINX_ESCAPES) + '"'

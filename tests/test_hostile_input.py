@@ -10,6 +10,7 @@ import errno
 import os
 import signal
 import socket
+import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
@@ -314,6 +315,8 @@ def test_a_template_that_never_ends_is_stopped_at_its_line(
 
 
 FIFO = "is a named pipe (FIFO), not a regular file; remove it (only files and folders are read)"
+LOOP = "the symbolic link leads round in a loop; replace it with the file itself"
+DANGLING = "the symbolic link points to nothing; replace it with the file itself"
 
 
 @pytest.mark.parametrize(
@@ -353,10 +356,7 @@ def test_symlink_loop_in_content_is_reported(tmp_path: Path, run_cli: Callable[.
         path.symlink_to(path.name)
 
     site = special_case(tmp_path, "content/news/2018-01-01-smycka.md", loop)
-    assert build_fails(site, run_cli) == [
-        "content/news/2018-01-01-smycka.md: the symbolic link leads round in a loop; "
-        "replace it with the file itself"
-    ]
+    assert build_fails(site, run_cli) == [f"content/news/2018-01-01-smycka.md: {LOOP}"]
 
 
 def test_dangling_symlink_in_bundle_is_reported(
@@ -366,9 +366,7 @@ def test_dangling_symlink_in_bundle_is_reported(
         path.symlink_to("nikde.pdf")
 
     site = special_case(tmp_path, f"{BUNDLE}/odkaz.pdf", dangling)
-    assert build_fails(site, run_cli) == [
-        f"{BUNDLE}/odkaz.pdf: the symbolic link points to nothing; replace it with the file itself"
-    ]
+    assert build_fails(site, run_cli) == [f"{BUNDLE}/odkaz.pdf: {DANGLING}"]
 
 
 def test_linked_folder_in_bundle_is_not_followed(
@@ -382,6 +380,56 @@ def test_linked_folder_in_bundle_is_not_followed(
         f"{BUNDLE}/nahoru: a link to a folder is not followed inside a bundle; "
         "copy the folder in instead"
     ]
+
+
+def make_socket(path: Path) -> None:
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(path))  # the file stays after the socket is closed
+
+
+def make_device(path: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("only root can make a device file")
+    os.mknod(path, 0o600 | stat.S_IFCHR, os.makedev(1, 3))  # as /dev/null
+
+
+def link_to(target: str) -> Callable[[Path], None]:
+    return lambda path: path.symlink_to(target)
+
+
+SOCKET = "is a socket, not a regular file; remove it (only files and folders are read)"
+DEVICE = "is a character device, not a regular file; remove it (only files and folders are read)"
+OUTSIDE_STATIC = "links to a place outside static/; copy the file in instead"
+FOLDER_LINK = "a link to a folder is not followed in static/; copy the folder in instead"
+
+
+@pytest.mark.parametrize(
+    ("rel", "make", "message"),
+    [
+        ("static/roura.css", os.mkfifo, FIFO),
+        ("static/css/roura", os.mkfifo, FIFO),
+        ("static/zasuvka.css", make_socket, SOCKET),
+        ("static/zarizeni.css", make_device, DEVICE),
+        ("static/null.css", link_to("/dev/null"), OUTSIDE_STATIC),
+        ("static/hesla.txt", link_to("/etc/passwd"), OUTSIDE_STATIC),
+        ("static/etc", link_to("/etc"), FOLDER_LINK),
+        ("static/css/nahoru", link_to(".."), FOLDER_LINK),
+        ("static/nikde.css", link_to("chybi.css"), DANGLING),
+        ("static/smycka.css", link_to("smycka.css"), LOOP),
+    ],
+)
+def test_a_static_file_that_is_not_a_regular_file_inside_static_is_refused_unopened(
+    rel: str,
+    make: Callable[[Path], None],
+    message: str,
+    tmp_path: Path,
+    run_cli: Callable[..., Run],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    site = make_site(tmp_path / "site", {"static/css/web.css": "p { margin: 0 }\n"})
+    monkeypatch.chdir(site)  # a socket's path must be short
+    make(Path(rel))
+    assert build_fails(site, run_cli) == [f"{rel}: {message}"]
 
 
 def test_yaml_reader_errors_become_problems() -> None:

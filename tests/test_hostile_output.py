@@ -6,10 +6,12 @@ from __future__ import annotations
 import dataclasses
 import signal
 from collections.abc import Callable, Iterator
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 from types import FrameType
 from typing import Any, TypeVar
+from xml.etree import ElementTree
 
 import feedparser
 import pytest
@@ -27,6 +29,7 @@ T = TypeVar("T")
 NB = "\u00a0"
 MB2 = 2_000_000
 NEWS = "content/news/2017-10-20-zprava.md"
+ATOM = "{http://www.w3.org/2005/Atom}"
 HEAD = "---\ntitle: Zpráva\ndate: 2017-10-20\n---\n"
 """Front matter of four lines: the body starts on line 5."""
 HIDDEN = (
@@ -493,3 +496,57 @@ def test_characters_xml_cannot_hold_are_left_out_of_feeds(hostile_site: Path, ki
     assert entry.summary == "Shrnutí"
     assert entry.get("author", "Autor") == "Autor"  # RSS names an author only with an e-mail
     assert "Text a" in entry.content[0].value
+
+
+MARKUP_TITLE = "<b>Pozor</b> & <script>x</script>"
+MARKUP_TAG = "<i>Doprava</i> & <u>cesty</u>"
+
+
+def shown_text(detail: Any) -> str:
+    """Return what a reader shows of a feed text: HTML is rendered, with no element in it."""
+    if detail.type != "text/html":
+        return str(detail.value)
+    found = elements(detail.value)
+    assert found.tags == set(), found.tags
+    return found.text
+
+
+@pytest.mark.parametrize(
+    ("feed_name", "channel"),
+    [
+        ("feed.xml", "Testovací web: aktuality"),
+        ("atom.xml", "Testovací web: aktuality"),
+        ("kraje/karlovarsky/feed.xml", "Testovací web: aktuality z Karlovarského kraje"),
+        ("temata/i-doprava-i-u-cesty-u/feed.xml", f"Testovací web: téma {MARKUP_TAG}"),
+    ],
+)
+def test_a_title_with_markup_stays_text_in_every_feed(
+    tmp_path: Path, run_cli: Callable[..., Run], feed_name: str, channel: str
+) -> None:
+    tag = MARKUP_TAG.replace("'", "''")
+    news = (
+        f"---\ntitle: '{MARKUP_TITLE}'\ndate: 2017-10-20\nregions: [karlovarsky]\n"
+        f"tags: ['{tag}']\n---\nText.\n"
+    )
+    site = make_site(tmp_path / "site", {NEWS: news})
+    result = run_cli("build", "--source", site)
+    assert result.status == 0, result.err
+    data = (site / "public" / feed_name).read_bytes()
+    root = ElementTree.fromstring(data)
+    is_rss = root.tag == "rss"
+    titles = (
+        [root.find("channel/title"), root.find("channel/item/title")]
+        if is_rss
+        else [root.find(f"{ATOM}title"), root.find(f"{ATOM}entry/{ATOM}title")]
+    )
+    # RSS readers read titles as HTML: the text is the HTML-escaped title. Atom's is
+    # text (no type attribute).
+    expected = [channel, MARKUP_TITLE]
+    for element, text in zip(titles, expected, strict=True):
+        assert element is not None and len(element) == 0
+        assert element.text == (escape(text, quote=False) if is_rss else text)
+        assert element.get("type", "text") == "text"
+    feed = feedparser.parse(data, sanitize_html=False)
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert shown_text(feed.feed.title_detail) == channel
+    assert shown_text(feed.entries[0].title_detail) == MARKUP_TITLE

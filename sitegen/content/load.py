@@ -36,7 +36,7 @@ from sitegen.errors import ContentError, Problem, did_you_mean
 from sitegen.i18n import N_, _
 from sitegen.regions import regions_by_id
 from sitegen.typography import ascii_slug
-from sitegen.urls import Urls
+from sitegen.urls import Urls, machinery_of
 from sitegen.validation import field_name
 
 M = TypeVar("M", bound=AnyFrontMatter, covariant=True, default=AnyFrontMatter)
@@ -173,8 +173,10 @@ def read_entries(
             memo.put(entry, source.signature)
     problems.extend(_duplicate_slugs(entries))
     problems.extend(check_references(EntriesByKind.of(entries), unloaded))
+    static_names = _static_names(static_path)
     for entry in entries:
         problems.extend(_missing_files(entry, static_path))
+        problems.extend(_aliases_in_static(entry, static_names))
     unloaded_keys = frozenset(source.content_key for source in unloaded)
     return LoadedEntries(tuple(entries), tuple(problems), unloaded_keys)
 
@@ -273,6 +275,31 @@ def _duplicate_slugs(entries: list[Entry]) -> list[Problem]:
                     ).format(slug=entry.slug, url=entry.url, other=first.source.rel_path),
                 )
             )
+    return problems
+
+
+def _static_names(static_path: Path) -> frozenset[str]:
+    """Return the names at the top of static/, which is published at the site's root."""
+    try:
+        names = [path.name for path in static_path.iterdir()]
+    except OSError:  # no static/ folder: nothing is published from it
+        return frozenset()
+    return frozenset(name for name in names if not name.startswith("."))
+
+
+def _aliases_in_static(entry: Entry, static_names: frozenset[str]) -> list[Problem]:
+    """Return a Problem for each old address at or under a file or folder of static/."""
+    meta = entry.meta
+    aliases = () if isinstance(meta, RegionFrontMatter) else meta.aliases
+    problems = []
+    for i, path in enumerate(aliases):
+        where = machinery_of(path, static_names)
+        if where:
+            message = _(
+                "{path!r} falls within {where!r}, which static{where} publishes; an old "
+                "address there would replace it: remove this one"
+            ).format(path=path, where=where)
+            problems.append(entry.problem(("aliases", i), message))
     return problems
 
 

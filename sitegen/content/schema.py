@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 from typing import Annotated, Literal, TypeVar
-from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from pydantic import (
@@ -24,9 +23,10 @@ from pydantic import (
 
 from sitegen.content.frontmatter import FrontMatter
 from sitegen.errors import ContentError, Problem, did_you_mean
-from sitegen.i18n import N_, _
+from sitegen.i18n import _
 from sitegen.regions import regions_by_id
 from sitegen.typography import ascii_slug
+from sitegen.urls import normalise_alias
 from sitegen.validation import fail, field_name, translate_errors
 
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -36,8 +36,6 @@ _PHONE = re.compile(r"(\+\d{3} ?)?\d{3} ?\d{3} ?\d{3}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
 
 PLACEHOLDER = "DOPLNIT"
-MAX_ALIAS_PART = 200
-"""Longest part of an old address, in bytes: file systems refuse names over 255."""
 """What `sitegen new` writes where the author must fill in a reference ("fill in").
 
 A draft may keep it; an item without `draft: true` that still has it is an error, so
@@ -128,93 +126,11 @@ def _check_region_or_placeholder(value: str) -> str:
     return value if value == PLACEHOLDER else _check_region(value)
 
 
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-_PATH_CHARS = re.compile(r"[\w.~!$&'()*+,;=:@/%-]*")
-"""What a URL path may hold (RFC 3986, and letters with diacritics as browsers show them)."""
-_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
-_UNSAFE_DECODED = re.compile('[\x00-\x1f\x7f-\x9f"\\\\]')
-"""Decoded characters that no file name or server configuration should get."""
-
-
-def normalise_alias(value: str) -> str:
-    """Return an old address's path, checked, percent-decoded, a folder ending with "/".
-
-    A path whose last segment has no dot is a folder ("/stary-web/clanek-123/"); one
-    with a dot names a file ("/clanek.php") and is kept as it is.
-    """
-    if _SCHEME.match(value) or value.startswith("//"):
-        path = urlsplit(value if _SCHEME.match(value) else "http:" + value).path or "/"
-        raise fail(
-            _("{value!r} is a web address; write only its path, {path!r}").format(
-                value=value, path=path
-            )
-        )
-    if not value.startswith("/"):
-        raise fail(
-            _("{value!r} must start with '/': write the path from the site's root").format(
-                value=value
-            )
-        )
-    for mark, message in (
-        (
-            "?",
-            N_(
-                "{value!r} has a query ('?…'); a static site cannot tell addresses "
-                "apart by it: write the path only, {path!r}"
-            ),
-        ),
-        (
-            "#",
-            N_(
-                "{value!r} has an anchor ('#…'); a static site cannot tell addresses "
-                "apart by it: write the path only, {path!r}"
-            ),
-        ),
-    ):
-        if mark in value:
-            raise fail(_(message).format(value=value, path=value.split(mark)[0]))
-    wrong = _PATH_CHARS.sub("", value)
-    if wrong:
-        raise fail(
-            _(
-                "{value!r} contains {char!r} (U+{code:04X}), which an address cannot hold; "
-                "copy the address from the browser, percent-encoded (%20 for a space)"
-            ).format(value=value, char=wrong[0], code=ord(wrong[0]))
-        )
+def _check_alias(value: str) -> str:
     try:
-        if _BAD_ESCAPE.search(value):
-            raise ValueError
-        path = unquote(value, errors="strict")
-    except ValueError:
-        raise fail(
-            _(
-                "{value!r} has a '%' that is not a percent-encoded character; copy the "
-                "address from the browser"
-            ).format(value=value)
-        ) from None
-    if "%2f" in value.lower() or _UNSAFE_DECODED.search(path):
-        raise fail(
-            _("{value!r} encodes '/', a quote or a control character; remove it").format(
-                value=value
-            )
-        )
-    segments = path.split("/")[1:]
-    if any(segment in (".", "..") for segment in segments):
-        raise fail(
-            _("{value!r} contains '.' or '..'; write the path without them").format(value=value)
-        )
-    if "" in segments[:-1]:
-        raise fail(
-            _("{value!r} contains '//'; write a single '/' between the parts").format(value=value)
-        )
-    if any(len(segment.encode()) > MAX_ALIAS_PART for segment in segments):
-        raise fail(
-            _(
-                "a part of the path is longer than {limit} bytes, which no file system can "
-                "store; shorten it"
-            ).format(limit=MAX_ALIAS_PART)
-        )
-    return path + "/" if segments[-1] and "." not in segments[-1] else path
+        return normalise_alias(value)
+    except ValueError as error:
+        raise fail(str(error)) from None
 
 
 def _check_coordinates(value: tuple[float, float]) -> tuple[float, float]:
@@ -263,7 +179,7 @@ Moment = Annotated[datetime, BeforeValidator(_parse_datetime)]
 RegionId = Annotated[str, AfterValidator(_check_region)]
 RegionRef = Annotated[str, AfterValidator(_check_region_or_placeholder)]
 """A region id, or PLACEHOLDER in a scaffold."""
-AliasPath = Annotated[str, Field(min_length=1), AfterValidator(normalise_alias)]
+AliasPath = Annotated[str, Field(min_length=1), AfterValidator(_check_alias)]
 Coordinates = Annotated[tuple[float, float], AfterValidator(_check_coordinates)]
 Email = Annotated[str, AfterValidator(_check_email)]
 Phone = Annotated[str, BeforeValidator(str), AfterValidator(_check_phone)]
