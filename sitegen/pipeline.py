@@ -27,7 +27,7 @@ from sitegen.options import BuildOptions
 from sitegen.parallel import Progress, no_progress
 from sitegen.state import (
     BuildState,
-    FileStat,
+    InputStat,
     load_state,
     save_state,
     snapshot_inputs,
@@ -133,7 +133,7 @@ def _build(
         options = _usable_cache(options, notes)
         rolled_forward = recover(options.output_path)
         key = _state_key(options)
-        inputs = _snapshot(options)
+        inputs = snapshot_site(options)
         # After a killed build, the record describes the site before it: start afresh.
         kept = _kept_state(options, memory) if not rolled_forward else None
         previous = kept or (None if rolled_forward else _previous_state(options))
@@ -339,7 +339,9 @@ def _state_key(options: BuildOptions) -> str:
     )
 
 
-def _snapshot(options: BuildOptions) -> dict[str, FileStat]:
+def snapshot_site(options: BuildOptions) -> dict[str, InputStat]:
+    """Return every entry of the site's inputs: content, templates, static and site.yaml
+    (what a build compares with the previous one's, and the preview watches)."""
     folders = (options.content_path, options.templates_path, options.static_path)
     return snapshot_inputs(options.site_path, folders, (options.site_path / "site.yaml",))
 
@@ -360,7 +362,7 @@ def _previous_state(options: BuildOptions) -> BuildState | None:
 def _is_current(
     previous: BuildState,
     key: str,
-    inputs: dict[str, FileStat],
+    inputs: dict[str, InputStat],
     options: BuildOptions,
     *,
     trusted: bool,

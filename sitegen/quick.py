@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import secrets
+import stat
 from collections.abc import Callable, Container, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,7 +54,7 @@ from sitegen.snapshot import (
     SourceRecord,
     snapshot_path,
 )
-from sitegen.state import BuildState, FileStat, OutputRecord, state_path
+from sitegen.state import BuildState, FileStat, InputStat, OutputRecord, state_path
 from sitegen.templates import site_globals
 
 
@@ -118,18 +119,24 @@ def _store_path(options: BuildOptions) -> Path:
 
 
 def _changed_texts(options: BuildOptions, previous: BuildState, state: BuildState) -> list[Path]:
-    """Return the changed input files, when all of them are existing items' Markdown."""
+    """Return the changed input files, when all of them are existing items' Markdown,
+    regular files before and after (a link or a pipe is for the full build to judge)."""
     if previous.key != state.key or set(previous.inputs) != set(state.inputs):
         return []
     if previous.valid_until is not None and options.now.timestamp() >= previous.valid_until:
         return []
     root = os.path.abspath(options.site_path)  # noqa: PTH100 (as snapshot_inputs names files)
-    changed = [
-        Path(os.path.normpath(os.path.join(root, rel)))  # noqa: PTH118
-        for rel, stat in state.inputs.items()
-        if previous.inputs[rel] != stat
-    ]
-    return changed if all(path.suffix == ".md" for path in changed) else []
+    changed = [rel for rel, entry in state.inputs.items() if previous.inputs[rel] != entry]
+    if not all(
+        rel.endswith(".md") and _is_plain(previous.inputs[rel]) and _is_plain(state.inputs[rel])
+        for rel in changed
+    ):
+        return []
+    return [Path(os.path.normpath(os.path.join(root, rel))) for rel in changed]  # noqa: PTH118
+
+
+def _is_plain(entry: InputStat) -> bool:
+    return stat.S_ISREG(entry.mode) and not entry.detail
 
 
 def _changed_models(

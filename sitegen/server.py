@@ -32,7 +32,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -49,7 +49,7 @@ from sitegen.config import BuildOptions
 from sitegen.content.memo import MemoryMemo
 from sitegen.errors import ContentError, SitegenError, UsageError
 from sitegen.i18n import N_, _, current_language, decimal
-from sitegen.pipeline import BuildReport, build
+from sitegen.pipeline import BuildReport, build, snapshot_site
 
 POLL_SECONDS = 0.05
 """How often the watched folders are looked at."""
@@ -376,38 +376,13 @@ def reload_browsers() -> None:
             LiveReloadHandler.waiters.discard(page)
 
 
-def snapshot(paths: Sequence[Path]) -> dict[str, tuple[int, int]]:
-    """Return the modification time and size of every file under paths."""
-    found: dict[str, tuple[int, int]] = {}
-    for path in paths:
-        if path.is_file():
-            _add_stat(found, str(path))
-        # os.walk, not Path.rglob: the watcher looks every POLL_SECONDS, and this is
-        # eight times faster.
-        for folder, _subfolders, names in os.walk(path):
-            for name in names:
-                if not _is_editor_temp(name):
-                    _add_stat(found, os.path.join(folder, name))  # noqa: PTH118
-    return found
+def run_builds(preview: Preview, stop: threading.Event, notify: Notify) -> None:
+    """Build, then rebuild once after each burst of changes, until stop is set.
 
-
-def _add_stat(found: dict[str, tuple[int, int]], file: str) -> None:
-    try:
-        stat = os.stat(file)  # noqa: PTH116
-    except OSError:  # removed since the listing
-        return
-    found[file] = (stat.st_mtime_ns, stat.st_size)
-
-
-def _is_editor_temp(name: str) -> bool:
-    return name.startswith(".#") or name.endswith(("~", ".swp", ".swx"))
-
-
-def run_builds(
-    preview: Preview, paths: Sequence[Path], stop: threading.Event, notify: Notify
-) -> None:
-    """Build, then rebuild once after each burst of changes, until stop is set."""
-    seen = snapshot(paths)
+    Changes are looked for as a build looks for them (snapshot_site), so every change
+    that would make a build do something, a link or a pipe added, say, rebuilds the preview.
+    """
+    seen = snapshot_site(preview.options)
     preview.log(_("Building the preview..."))
     _build_and_notify(preview, stop, notify)
     last_change: float | None = None
@@ -415,7 +390,7 @@ def run_builds(
     pause = POLL_SECONDS
     while not stop.wait(pause):
         started = time.monotonic()
-        current = snapshot(paths)
+        current = snapshot_site(preview.options)
         now = time.monotonic()
         # A big site takes a while to look at: keep that under a tenth of a core.
         pause = max(POLL_SECONDS, 9 * (now - started))
@@ -442,17 +417,6 @@ def _build_and_notify(preview: Preview, stop: threading.Event, notify: Notify) -
         ]
     if not stop.is_set():
         notify()
-
-
-def watched(options: BuildOptions) -> list[Path]:
-    """Return the folders and files a change in which rebuilds the preview."""
-    candidates = [
-        options.content_path,
-        options.templates_path,
-        options.static_path,
-        options.site_path / "site.yaml",
-    ]
-    return [path for path in candidates if path.exists()]
 
 
 def listen(host: str, port: int) -> list[socket.socket]:
@@ -544,7 +508,7 @@ async def _serve(preview: Preview, sockets: list[socket.socket], policy: HostPol
     notify = _notifier(loop, stop)
     worker = threading.Thread(
         target=run_builds,
-        args=(preview, watched(preview.options), stop, notify),
+        args=(preview, stop, notify),
         name="sitegen-preview-builds",
         daemon=True,  # a build in progress must not hold up Ctrl-C
     )

@@ -34,6 +34,7 @@ from sitegen.errors import ContentError
 from sitegen.lock import build_lock
 from sitegen.options import CACHE_FOLDER, BuildOptions
 from sitegen.pipeline import build, load_site
+from sitegen.state import STATE_VERSION
 from sitegen.writer import recover
 from tests.conftest import NOW, REPO, Run, make_site, options_for
 from tests.test_golden import tree
@@ -616,7 +617,9 @@ def test_a_process_that_keeps_entries_in_memory_parses_only_what_changed(
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda body: body.replace(b'"version":3', b'"version":2'),
+        lambda body: body.replace(
+            b'"version":%d' % STATE_VERSION, b'"version":%d' % (STATE_VERSION - 1)
+        ),
         lambda body: body.replace(b'"outputs":{', b'"outputs":{"x":["a"],', 1),
         lambda body: b"[]",
     ],

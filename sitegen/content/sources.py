@@ -326,7 +326,11 @@ class _Reader:
 
 
 def _signature(path: Path, bundle: Path | None, files: tuple[str, ...]) -> str:
-    """Return the stat of path and of the bundle's files as text ("" when one is gone)."""
+    """Return the stat of path and of the bundle's files as text ("" when one is gone).
+
+    The mode is part of it: a file that lost its read permission must be read again,
+    and refused, as a cold build refuses it.
+    """
     parts = [(path.name, path), *((name, bundle / name) for name in files if bundle)]
     stats = []
     for name, part in parts:
@@ -334,5 +338,5 @@ def _signature(path: Path, bundle: Path | None, files: tuple[str, ...]) -> str:
             st = part.stat()
         except OSError:
             return ""
-        stats.append(f"{name}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}")
+        stats.append(f"{name}:{st.st_mode}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}")
     return "|".join(stats)
