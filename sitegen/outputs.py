@@ -28,7 +28,13 @@ from sitegen.cache import code_fingerprint, digest, folder_digest
 from sitegen.config import SiteConfig
 from sitegen.content.models import Asset
 from sitegen.errors import ContentError, Problem
-from sitegen.filetypes import special_file_problem, stat_problem, static_file_problem
+from sitegen.filetypes import (
+    name_problem,
+    printable_name,
+    special_file_problem,
+    stat_problem,
+    static_file_problem,
+)
 from sitegen.fingerprint import Fingerprinter
 from sitegen.i18n import N_, _
 from sitegen.options import BuildOptions
@@ -729,8 +735,14 @@ def _static_entries(static_path: Path) -> tuple[list[Path], list[Problem]]:
             problems.append(Problem(where, 0, "", stat_problem(error)))
             continue
         for entry in entries:
+            path = Path(entry.path)
+            message = name_problem(entry.name)
+            if message:  # a name that is not UTF-8 cannot be published, nor hashed
+                where = printable_name(f"static/{path.relative_to(static_path).as_posix()}")
+                problems.append(Problem(where, 0, "", message))
+                continue
             is_folder = entry.is_dir(follow_symlinks=False)
-            (stack if is_folder else found).append(Path(entry.path))
+            (stack if is_folder else found).append(path)
     return sorted(found), problems
 
 

@@ -24,7 +24,7 @@ from sitegen.config import Limits, build_time, load_config
 from sitegen.content import kinds
 from sitegen.content.sources import read_sources
 from sitegen.errors import ContentError, UsageError
-from sitegen.filetypes import file_problem, static_file_problem, svg_problem
+from sitegen.filetypes import file_problem, printable_name, static_file_problem, svg_problem
 from sitegen.scaffold import shorten_slug
 from sitegen.writer import MARKER
 from sitegen.yamldoc import parse_yaml_mapping
@@ -400,6 +400,10 @@ def link_to(target: str) -> Callable[[Path], None]:
 SOCKET = "is a socket, not a regular file; remove it (only files and folders are read)"
 DEVICE = "is a character device, not a regular file; remove it (only files and folders are read)"
 OUTSIDE_STATIC = "links to a place outside static/; copy the file in instead"
+BAD_NAME = (
+    "the file name holds a control character or bytes that are not UTF-8; "
+    "rename the file with letters, digits and dashes"
+)
 FOLDER_LINK = "a link to a folder is not followed in static/; copy the folder in instead"
 
 
@@ -416,6 +420,8 @@ FOLDER_LINK = "a link to a folder is not followed in static/; copy the folder in
         ("static/css/nahoru", link_to(".."), FOLDER_LINK),
         ("static/nikde.css", link_to("chybi.css"), DANGLING),
         ("static/smycka.css", link_to("smycka.css"), LOOP),
+        (os.fsdecode(b"static/a\xff.txt"), Path.touch, BAD_NAME),
+        ("static/sl\x01ozka", Path.mkdir, BAD_NAME),
     ],
 )
 def test_a_static_file_that_is_not_a_regular_file_inside_static_is_refused_unopened(
@@ -429,7 +435,7 @@ def test_a_static_file_that_is_not_a_regular_file_inside_static_is_refused_unope
     site = make_site(tmp_path / "site", {"static/css/web.css": "p { margin: 0 }\n"})
     monkeypatch.chdir(site)  # a socket's path must be short
     make(Path(rel))
-    assert build_fails(site, run_cli) == [f"{rel}: {message}"]
+    assert build_fails(site, run_cli) == [f"{printable_name(rel)}: {message}"]
 
 
 def test_yaml_reader_errors_become_problems() -> None:
