@@ -60,6 +60,9 @@ class InputStat(NamedTuple):
     """Kind and permissions (st_mode)."""
     size: int
     mtime_ns: int
+    ctime_ns: int
+    """Changes with any write or change of metadata, even one that restores the size and
+    modification time (`cp -p`, `touch -r`): a change the other fields would miss."""
     inode: int
     detail: str = ""
     """For a symbolic link: its target as written, the path it resolves to and the
@@ -170,7 +173,7 @@ def _add_file(found: dict[str, InputStat], path: str, rel: str) -> None:
     except FileNotFoundError:
         pass
     except OSError as error:  # no permission to look into its folder, say
-        found[rel] = InputStat(0, 0, 0, 0, f"stat: {error.errno}")
+        found[rel] = InputStat(0, 0, 0, 0, 0, f"stat: {error.errno}")
 
 
 def _add_folder(found: dict[str, InputStat], folder: str, rel_folder: str) -> None:
@@ -191,12 +194,12 @@ def _add_folder(found: dict[str, InputStat], folder: str, rel_folder: str) -> No
                     try:
                         record = _entry_stat(entry.path, entry.stat(follow_symlinks=False))
                     except OSError as error:  # removed since the listing, say
-                        record = InputStat(0, 0, 0, 0, f"stat: {error.errno}")
+                        record = InputStat(0, 0, 0, 0, 0, f"stat: {error.errno}")
                     found[rel] = record
                     if kinds.S_ISDIR(record.mode):
                         stack.append((entry.path, rel))
         except OSError as error:  # no permission to list it, say
-            found[f"{rel_top}/"] = InputStat(0, 0, 0, 0, f"list: {error.errno}")
+            found[f"{rel_top}/"] = InputStat(0, 0, 0, 0, 0, f"list: {error.errno}")
 
 
 def _entry_stat(path: str, st: os.stat_result) -> InputStat:
@@ -205,9 +208,9 @@ def _entry_stat(path: str, st: os.stat_result) -> InputStat:
     if kinds.S_ISDIR(mode):
         # A folder's size and time change with any entry, hidden ones (an editor's
         # swap file) too; its visible entries are recorded on their own.
-        return InputStat(mode, 0, 0, st.st_ino)
+        return InputStat(mode, 0, 0, 0, st.st_ino)
     detail = _link_detail(path) if kinds.S_ISLNK(mode) else ""
-    return InputStat(mode, st.st_size, st.st_mtime_ns, st.st_ino, detail)
+    return InputStat(mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, detail)
 
 
 def _link_detail(path: str) -> str:
@@ -225,7 +228,8 @@ def _link_detail(path: str) -> str:
     except OSError as error:  # a loop, nowhere, no permission
         leads_to = f"error: {error.errno}"
     else:
-        leads_to = f"{final.st_mode}:{final.st_size}:{final.st_mtime_ns}:{final.st_ino}"
+        times = f"{final.st_mtime_ns}:{final.st_ctime_ns}"
+        leads_to = f"{final.st_mode}:{final.st_size}:{times}:{final.st_ino}"
     return f"{target}\0{os.path.realpath(path)}\0{leads_to}"
 
 

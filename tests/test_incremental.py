@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import sqlite3
 from pathlib import Path
 
@@ -109,3 +110,27 @@ def test_template_change_renders_every_page_again(tmp_path: Path) -> None:
     report = build(options)
     assert report.pages_rendered == first.pages
     assert "Nová patička" in (site / "public/index.html").read_text()
+
+
+def test_an_edit_that_keeps_size_and_time_is_still_seen(tmp_path: Path) -> None:
+    """`cp -p` or `touch -r` can restore a file's size and modification time; the
+    change time still moves, so the build sees the edit as a cold build would."""
+    site = write_corpus(tmp_path / "site", 20)
+    options = dataclasses.replace(options_for(site), search=False)
+    build(options)
+    source = site / "content/news/2008-01-23-zprava-0.md"
+    before = source.stat()
+    text = source.read_text("utf-8")
+    old_title = text.split("title: ", 1)[1].split("\n", 1)[0]
+    new_title = "X" * len(old_title.encode())  # the same number of bytes
+    source.write_text(text.replace(old_title, new_title, 1), "utf-8")
+    os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (source.stat().st_size, source.stat().st_mtime_ns) == (
+        before.st_size,
+        before.st_mtime_ns,
+    )
+    build(options)
+    cold = dataclasses.replace(options, output_path=tmp_path / "cold", use_cache=False)
+    build(cold)
+    assert new_title in (site / "public/aktuality/zprava-0/index.html").read_text("utf-8")
+    assert contents(site / "public") == contents(tmp_path / "cold")

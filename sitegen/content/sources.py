@@ -338,5 +338,7 @@ def _signature(path: Path, bundle: Path | None, files: tuple[str, ...]) -> str:
             st = part.stat()
         except OSError:
             return ""
-        stats.append(f"{name}:{st.st_mode}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}")
+        stats.append(
+            f"{name}:{st.st_mode}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+        )
     return "|".join(stats)
