@@ -29,6 +29,7 @@ from sitegen.errors import ContentError, Problem
 from sitegen.filetypes import static_file_problem
 from sitegen.fingerprint import Fingerprinter
 from sitegen.i18n import N_, _
+from sitegen.images import PUBLISHED_FORMATS, VariantStore
 from sitegen.options import BuildOptions
 from sitegen.parallel import Progress, map_in_chunks
 from sitegen.routes import FeedSpec, RedirectContext, Route, SearchShard
@@ -157,15 +158,18 @@ class OutputPlan:
         claims = Output()
         for job in pages:
             claims.add_elsewhere(job.path, _origin(job.route))
+        images = VariantStore(options.cache_path)
         settings = feed_settings(site)
         feed_shared = _feed_shared(settings, printer, code)
-        feed_jobs = [feed_job(spec, settings, feed_shared, printer) for spec in feeds]
+        feed_jobs = [feed_job(spec, settings, feed_shared, printer, images) for spec in feeds]
         files = feed_jobs + _crawler_jobs(site, routes) + _redirect_jobs(site)
-        files += _picture_jobs(site, options, code)
+        files += _picture_jobs(site, images, code)
         for file_job in files:
             claims.add_elsewhere(file_job.path, file_job.origin)
         _check_redirect_folders(site, claims)  # its message names the old address
         copies = _copy_jobs(site, options.static_path, claims)
+        files += _image_jobs(copies, images, code, claims)
+        copies = [job for job in copies if not is_published_image(job.source)]
         shard_jobs = [
             ShardJob(shard, tuple(site.urls.output_path(url) for url in shard.urls))
             for shard in shards
@@ -553,44 +557,76 @@ def _feed_shared(settings: FeedSettings, printer: Fingerprinter, code: str) -> s
 
 
 def feed_job(
-    spec: FeedSpec, settings: FeedSettings, shared: str, printer: Fingerprinter
+    spec: FeedSpec,
+    settings: FeedSettings,
+    shared: str,
+    printer: Fingerprinter,
+    images: VariantStore,
 ) -> FileJob:
-    """Return the job that renders the feed of spec, with its fingerprint."""
+    """Return the job that renders the feed of spec, with its fingerprint.
+
+    The fingerprint covers the stat of each item's photo: its enclosure gives the size
+    of the photo as published (cleaned by images, see images.py).
+    """
+    photos = [repr(FileStat.of(item.image.asset.source_path)) for item in spec.items if item.image]
     return FileJob(
         settings.urls.output_path(spec.url),
-        digest(shared, printer.of(spec).hex()),
-        lambda: _render_feed(spec, settings),
+        digest(shared, printer.of(spec).hex(), *photos),
+        lambda: _render_feed(spec, settings, images),
         spec.url,
     )
 
 
-def _render_feed(spec: FeedSpec, settings: FeedSettings) -> bytes:
+def _render_feed(spec: FeedSpec, settings: FeedSettings, images: VariantStore) -> bytes:
     from sitegen.feeds import render_feed  # feedgen and lxml load only when a feed changed
 
-    return render_feed(spec, settings.config, settings.urls, settings.newest)
+    def size_of(asset: Asset) -> int:
+        if not is_published_image(asset.source_path):
+            return asset.size
+        return images.published_size(asset.source_path, spec.url)
+
+    return render_feed(spec, settings.config, settings.urls, settings.newest, size_of)
 
 
-def _picture_jobs(site: Site, options: BuildOptions, code: str) -> list[FileJob]:
+def _picture_jobs(site: Site, images: VariantStore, code: str) -> list[FileJob]:
     """Return a job for each resized variant of the news items' images.
 
     A variant's fingerprint covers its source's stat, so an unchanged image is kept as
     it is in the output; the store (the build cache) saves resizing it for another one.
     """
-    from sitegen.images import VariantStore
-
-    store = VariantStore(options.cache_path)
     jobs: dict[str, FileJob] = {}
     for item in site.news:
         picture = item.image.picture if item.image else None
         if picture is None:
             continue
+        images.expect(picture)  # its variants are made with the photo itself
         source = str(picture.source_path.resolve()), repr(FileStat.of(picture.source_path))
         for variant in picture.variants:
             path = site.urls.output_path(variant.url)
-            make = partial(store.make, picture.source_path, variant, item.source)
+            make = partial(images.make, picture, variant, item.source)
             fingerprint = digest(code, *source, repr(variant))
             jobs.setdefault(path, FileJob(path, fingerprint, make, variant.url))
     return list(jobs.values())
+
+
+def is_published_image(path: Path) -> bool:
+    """Return True for an image that is published cleaned (see images.py), not copied."""
+    return path.suffix.lower() in PUBLISHED_FORMATS
+
+
+def _image_jobs(
+    copies: list[CopyJob], images: VariantStore, code: str, claims: Output
+) -> list[FileJob]:
+    """Return a job for each image among copies: published cleaned of its metadata,
+    made from its bytes by images (see images.py), never copied as it is."""
+    jobs = []
+    for job in copies:
+        if is_published_image(job.source):
+            origin = claims.origins.get(job.path, job.path)
+            make = partial(images.original, job.source, origin)
+            fingerprint = digest(code, "cleaned image", job.fingerprint)
+            jobs.append(FileJob(job.path, fingerprint, make, origin))
+    return jobs
 
 
 def _crawler_jobs(site: Site, routes: list[Route]) -> list[FileJob]:

@@ -29,6 +29,7 @@ from sitegen.content.memo import user_secret
 from sitegen.content.sources import read_one
 from sitegen.errors import ContentError
 from sitegen.fingerprint import Fingerprinter
+from sitegen.images import VariantStore
 from sitegen.options import BuildOptions
 from sitegen.outputs import (
     Decisions,
@@ -208,7 +209,7 @@ def _decide(
 
     Unless trusted (this process made the output), every other output file must be as
     the previous build left it."""
-    jobs = _jobs(snapshot, store, models, affected)
+    jobs = _jobs(snapshot, store, models, affected, VariantStore(options.cache_path))
     if jobs is None:
         return None
     records = previous.outputs
@@ -248,7 +249,11 @@ def _decide(
 
 
 def _jobs(
-    snapshot: Snapshot, store: SnapshotStore, models: dict[str, Model], affected: set[str]
+    snapshot: Snapshot,
+    store: SnapshotStore,
+    models: dict[str, Model],
+    affected: set[str],
+    images: VariantStore,
 ) -> dict[str, PageJob | FileJob] | None:
     """Return the page and feed jobs of the affected outputs, with the new models in."""
     printer = Fingerprinter()
@@ -262,7 +267,7 @@ def _jobs(
             )
         elif isinstance(value, FeedSpec):
             settings, shared = snapshot.feed_settings, snapshot.feed_shared
-            jobs[path] = feed_job(value, settings, shared, printer)
+            jobs[path] = feed_job(value, settings, shared, printer, images)
         else:
             return None
     return jobs

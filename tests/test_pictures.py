@@ -73,11 +73,11 @@ NEWS = "---\ntitle: Zpráva bez fotografie\ndate: 2024-02-10\n---\nText.\n"
 def count_resizes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Record the URL of every variant Pillow resizes."""
     made: list[str] = []
-    real: Callable[[Path, Variant], bytes] = images.resize
+    real: Callable[[PILImage.Image, Variant, bytes | None], bytes] = images.resize
 
-    def counting(source_path: Path, variant: Variant) -> bytes:
+    def counting(shown: PILImage.Image, variant: Variant, profile: bytes | None) -> bytes:
         made.append(variant.url)
-        return real(source_path, variant)
+        return real(shown, variant, profile)
 
     monkeypatch.setattr(images, "resize", counting)
     return made
