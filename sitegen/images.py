@@ -25,15 +25,20 @@ from __future__ import annotations
 
 import io
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen.cache import Cache, code_fingerprint, digest
 from sitegen.content.models import Asset, Picture, Variant
 from sitegen.errors import ContentError, Problem
-from sitegen.i18n import _, decimal
+from sitegen.filetypes import (
+    MAX_FRAMES,
+    PUBLISHED_FORMATS,
+    ImageRefused,
+    opened,
+    size_problem,
+)
+from sitegen.i18n import _
 
 if TYPE_CHECKING:
     from PIL.Image import Image as PILImage
@@ -41,28 +46,11 @@ if TYPE_CHECKING:
 WIDTHS = (320, 640, 1024)
 """Widths of the variants in pixels: a list's thumbnail at 1x and 2x, and an article's
 photo on phones and desktops. An image narrower than one gets a variant of its width."""
-MAX_PIXELS = 40_000_000
-"""The most pixels of an image in any mode."""
-MAX_DECODED_BYTES = 120_000_000
-"""The most memory the decoded pixels of one image may take: Pillow keeps a pixel of
-a colour image in 4 bytes, so a colour photo may have 30 million pixels, a grey or
-palette one 40 million (see pixel_limit)."""
-MAX_FRAMES = 1000
-"""The most frames of an animated GIF or WebP."""
 MODERN_TYPE = "image/webp"
 FALLBACK_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
 """Formats sitegen resizes, each with the type of its fallback variants."""
 SUFFIXES = {"image/webp": "webp", "image/jpeg": "jpg", "image/png": "png"}
 PIL_FORMATS = {"image/webp": "WEBP", "image/jpeg": "JPEG", "image/png": "PNG"}
-PUBLISHED_FORMATS = {
-    ".jpg": "JPEG",
-    ".jpeg": "JPEG",
-    ".png": "PNG",
-    ".gif": "GIF",
-    ".webp": "WEBP",
-    ".avif": "AVIF",
-}
-"""Extension → Pillow's format: the images sitegen publishes, each made anew in its format."""
 QUALITY = 80
 """Quality of the lossy variants."""
 LOSSY_QUALITY = 90
@@ -73,10 +61,6 @@ CACHE_KIND = "variant"
 ORIGINAL_KIND = "original"
 _ANIMATION_KEYS = ("duration", "loop", "disposal", "background", "transparency", "blend")
 """What an animated image keeps of Pillow's info: how its frames play, nothing else."""
-
-
-class ImageRefused(ValueError):
-    """An image sitegen will not decode; its message says why and what to do."""
 
 
 def plan_picture(asset: Asset) -> Picture | None:
@@ -102,62 +86,6 @@ def variant_sizes(width: int, height: int) -> tuple[tuple[int, int], ...]:
     return tuple((target, max(1, round(height * target / width))) for target in widths)
 
 
-def bytes_per_pixel(mode: str) -> int:
-    """Return the bytes Pillow keeps one pixel of mode in: 1 for bilevel, grey and
-    palette images, 2 for 16-bit grey, 4 for the others (colour in four bytes)."""
-    if mode in ("1", "L", "P"):
-        return 1
-    if mode.startswith("I;16"):
-        return 2
-    return 4
-
-
-def pixel_limit(mode: str) -> int:
-    """Return the most pixels an image of mode may have (its memory, see MAX_DECODED_BYTES)."""
-    return min(MAX_PIXELS, MAX_DECODED_BYTES // bytes_per_pixel(mode))
-
-
-def size_problem(width: int, height: int, mode: str) -> str | None:
-    """Return why an image of this size and mode is not decoded, or None when it may be."""
-    limit = pixel_limit(mode)
-    if width * height <= limit:
-        return None
-    return _(
-        "the image has {width} × {height} pixels ({megapixels} million), more than the "
-        "{limit} million pixels allowed for its kind; make it smaller (3,000 pixels wide "
-        "is plenty for the web)"
-    ).format(
-        width=width,
-        height=height,
-        megapixels=decimal(width * height / 1_000_000, 1),
-        limit=decimal(limit / 1_000_000, 0),
-    )
-
-
-@contextmanager
-def opened(data: bytes, image_format: str | None = None) -> Iterator[PILImage]:
-    """Open the image in data (of image_format when given), refusing one too large.
-
-    Raises:
-        ImageRefused: when the image has more pixels than pixel_limit allows.
-        OSError, ValueError: when Pillow cannot read it.
-    """
-    from PIL import Image
-
-    formats = (image_format,) if image_format else None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # checked below
-        try:
-            image = Image.open(io.BytesIO(data), formats=formats)
-        except Image.DecompressionBombError as error:
-            raise ImageRefused(str(error)) from None
-    with image:
-        problem = size_problem(image.width, image.height, image.mode)
-        if problem is not None:
-            raise ImageRefused(problem)
-        yield image
-
-
 def pixel_size(path: Path) -> tuple[int, int] | None:
     """Return the size of the image at path as shown (turned by its EXIF orientation)."""
     from PIL import Image as PILImage  # Pillow is loaded by the builds that need it
@@ -168,13 +96,25 @@ def pixel_size(path: Path) -> tuple[int, int] | None:
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
             with PILImage.open(path) as image:
                 width, height = image.size
-                orientation = image.getexif().get(ORIENTATION, 1)
+                orientation = orientation_of(image)
                 problem = size_problem(width, height, image.mode)
     except (OSError, ValueError, *too_large):
         return None
     if problem is not None:
         return None
     return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+
+
+def orientation_of(image: PILImage) -> int:
+    """Return the EXIF orientation of the opened image, read without decoding it.
+
+    A PNG's is read from an eXIf chunk before its pixels only (Pillow would decode the
+    whole image to look for one after them: planning a 6,320 × 6,320 PNG took seconds).
+    """
+    if image.format == "GIF" or (image.format == "PNG" and "exif" not in image.info):
+        return 1
+    orientation = image.getexif().get(ORIENTATION, 1)
+    return orientation if isinstance(orientation, int) else 1
 
 
 def clean(data: bytes, suffix: str) -> bytes:
@@ -207,19 +147,18 @@ def make_images(
         if picture is not None and not original:
             longest = max(max(v.width, v.height) for v in picture.variants)
             image.draft("RGB", (longest, longest))  # JPEG: decode at a fraction of the size
-        orientation = image.getexif().get(ORIENTATION, 1) if image_format != "GIF" else 1
+        orientation = orientation_of(image)
         image.load()
-        cleaned = _cleaned(image, image_format, data, orientation) if original else None
+        shown = ImageOps.exif_transpose(image) if orientation != 1 else image  # one copy
+        cleaned = _cleaned(image, shown, image_format, data) if original else None
         if picture is None:
             return cleaned, {}
-        shown = ImageOps.exif_transpose(image) if orientation != 1 else image
         return cleaned, _resized(shown, picture.variants, profile)
 
 
-def _cleaned(image: PILImage, image_format: str, data: bytes, orientation: int) -> bytes:
-    """Return image (decoded) saved anew with its colour profile and nothing else."""
-    from PIL import ImageOps
-
+def _cleaned(image: PILImage, shown: PILImage, image_format: str, data: bytes) -> bytes:
+    """Return image (decoded; shown: turned upright) saved anew with its colour profile
+    and nothing else."""
     profile = image.info.get("icc_profile")
     buffer = io.BytesIO()
     if getattr(image, "n_frames", 1) > 1:
@@ -229,16 +168,18 @@ def _cleaned(image: PILImage, image_format: str, data: bytes, orientation: int) 
     if image_format == "JPEG":
         from PIL import JpegImagePlugin
 
-        if orientation in (2, 3, 4, 5, 6, 7, 8):
+        # Optimised Huffman tables, as cameras and editors write them: the size it had.
+        options["optimize"] = True
+        options["progressive"] = bool(image.info.get("progressive"))
+        if shown is not image:  # turned: saved with the tables it had, next to no loss
             options["qtables"] = image.quantization  # type: ignore[attr-defined]
             options["subsampling"] = JpegImagePlugin.get_sampling(image)
         else:
-            options["quality"] = "keep"  # its own tables: next to no loss
+            options["quality"] = "keep"  # its own tables and subsampling
     elif image_format in ("WEBP", "AVIF"):
         options.update(_lossy_options(image_format, data))
     elif "transparency" in image.info:
         options["transparency"] = image.info["transparency"]
-    shown = ImageOps.exif_transpose(image) if orientation in (2, 3, 4, 5, 6, 7, 8) else image
     info, shown.info = shown.info, {}  # Pillow writes a JPEG's comment from info
     try:
         shown.save(buffer, format=image_format, **options)
@@ -288,6 +229,8 @@ def _resized(
     its width, and each colour mode the variants need is converted once.
     """
     has_alpha = shown.mode in ("RGBA", "LA", "PA") or "transparency" in shown.info
+    if shown.mode in ("1", "P") or shown.mode.startswith("I;16"):  # cannot be reduced
+        shown = shown.convert("RGBA" if has_alpha else "RGB")
     factor = shown.width // (2 * max(variant.width for variant in variants))
     if factor >= 2:
         shown = shown.reduce(factor)

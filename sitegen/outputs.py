@@ -26,10 +26,10 @@ from sitegen.cache import code_fingerprint, digest, folder_digest
 from sitegen.config import SiteConfig
 from sitegen.content.models import Asset
 from sitegen.errors import ContentError, Problem
-from sitegen.filetypes import static_file_problem
+from sitegen.filetypes import PUBLISHED_FORMATS, CheckedFiles, static_file_problem
 from sitegen.fingerprint import Fingerprinter
 from sitegen.i18n import N_, _
-from sitegen.images import PUBLISHED_FORMATS, VariantStore
+from sitegen.images import VariantStore
 from sitegen.options import BuildOptions
 from sitegen.parallel import Progress, map_in_chunks
 from sitegen.routes import FeedSpec, RedirectContext, Route, SearchShard
@@ -167,7 +167,7 @@ class OutputPlan:
         for file_job in files:
             claims.add_elsewhere(file_job.path, file_job.origin)
         _check_redirect_folders(site, claims)  # its message names the old address
-        copies = _copy_jobs(site, options.static_path, claims)
+        copies = _copy_jobs(site, options.static_path, claims, CheckedFiles(options.cache_path))
         files += _image_jobs(copies, images, code, claims)
         copies = [job for job in copies if not is_published_image(job.source)]
         shard_jobs = [
@@ -698,7 +698,9 @@ def _redirect_jobs(site: Site) -> list[FileJob]:
     ]
 
 
-def _copy_jobs(site: Site, static_path: Path, claims: Output) -> list[CopyJob]:
+def _copy_jobs(
+    site: Site, static_path: Path, claims: Output, checked: CheckedFiles
+) -> list[CopyJob]:
     """Return the bundle files and static files to copy.
 
     Raises:
@@ -713,7 +715,8 @@ def _copy_jobs(site: Site, static_path: Path, claims: Output) -> list[CopyJob]:
     for source, assets in holders:
         for asset in assets:
             claims.add_copy(site.urls.output_path(asset.url), asset.source_path, source)
-    _add_static(claims, static_path, site.config.limits.attachment_bytes)
+    _add_static(claims, static_path, site.config.limits.attachment_bytes, checked)
+    checked.save()
     claims.raise_collisions()
     return [
         CopyJob(path, digest(str(copied.resolve()), repr(FileStat.of(copied))), copied)
@@ -721,7 +724,7 @@ def _copy_jobs(site: Site, static_path: Path, claims: Output) -> list[CopyJob]:
     ]
 
 
-def _add_static(output: Output, static_path: Path, max_bytes: int) -> None:
+def _add_static(output: Output, static_path: Path, max_bytes: int, checked: CheckedFiles) -> None:
     """Add every file of static/ to copy; refuse links out of it and unsafe or huge files.
 
     Raises:
@@ -739,7 +742,7 @@ def _add_static(output: Output, static_path: Path, max_bytes: int) -> None:
         if not path.resolve().is_relative_to(root):
             message: str | None = _("links to a place outside static/; copy the file in instead")
         else:
-            message = static_file_problem(path, max_bytes=max_bytes)
+            message = static_file_problem(path, max_bytes=max_bytes, checked=checked)
         if message:
             problems.append(Problem(where, 0, "", message))
             continue

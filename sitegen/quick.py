@@ -28,6 +28,7 @@ from sitegen.content.load import Entry, read_entries
 from sitegen.content.memo import user_secret
 from sitegen.content.sources import read_one
 from sitegen.errors import ContentError
+from sitegen.filetypes import CheckedFiles
 from sitegen.fingerprint import Fingerprinter
 from sitegen.images import VariantStore
 from sitegen.options import BuildOptions
@@ -144,7 +145,10 @@ def _changed_models(
     affected: set[str] = set()
     for path in paths:
         try:
-            source = read_one(content, options.site_path, path, limits=config.limits)
+            checked = CheckedFiles(options.cache_path)
+            source = read_one(
+                content, options.site_path, path, limits=config.limits, checked=checked
+            )
             if source is None:
                 return None
             # Its front matter is checked below to be as the last build found it, with
