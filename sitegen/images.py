@@ -113,7 +113,10 @@ def orientation_of(image: PILImage) -> int:
     """
     if image.format == "GIF" or (image.format == "PNG" and "exif" not in image.info):
         return 1
-    orientation = image.getexif().get(ORIENTATION, 1)
+    try:
+        orientation = image.getexif().get(ORIENTATION, 1)
+    except Exception:  # EXIF that Pillow cannot parse says nothing: shown as stored
+        return 1
     return orientation if isinstance(orientation, int) else 1
 
 
@@ -162,7 +165,7 @@ def _cleaned(image: PILImage, shown: PILImage, image_format: str, data: bytes) -
     profile = image.info.get("icc_profile")
     buffer = io.BytesIO()
     if getattr(image, "n_frames", 1) > 1:
-        _save_animation(image, image_format, buffer, profile)
+        _save_animation(image, image_format, buffer, profile, data)
         return buffer.getvalue()
     options: dict[str, object] = {"icc_profile": profile} if profile else {}
     if image_format == "JPEG":
@@ -189,14 +192,29 @@ def _cleaned(image: PILImage, shown: PILImage, image_format: str, data: bytes) -
 
 
 def _lossy_options(image_format: str, data: bytes) -> dict[str, object]:
-    """Return how a WebP or AVIF is saved again: a lossless WebP (VP8L) losslessly."""
-    if image_format == "WEBP" and b"VP8L" in data[12:40]:
+    """Return how a WebP or AVIF is saved again: a lossless WebP losslessly."""
+    if image_format == "WEBP" and _is_lossless_webp(data):
         return {"lossless": True}
     return {"quality": LOSSY_QUALITY}
 
 
+def _is_lossless_webp(data: bytes) -> bool:
+    """Return True when the WebP in data is coded losslessly (VP8L), frame or frames."""
+    position = 12
+    while position + 8 <= len(data):
+        fourcc = data[position : position + 4]
+        size = int.from_bytes(data[position + 4 : position + 8], "little")
+        payload = data[position + 8 : position + 8 + size]
+        if fourcc == b"VP8L" or (fourcc == b"ANMF" and b"VP8L" in payload[16:40]):
+            return True
+        if fourcc == b"VP8 " or fourcc == b"ANMF":
+            return False
+        position += 8 + size + size % 2
+    return False
+
+
 def _save_animation(
-    image: PILImage, image_format: str, buffer: io.BytesIO, profile: bytes | None
+    image: PILImage, image_format: str, buffer: io.BytesIO, profile: bytes | None, data: bytes
 ) -> None:
     from PIL import ImageSequence
 
@@ -215,7 +233,7 @@ def _save_animation(
     if profile and image_format != "GIF":
         options["icc_profile"] = profile
     if image_format != "GIF":
-        options.update(_lossy_options(image_format, b""))
+        options.update(_lossy_options(image_format, data))
     first.save(buffer, format=image_format, **options)
 
 
@@ -335,7 +353,7 @@ class VariantStore:
                 for item, made in variants.items():
                     self._keep(keys[item], made)
                 found = self._kept(keys[variant], peek=peek)
-        except (OSError, ValueError) as error:
+        except Exception as error:  # any failure of a decoder: Pillow raises many kinds
             raise ContentError([_unreadable(origin, error)]) from None
         assert found is not None  # just made
         self._open().save()  # at once: the build has no later moment that would save it
