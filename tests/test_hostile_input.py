@@ -11,6 +11,7 @@ import io
 import os
 import signal
 import socket
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,9 +19,11 @@ from types import FrameType
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image as PILImage
 
-from sitegen import filetypes, templates
+from sitegen import filetypes, images, templates
 from sitegen.cli import main
 from sitegen.config import Limits, build_time, load_config
 from sitegen.content import kinds
@@ -858,3 +861,26 @@ def test_slug_is_cut_at_a_word_boundary() -> None:
     assert shorten_slug("prilis-zlutoucky-kun", 16) == "prilis-zlutoucky"
     assert shorten_slug("a" * 70, 60) == "a" * 60
     assert shorten_slug("kratky", 60) == "kratky"
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    name=st.sampled_from(["foto.jpg", "foto.png", "foto.gif", "foto.webp", "zprava.pdf"]),
+    cut=st.integers(min_value=0, max_value=2000),
+    junk=st.binary(max_size=64),
+    at=st.integers(min_value=0, max_value=2000),
+)
+def test_a_damaged_file_is_refused_or_published_never_a_traceback(
+    name: str, cut: int, junk: bytes, at: int
+) -> None:
+    """Cut short or overwritten anywhere: the check refuses the file, or it is whole
+    enough that an image is then made anew without error."""
+    whole = sample_file(name)
+    at = min(at, len(whole))
+    damaged = (whole[:at] + junk + whole[at + len(junk) :])[: max(cut, 1)]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(damaged)
+        problem = file_problem(path)
+    if problem is None and not name.endswith(".pdf"):
+        assert images.clean(damaged, Path(name).suffix)
