@@ -14,7 +14,7 @@ nothing; PNG and GIF are lossless anyway.
 
 An image is decoded once for all that is made of it (a 6,320 × 6,320 PNG took 4.9 s
 and 728 MB when each of six variants decoded it again), and never when it holds more
-pixels than the memory it would take allows (see pixel_limit).
+pixels than the memory it would take allows (see filetypes.pixel_limit).
 
 What is made is kept in the build cache (`.sitegen-cache/images/`) under a digest of
 sitegen's code and of the source's bytes, so an image that another build already made,
