@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import mimetypes
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -43,16 +44,26 @@ _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 and CR; lone surrogates; U+FFFE and U+FFFF."""
 
 
+SizeOf = Callable[[Asset], int]
+"""The size in bytes of what is published for an asset (an image is published cleaned,
+see images.py)."""
+
+
 def render_feed(
-    spec: FeedSpec, config: SiteConfig, urls: Urls, fallback_date: datetime | None
+    spec: FeedSpec,
+    config: SiteConfig,
+    urls: Urls,
+    fallback_date: datetime | None,
+    size_of: SizeOf = lambda asset: asset.size,
 ) -> bytes:
     """Return the feed of spec as RSS 2.0 or Atom bytes.
 
-    fallback_date dates a feed without items (the site's newest item, not the clock).
+    fallback_date dates a feed without items (the site's newest item, not the clock);
+    size_of gives the length of each photo's enclosure.
     """
     feed = _channel(spec, config, urls, _last_change(spec.items, fallback_date), spec.format)
     for item in spec.items:
-        _add_entry(feed, item, urls, spec.format)
+        _add_entry(feed, item, urls, spec.format, size_of)
     if spec.format == "atom":
         return bytes(feed.atom_str(pretty=True))
     return bytes(feed.rss_str(pretty=True))
@@ -82,7 +93,7 @@ def _channel(
     return feed
 
 
-def _add_entry(feed: FeedGenerator, item: NewsItem, urls: Urls, kind: str) -> None:
+def _add_entry(feed: FeedGenerator, item: NewsItem, urls: Urls, kind: str, size_of: SizeOf) -> None:
     entry = feed.add_entry(order="append")
     entry.id(item.feed_id)
     entry.guid(item.feed_id, permalink=False)
@@ -97,20 +108,20 @@ def _add_entry(feed: FeedGenerator, item: NewsItem, urls: Urls, kind: str) -> No
     story = content_html(story_html(item), urls.absolute(item.url))
     entry.content(story, type="html" if kind == "atom" else "CDATA")
     if item.image:
-        _add_enclosure(entry, item.image.asset, urls, kind)
+        _add_enclosure(entry, item.image.asset, size_of(item.image.asset), urls, kind)
     for topic in item.topics:
         entry.category(term=xml_text(topic.slug), label=xml_text(topic.name))
     if item.author:
         entry.author({"name": xml_text(item.author)})
 
 
-def _add_enclosure(entry: Any, asset: Asset, urls: Urls, kind: str) -> None:
+def _add_enclosure(entry: Any, asset: Asset, size: int, urls: Urls, kind: str) -> None:
     """Attach the photo as a media object: an RSS enclosure, an Atom enclosure link."""
     link = {
         "href": urls.absolute(asset.url),
         "rel": "enclosure",
         "type": media_type(asset.source_path),
-        "length": str(asset.size),
+        "length": str(size),
     }
     if kind == "atom":
         entry.atom_enclosure.link = link

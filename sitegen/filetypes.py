@@ -6,22 +6,37 @@ why a file is refused and what to do instead.
 
 Files in bundles and static/ are published on the site's own origin, so a file that a
 browser runs (an HTML page, an SVG with a script) could act as the site itself. Only
-known types pass, each checked by its extension and, where that is cheap, its first
-bytes; an SVG is parsed and must not script, embed HTML or load anything.
+known types pass, each checked by its extension and its content: an image must decode
+completely with Pillow, a PDF must read as one with pypdf (its cross-reference table,
+trailer and pages), an office document must be a ZIP archive holding the parts of its
+format (or, for the 97-2003 formats, start as an OLE file); an SVG is parsed and must
+not script, embed HTML or load anything. A file that passed is remembered in the build
+cache by a digest of its bytes and of sitegen's code (CheckedFiles), so a build decodes
+only what changed.
 """
 
 from __future__ import annotations
 
 import errno
+import io
+import logging
 import os
 import re
 import stat
-from collections.abc import Callable
+import warnings
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.parsers import expat
 
+from sitegen.cache import Cache, code_fingerprint, digest
 from sitegen.errors import ContentError, Problem
-from sitegen.i18n import N_, _
+from sitegen.i18n import N_, _, decimal
+
+if TYPE_CHECKING:
+    from PIL.Image import Image as PILImage
 
 MB = 1024 * 1024
 KB = 1024
@@ -223,23 +238,74 @@ STATIC_TYPES = {**BUNDLE_TYPES, **_THEME}
 """What static/ may hold besides SVG: the bundle types and the theme's own files."""
 
 
-def file_problem(path: Path, *, max_bytes: int = 10 * MB) -> str | None:
+class CheckedFiles:
+    """Files whose content passed the checks, remembered in the build cache by a
+    digest of sitegen's code, the file's extension and its bytes; CheckedFiles(None)
+    remembers nothing (every file is checked again).
+
+    The cache (`.sitegen-cache/filetypes/`) is opened at the first file to look up;
+    what was added is kept by save().
+    """
+
+    KIND = "passed"
+
+    def __init__(self, cache_path: Path | None) -> None:
+        self._folder = cache_path / "filetypes" if cache_path is not None else None
+        self._cache: Cache | None = None
+
+    def key(self, suffix: str, data: bytes) -> str:
+        """Return the key of a file named *suffix holding data."""
+        return digest(code_fingerprint(), suffix, data)
+
+    def passed(self, key: str) -> bool:
+        """Return True when a file of this key passed before."""
+        if self._folder is None:
+            return False
+        return self._open().get(self.KIND, key) is not None
+
+    def add(self, key: str) -> None:
+        """Remember that a file of this key passed."""
+        if self._folder is not None:
+            self._open().put(self.KIND, key, True)
+
+    def save(self) -> None:
+        """Keep what was added and used (nothing when the cache was not opened)."""
+        if self._cache is not None:
+            self._cache.save()
+
+    def _open(self) -> Cache:
+        if self._cache is None:
+            self._cache = Cache(self._folder)
+        return self._cache
+
+
+NOT_CHECKED = CheckedFiles(None)
+
+
+def file_problem(
+    path: Path, *, max_bytes: int = 10 * MB, checked: CheckedFiles = NOT_CHECKED
+) -> str | None:
     """Return why the bundle file at path cannot be published (and what to do
     instead), or None when it can."""
-    return _type_problem(path, BUNDLE_TYPES, max_bytes)
+    return _type_problem(path, BUNDLE_TYPES, max_bytes, checked)
 
 
-def static_file_problem(path: Path, *, max_bytes: int = 10 * MB) -> str | None:
+def static_file_problem(
+    path: Path, *, max_bytes: int = 10 * MB, checked: CheckedFiles = NOT_CHECKED
+) -> str | None:
     """Return why the file at path cannot be published from static/, or None.
 
     Besides the bundle types, static/ may hold the theme's style sheets, scripts,
     manifests, icons and fonts.
     """
-    return _type_problem(path, STATIC_TYPES, max_bytes)
+    return _type_problem(path, STATIC_TYPES, max_bytes, checked)
 
 
 def _type_problem(
-    path: Path, types: dict[str, tuple[str, Callable[[bytes], bool]]], max_bytes: int
+    path: Path,
+    types: dict[str, tuple[str, Callable[[bytes], bool]]],
+    max_bytes: int,
+    checked: CheckedFiles,
 ) -> str | None:
     suffix = path.suffix.lower()
     if suffix != ".svg" and suffix not in types:
@@ -260,7 +326,214 @@ def _type_problem(
             "the file is not {what} (its first bytes do not match {suffix}); "
             "save it again in that format, or give it the extension of its real type"
         ).format(what=_(what), suffix=suffix)
+    check = _CONTENT_CHECKS.get(suffix)
+    if check is None:
+        return None
+    key = checked.key(suffix, data)
+    if checked.passed(key):
+        return None
+    try:
+        reason = check(data, suffix)
+    except FileRefused as refused:
+        return str(refused)
+    if reason is None:
+        checked.add(key)
+        return None
+    return _(
+        "the file is not {what}: it cannot be read as one ({reason}); save it again in "
+        "that format, or give it the extension of its real type"
+    ).format(what=_(what), reason=reason)
+
+
+@contextmanager
+def _quiet_libraries() -> Iterator[None]:
+    """Keep Pillow's and pypdf's warnings and log lines about a damaged file off the
+    terminal: a file that cannot be read is refused with one sentence instead."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)  # its modules' loggers inherit this level
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
+
+
+# --- images: which ones sitegen decodes -------------------------------------------
+
+MAX_PIXELS = 40_000_000
+"""The most pixels of an image in any mode."""
+MAX_DECODED_BYTES = 160_000_000
+"""The most memory one image may take while sitegen makes what it publishes of it
+(see bytes_per_pixel): a colour photo may have 40 million pixels, one with
+transparency 20 million, a palette image 32 million."""
+MAX_FRAMES = 1000
+"""The most frames of an animated GIF or WebP."""
+PUBLISHED_FORMATS = {
+    ".jpg": "JPEG",
+    ".jpeg": "JPEG",
+    ".png": "PNG",
+    ".gif": "GIF",
+    ".webp": "WEBP",
+    ".avif": "AVIF",
+}
+"""Extension → Pillow's format: the images sitegen publishes, each made anew in its format."""
+
+
+class ImageRefused(ValueError):
+    """An image sitegen will not decode; its message says why and what to do."""
+
+
+def bytes_per_pixel(mode: str) -> int:
+    """Return the bytes of memory one pixel of mode takes while its variants are made.
+
+    That is the pixel as Pillow keeps it (1 byte for bilevel, grey and palette images,
+    2 for 16-bit grey, 4 for the others), and 4 more where it is copied in colour: with
+    premultiplied transparency to be resized (RGBA, LA, PA), or converted to colour
+    because Pillow cannot reduce it as it is (bilevel, palette, 16-bit grey).
+    """
+    stored = 1 if mode in ("1", "L", "P") else 2 if mode.startswith("I;16") else 4
+    copied = mode in ("RGBA", "LA", "PA", "1", "P") or mode.startswith("I;16")
+    return stored + (4 if copied else 0)
+
+
+def pixel_limit(mode: str) -> int:
+    """Return the most pixels an image of mode may have (its memory, see MAX_DECODED_BYTES)."""
+    return min(MAX_PIXELS, MAX_DECODED_BYTES // bytes_per_pixel(mode))
+
+
+def size_problem(width: int, height: int, mode: str) -> str | None:
+    """Return why an image of this size and mode is not decoded, or None when it may be."""
+    limit = pixel_limit(mode)
+    if width * height <= limit:
+        return None
+    return _(
+        "the image has {width} × {height} pixels ({megapixels} million), more than the "
+        "{limit} million pixels allowed for its kind; make it smaller (3,000 pixels wide "
+        "is plenty for the web)"
+    ).format(
+        width=width,
+        height=height,
+        megapixels=decimal(width * height / 1_000_000, 1),
+        limit=decimal(limit / 1_000_000, 0),
+    )
+
+
+@contextmanager
+def opened(data: bytes, image_format: str | None = None) -> Iterator[PILImage]:
+    """Open the image in data (of image_format when given), refusing one too large.
+
+    Raises:
+        ImageRefused: when the image has more pixels than pixel_limit allows.
+        OSError, ValueError: when Pillow cannot read it.
+    """
+    from PIL import Image
+
+    formats = (image_format,) if image_format else None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # checked below
+        try:
+            image = Image.open(io.BytesIO(data), formats=formats)
+        except Image.DecompressionBombError:  # billions of pixels, said in a few bytes
+            message = _(
+                "the image has more pixels than sitegen decodes ({limit} million at most); "
+                "make it smaller (3,000 pixels wide is plenty for the web)"
+            )
+            raise ImageRefused(message.format(limit=MAX_PIXELS // 1_000_000)) from None
+    with image:
+        problem = size_problem(image.width, image.height, image.mode)
+        if problem is not None:
+            raise ImageRefused(problem)
+        yield image
+
+
+_DAMAGED = N_("it is damaged, cut short, or a file of another kind")
+"""Why a file that a library cannot read is refused (its own words are English and
+technical: "Stream has ended unexpectedly")."""
+
+
+def image_content_problem(data: bytes, suffix: str) -> str | None:
+    """Return why data is not a whole image of its extension's format, or None.
+
+    Raises:
+        FileRefused: for an image sitegen does not decode (too many pixels or frames).
+
+    Pillow checks the file's structure (verify) and then decodes every pixel of every
+    frame from a fresh start (load): a file that only begins like an image, is cut
+    short or holds more pixels than sitegen decodes (see images.py) is refused.
+    """
+    image_format = PUBLISHED_FORMATS[suffix]
+    try:
+        with _quiet_libraries():
+            with opened(data, image_format) as image:
+                image.verify()
+            with opened(data, image_format) as image:
+                for frame in range(min(getattr(image, "n_frames", 1), MAX_FRAMES)):
+                    image.seek(frame)
+                    image.load()
+    except ImageRefused as refused:
+        raise FileRefused(str(refused)) from None
+    except Exception:  # any failure of a decoder: a damaged file
+        return _(_DAMAGED)
     return None
+
+
+def pdf_content_problem(data: bytes, suffix: str) -> str | None:
+    """Return why data is not a PDF that pypdf reads (its cross-reference table, its
+    trailer and every page's box), or None."""
+    from pypdf import PdfReader
+
+    try:
+        with _quiet_libraries():
+            reader = PdfReader(io.BytesIO(data))
+            if not reader.is_encrypted:  # pages of an encrypted one need its password
+                for page in reader.pages:
+                    page.mediabox  # noqa: B018 (reads the page's dictionary)
+    except Exception:  # any failure of the parser: a damaged file
+        return _(_DAMAGED)
+    return None
+
+
+_ODF_TYPES = {
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+    ".odp": "application/vnd.oasis.opendocument.presentation",
+}
+_OOXML_PARTS = {".docx": "word/", ".xlsx": "xl/", ".pptx": "ppt/"}
+
+
+def zip_content_problem(data: bytes, suffix: str) -> str | None:
+    """Return why data is not the ZIP archive of an OpenDocument or Office Open XML
+    file (its table of contents and the parts its format requires), or None.
+
+    The members are not unpacked: what a program opening the file would do is its
+    own business, and unpacking could take long.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if suffix in _ODF_TYPES:
+                small = "mimetype" in names and archive.getinfo("mimetype").file_size < 100
+                declared = archive.read("mimetype") if small else b""
+                if declared.strip() != _ODF_TYPES[suffix].encode() or "content.xml" not in names:
+                    return _("the archive lacks the parts of an OpenDocument file")
+            elif "[Content_Types].xml" not in names or not any(
+                name.startswith(_OOXML_PARTS[suffix]) for name in names
+            ):
+                return _("the archive lacks the parts of an Office document")
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
+        return _(_DAMAGED)
+    return None
+
+
+_CONTENT_CHECKS: dict[str, Callable[[bytes, str], str | None]] = {
+    **dict.fromkeys((".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif"), image_content_problem),
+    ".pdf": pdf_content_problem,
+    **dict.fromkeys((*_ODF_TYPES, *_OOXML_PARTS), zip_content_problem),
+}
+"""Extension → check of the whole content; the others are checked by their first bytes
+(the 97-2003 office formats, the theme's files) or not at all (CSV and text)."""
 
 
 def _unknown_type(suffix: str, types: dict[str, tuple[str, Callable[[bytes], bool]]]) -> str:

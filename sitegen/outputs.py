@@ -29,6 +29,8 @@ from sitegen.config import SiteConfig
 from sitegen.content.models import Asset
 from sitegen.errors import ContentError, Problem
 from sitegen.filetypes import (
+    PUBLISHED_FORMATS,
+    CheckedFiles,
     name_problem,
     printable_name,
     special_file_problem,
@@ -37,6 +39,7 @@ from sitegen.filetypes import (
 )
 from sitegen.fingerprint import Fingerprinter
 from sitegen.i18n import N_, _
+from sitegen.images import VariantStore
 from sitegen.options import BuildOptions
 from sitegen.parallel import Progress, map_in_chunks
 from sitegen.routes import FeedSpec, RedirectContext, Route, SearchShard
@@ -165,15 +168,18 @@ class OutputPlan:
         claims = Output()
         for job in pages:
             claims.add_elsewhere(job.path, _origin(job.route))
+        images = VariantStore(options.cache_path)
         settings = feed_settings(site)
         feed_shared = _feed_shared(settings, printer, code)
-        feed_jobs = [feed_job(spec, settings, feed_shared, printer) for spec in feeds]
+        feed_jobs = [feed_job(spec, settings, feed_shared, printer, images) for spec in feeds]
         files = feed_jobs + _crawler_jobs(site, routes) + _redirect_jobs(site)
-        files += _picture_jobs(site, options, code)
+        files += _picture_jobs(site, images, code)
         for file_job in files:
             claims.add_elsewhere(file_job.path, file_job.origin)
         _check_redirect_folders(site, claims)  # its message names the old address
-        copies = _copy_jobs(site, options.static_path, claims)
+        copies = _copy_jobs(site, options.static_path, claims, CheckedFiles(options.cache_path))
+        files += _image_jobs(copies, images, code, claims)
+        copies = [job for job in copies if not is_published_image(job.source)]
         shard_jobs = [
             ShardJob(shard, tuple(site.urls.output_path(url) for url in shard.urls))
             for shard in shards
@@ -561,44 +567,76 @@ def _feed_shared(settings: FeedSettings, printer: Fingerprinter, code: str) -> s
 
 
 def feed_job(
-    spec: FeedSpec, settings: FeedSettings, shared: str, printer: Fingerprinter
+    spec: FeedSpec,
+    settings: FeedSettings,
+    shared: str,
+    printer: Fingerprinter,
+    images: VariantStore,
 ) -> FileJob:
-    """Return the job that renders the feed of spec, with its fingerprint."""
+    """Return the job that renders the feed of spec, with its fingerprint.
+
+    The fingerprint covers the stat of each item's photo: its enclosure gives the size
+    of the photo as published (cleaned by images, see images.py).
+    """
+    photos = [repr(FileStat.of(item.image.asset.source_path)) for item in spec.items if item.image]
     return FileJob(
         settings.urls.output_path(spec.url),
-        digest(shared, printer.of(spec).hex()),
-        lambda: _render_feed(spec, settings),
+        digest(shared, printer.of(spec).hex(), *photos),
+        lambda: _render_feed(spec, settings, images),
         spec.url,
     )
 
 
-def _render_feed(spec: FeedSpec, settings: FeedSettings) -> bytes:
+def _render_feed(spec: FeedSpec, settings: FeedSettings, images: VariantStore) -> bytes:
     from sitegen.feeds import render_feed  # feedgen and lxml load only when a feed changed
 
-    return render_feed(spec, settings.config, settings.urls, settings.newest)
+    def size_of(asset: Asset) -> int:
+        if not is_published_image(asset.source_path):
+            return asset.size
+        return images.published_size(asset.source_path, spec.url)
+
+    return render_feed(spec, settings.config, settings.urls, settings.newest, size_of)
 
 
-def _picture_jobs(site: Site, options: BuildOptions, code: str) -> list[FileJob]:
+def _picture_jobs(site: Site, images: VariantStore, code: str) -> list[FileJob]:
     """Return a job for each resized variant of the news items' images.
 
     A variant's fingerprint covers its source's stat, so an unchanged image is kept as
     it is in the output; the store (the build cache) saves resizing it for another one.
     """
-    from sitegen.images import VariantStore
-
-    store = VariantStore(options.cache_path)
     jobs: dict[str, FileJob] = {}
     for item in site.news:
         picture = item.image.picture if item.image else None
         if picture is None:
             continue
+        images.expect(picture)  # its variants are made with the photo itself
         source = str(picture.source_path.resolve()), repr(FileStat.of(picture.source_path))
         for variant in picture.variants:
             path = site.urls.output_path(variant.url)
-            make = partial(store.make, picture.source_path, variant, item.source)
+            make = partial(images.make, picture, variant, item.source)
             fingerprint = digest(code, *source, repr(variant))
             jobs.setdefault(path, FileJob(path, fingerprint, make, variant.url))
     return list(jobs.values())
+
+
+def is_published_image(path: Path) -> bool:
+    """Return True for an image that is published cleaned (see images.py), not copied."""
+    return path.suffix.lower() in PUBLISHED_FORMATS
+
+
+def _image_jobs(
+    copies: list[CopyJob], images: VariantStore, code: str, claims: Output
+) -> list[FileJob]:
+    """Return a job for each image among copies: published cleaned of its metadata,
+    made from its bytes by images (see images.py), never copied as it is."""
+    jobs = []
+    for job in copies:
+        if is_published_image(job.source):
+            origin = claims.origins.get(job.path, job.path)
+            make = partial(images.original, job.source, origin)
+            fingerprint = digest(code, "cleaned image", job.fingerprint)
+            jobs.append(FileJob(job.path, fingerprint, make, origin))
+    return jobs
 
 
 def _crawler_jobs(site: Site, routes: list[Route]) -> list[FileJob]:
@@ -670,7 +708,9 @@ def _redirect_jobs(site: Site) -> list[FileJob]:
     ]
 
 
-def _copy_jobs(site: Site, static_path: Path, claims: Output) -> list[CopyJob]:
+def _copy_jobs(
+    site: Site, static_path: Path, claims: Output, checked: CheckedFiles
+) -> list[CopyJob]:
     """Return the bundle files and static files to copy.
 
     Raises:
@@ -685,7 +725,8 @@ def _copy_jobs(site: Site, static_path: Path, claims: Output) -> list[CopyJob]:
     for source, assets in holders:
         for asset in assets:
             claims.add_copy(site.urls.output_path(asset.url), asset.source_path, source)
-    _add_static(claims, static_path, site.config.limits.attachment_bytes)
+    _add_static(claims, static_path, site.config.limits.attachment_bytes, checked)
+    checked.save()
     claims.raise_collisions()
     return [
         CopyJob(path, digest(str(copied.resolve()), repr(FileStat.of(copied))), copied)
@@ -693,7 +734,7 @@ def _copy_jobs(site: Site, static_path: Path, claims: Output) -> list[CopyJob]:
     ]
 
 
-def _add_static(output: Output, static_path: Path, max_bytes: int) -> None:
+def _add_static(output: Output, static_path: Path, max_bytes: int, checked: CheckedFiles) -> None:
     """Add every file of static/ to copy; refuse what cannot be published from it.
 
     Raises:
@@ -706,7 +747,7 @@ def _add_static(output: Output, static_path: Path, max_bytes: int) -> None:
     entries, problems = _static_entries(static_path)
     for path in entries:
         where = f"static/{path.relative_to(static_path).as_posix()}"
-        message = _static_problem(path, root, max_bytes)
+        message = _static_problem(path, root, max_bytes, checked)
         if message:
             problems.append(Problem(where, 0, "", message))
             continue
@@ -746,7 +787,7 @@ def _static_entries(static_path: Path) -> tuple[list[Path], list[Problem]]:
     return sorted(found), problems
 
 
-def _static_problem(path: Path, root: Path, max_bytes: int) -> str | None:
+def _static_problem(path: Path, root: Path, max_bytes: int, checked: CheckedFiles) -> str | None:
     """Return why an entry of static/ cannot be published, or None.
 
     A named pipe, socket or device is refused from its mode, never opened (opening a
@@ -761,4 +802,6 @@ def _static_problem(path: Path, root: Path, max_bytes: int) -> str | None:
         return _("a link to a folder is not followed in static/; copy the folder in instead")
     if not path.resolve().is_relative_to(root):
         return _("links to a place outside static/; copy the file in instead")
-    return special_file_problem(mode) or static_file_problem(path, max_bytes=max_bytes)
+    return special_file_problem(mode) or static_file_problem(
+        path, max_bytes=max_bytes, checked=checked
+    )

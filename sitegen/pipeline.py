@@ -453,6 +453,7 @@ def _load_site(
     from sitegen.config import load_config
     from sitegen.content.load import read_entries
     from sitegen.content.sources import read_sources
+    from sitegen.filetypes import CheckedFiles
     from sitegen.site import link_site
     from sitegen.urls import Urls
 
@@ -465,6 +466,7 @@ def _load_site(
         options.site_path,
         limits=config.limits,
         reuse=memo.reuse if memo else None,
+        checked=CheckedFiles(options.cache_path),
     )
     loaded = read_entries(sources, urls, options.static_path, config.tz, cache, memo)
     entries = loaded.entries

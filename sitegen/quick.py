@@ -29,7 +29,9 @@ from sitegen.content.load import Entry, read_entries
 from sitegen.content.memo import user_secret
 from sitegen.content.sources import read_one
 from sitegen.errors import ContentError
+from sitegen.filetypes import CheckedFiles
 from sitegen.fingerprint import Fingerprinter
+from sitegen.images import VariantStore
 from sitegen.options import BuildOptions
 from sitegen.outputs import (
     Decisions,
@@ -150,7 +152,10 @@ def _changed_models(
     affected: set[str] = set()
     for path in paths:
         try:
-            source = read_one(content, options.site_path, path, limits=config.limits)
+            checked = CheckedFiles(options.cache_path)
+            source = read_one(
+                content, options.site_path, path, limits=config.limits, checked=checked
+            )
             if source is None:
                 return None
             # Its front matter is checked below to be as the last build found it, with
@@ -215,7 +220,7 @@ def _decide(
 
     Unless trusted (this process made the output), every other output file must be as
     the previous build left it."""
-    jobs = _jobs(snapshot, store, models, affected)
+    jobs = _jobs(snapshot, store, models, affected, VariantStore(options.cache_path))
     if jobs is None:
         return None
     records = previous.outputs
@@ -255,7 +260,11 @@ def _decide(
 
 
 def _jobs(
-    snapshot: Snapshot, store: SnapshotStore, models: dict[str, Model], affected: set[str]
+    snapshot: Snapshot,
+    store: SnapshotStore,
+    models: dict[str, Model],
+    affected: set[str],
+    images: VariantStore,
 ) -> dict[str, PageJob | FileJob] | None:
     """Return the page and feed jobs of the affected outputs, with the new models in."""
     printer = Fingerprinter()
@@ -269,7 +278,7 @@ def _jobs(
             )
         elif isinstance(value, FeedSpec):
             settings, shared = snapshot.feed_settings, snapshot.feed_shared
-            jobs[path] = feed_job(value, settings, shared, printer)
+            jobs[path] = feed_job(value, settings, shared, printer, images)
         else:
             return None
     return jobs

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -107,6 +109,47 @@ def make_site(root: Path, files: dict[str, str | bytes], *, templates: bool = Tr
             path.write_text(data, encoding="utf-8")
     (root / "content").mkdir(exist_ok=True)
     return root
+
+
+_PIL_FORMATS = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG", "gif": "GIF", "webp": "WEBP"}
+_OFFICE_PARTS = {
+    "odt": {"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<x/>"},
+    "ods": {"mimetype": "application/vnd.oasis.opendocument.spreadsheet", "content.xml": "<x/>"},
+    "odp": {"mimetype": "application/vnd.oasis.opendocument.presentation", "content.xml": "<x/>"},
+    "docx": {"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"},
+    "xlsx": {"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<workbook/>"},
+    "pptx": {"[Content_Types].xml": "<Types/>", "ppt/presentation.xml": "<p:presentation/>"},
+}
+
+
+def sample_file(name: str, padding: int = 0) -> bytes:
+    """Return a small whole file of the type of name's extension: an image made with
+    Pillow, a PDF with pypdf (padding: that many more bytes in an attachment), an office
+    document's ZIP with the parts of its format, a CSV table."""
+    suffix = name.rsplit(".", 1)[-1].lower()
+    buffer = io.BytesIO()
+    if suffix in _PIL_FORMATS or suffix == "avif":
+        from PIL import Image
+
+        image = Image.new("RGB", (4, 3), "steelblue")
+        image.save(buffer, _PIL_FORMATS.get(suffix, "AVIF"))
+    elif suffix == "pdf":
+        from pypdf import PdfWriter
+
+        writer = PdfWriter()
+        writer.add_blank_page(200, 100)
+        if padding:
+            writer.add_attachment("vypln.bin", bytes(padding))
+        writer.write(buffer)
+    elif suffix in _OFFICE_PARTS:
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for member, text in _OFFICE_PARTS[suffix].items():
+                archive.writestr(member, text)
+    elif suffix in ("doc", "xls", "ppt"):
+        return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+    else:
+        return "obec;počet\nŽlutice;2500\n".encode()
+    return buffer.getvalue()
 
 
 def options_for(site: Path, output: Path | None = None, *, drafts: bool = False) -> BuildOptions:

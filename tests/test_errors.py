@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import LOCALITY, SITE_YAML, Run, make_site
+from tests.conftest import LOCALITY, SITE_YAML, Run, make_site, sample_file
 
 NEWS = "content/news/2017-10-20-memorandum.md"
 
@@ -76,7 +76,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
     "image_without_alt": (
         {
             "content/news/2017-10-20-memorandum/index.md": news("image: foto.jpg"),
-            "content/news/2017-10-20-memorandum/foto.jpg": b"\xff\xd8\xff",
+            "content/news/2017-10-20-memorandum/foto.jpg": sample_file("foto.jpg"),
         },
         [
             "content/news/2017-10-20-memorandum/index.md:4: image: image_alt is required when "
@@ -88,7 +88,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
             "content/news/2017-10-20-memorandum/index.md": news(
                 "image: foto.jpg", "image_alt: Podpis"
             ),
-            "content/news/2017-10-20-memorandum/fotka.jpg": b"\xff\xd8\xff",
+            "content/news/2017-10-20-memorandum/fotka.jpg": sample_file("fotka.jpg"),
         },
         [
             "content/news/2017-10-20-memorandum/index.md:4: image: 'foto.jpg' not found in the "
@@ -106,7 +106,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
     "missing_bundle_file_link": (
         {
             "content/news/2017-10-20-memorandum/index.md": news(body="Viz [text](memorandum.pdf)."),
-            "content/news/2017-10-20-memorandum/memorandum-2017.pdf": b"%PDF-1.4",
+            "content/news/2017-10-20-memorandum/memorandum-2017.pdf": sample_file("a.pdf"),
         },
         [
             "content/news/2017-10-20-memorandum/index.md:5: link 'memorandum.pdf': "
@@ -193,7 +193,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
     "unknown_nested_key": (
         {
             NEWS: news("documents:", "  - titel: Memorandum", "    file: /m.pdf"),
-            "static/m.pdf": b"%PDF-1.4",
+            "static/m.pdf": sample_file("m.pdf"),
         },
         [
             f"{NEWS}:5: documents[0].titel: unknown key (did you mean 'title'?)",

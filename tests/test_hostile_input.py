@@ -7,18 +7,24 @@ is left exactly as it was.
 from __future__ import annotations
 
 import errno
+import io
 import os
 import signal
 import socket
 import stat
+import tempfile
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PIL import Image as PILImage
 
-from sitegen import templates
+from sitegen import filetypes, images, templates
 from sitegen.cli import main
 from sitegen.config import Limits, build_time, load_config
 from sitegen.content import kinds
@@ -28,11 +34,11 @@ from sitegen.filetypes import file_problem, printable_name, static_file_problem,
 from sitegen.scaffold import shorten_slug
 from sitegen.writer import MARKER
 from sitegen.yamldoc import parse_yaml_mapping
-from tests.conftest import REPO, SITE_YAML, Run, make_site
+from tests.conftest import REPO, SITE_YAML, Run, make_site, sample_file
 
 NEWS = "content/news/2017-10-20-memorandum.md"
 BUNDLE = "content/news/2017-10-20-memorandum"
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(32)
+PNG = sample_file("foto.png")
 SVG_OPEN = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
 
 
@@ -255,7 +261,7 @@ LIMITS = "limits:\n  markdown_kb: 1\n  attachment_mb: 11\n"
 
 
 def test_read_sources_applies_the_limits_it_is_given(tmp_path: Path) -> None:
-    big = b"%PDF-1.4\n" + bytes(10 * 1024 * 1024)
+    big = sample_file("a.pdf", padding=10 * 1024 * 1024 - 2000)
     files = {
         "content/news/2018-01-01-dlouha.md": news(body="Slovo " * 200),
         **bundle({"a.pdf": big}),
@@ -571,25 +577,163 @@ def test_safe_svg_with_internal_references_passes() -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "data"),
+    "name",
     [
-        ("a.jpg", b"\xff\xd8\xff\xe0"),
-        ("a.JPEG", b"\xff\xd8\xff\xdb"),
-        ("a.png", PNG),
-        ("a.gif", b"GIF89a"),
-        ("a.webp", b"RIFF\x00\x00\x00\x00WEBPVP8 "),
-        ("a.avif", b"\x00\x00\x00\x1cftypavif"),
-        ("a.pdf", b"%PDF-1.7"),
-        ("a.odt", b"PK\x03\x04"),
-        ("a.xlsx", b"PK\x03\x04"),
-        ("a.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"),
-        ("a.csv", "obec;počet\n".encode()),
-        ("a.txt", b"text"),
+        "a.jpg",
+        "a.JPEG",
+        "a.png",
+        "a.gif",
+        "a.webp",
+        "a.avif",
+        "a.pdf",
+        "a.odt",
+        "a.ods",
+        "a.odp",
+        "a.docx",
+        "a.xlsx",
+        "a.pptx",
+        "a.doc",
+        "a.csv",
+        "a.txt",
     ],
 )
-def test_allowed_types_pass(name: str, data: bytes, tmp_path: Path) -> None:
-    (tmp_path / name).write_bytes(data)
+def test_allowed_types_pass(name: str, tmp_path: Path) -> None:
+    (tmp_path / name).write_bytes(sample_file(name))
     assert file_problem(tmp_path / name) is None
+
+
+def _not(what: str, reason: str) -> str:
+    return (
+        f"the file is not {what}: it cannot be read as one ({reason}); save it again in that "
+        "format, or give it the extension of its real type"
+    )
+
+
+DAMAGED = "it is damaged, cut short, or a file of another kind"
+_HTML = b"<html><body><script>alert(document.cookie)</script></body></html>"
+_JPEG = sample_file("a.jpg")
+_PNG = sample_file("a.png")
+_PDF = sample_file("a.pdf")
+_ODT_WITHOUT_CONTENT = io.BytesIO()
+with zipfile.ZipFile(_ODT_WITHOUT_CONTENT, "w") as _archive:
+    _archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+    _archive.writestr("index.html", _HTML)
+_DOCX_OF_SOMETHING_ELSE = io.BytesIO()
+with zipfile.ZipFile(_DOCX_OF_SOMETHING_ELSE, "w") as _archive:
+    _archive.writestr("index.html", _HTML)
+
+CONTENT_CASES: dict[str, tuple[str, bytes, str]] = {
+    "jpeg_magic_then_html": (
+        "foto.jpg",
+        b"\xff\xd8\xff\xe0" + _HTML,
+        _not("a JPEG image", DAMAGED),
+    ),
+    "truncated_jpeg": (
+        "foto.jpg",
+        _JPEG[: len(_JPEG) * 2 // 3],
+        _not("a JPEG image", DAMAGED),
+    ),
+    "png_header_then_garbage": (
+        "foto.png",
+        _PNG[:16] + bytes(range(256)) * 4,
+        _not("a PNG image", DAMAGED),
+    ),
+    "gif_magic_then_html": (
+        "foto.gif",
+        b"GIF89a" + _HTML,
+        _not("a GIF image", DAMAGED),
+    ),
+    "pdf_magic_then_html": (
+        "zprava.pdf",
+        b"%PDF-1.7\n" + _HTML,
+        _not("a PDF document", DAMAGED),
+    ),
+    "truncated_pdf": (
+        "zprava.pdf",
+        _PDF[: len(_PDF) // 2],
+        _not("a PDF document", DAMAGED),
+    ),
+    "odt_without_its_parts": (
+        "zprava.odt",
+        _ODT_WITHOUT_CONTENT.getvalue(),
+        _not("an OpenDocument text", "the archive lacks the parts of an OpenDocument file"),
+    ),
+    "docx_holding_a_web_page": (
+        "zprava.docx",
+        _DOCX_OF_SOMETHING_ELSE.getvalue(),
+        _not("a Word document", "the archive lacks the parts of an Office document"),
+    ),
+    "zip_magic_then_html": (
+        "tabulka.xlsx",
+        b"PK\x03\x04" + _HTML,
+        _not("an Excel workbook", DAMAGED),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CONTENT_CASES, ids=list(CONTENT_CASES))
+def test_a_file_that_only_begins_like_its_type_is_refused(case: str, tmp_path: Path) -> None:
+    name, data, expected = CONTENT_CASES[case]
+    (tmp_path / name).write_bytes(data)
+    problem = file_problem(tmp_path / name)
+    assert problem is not None
+    assert problem == expected
+
+
+@pytest.mark.parametrize(
+    "name", ["foto.jpg", "foto.png", "zprava.pdf", "zprava.odt", "tabulka.xlsx"]
+)
+def test_a_whole_file_of_its_type_is_published(
+    name: str, tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    site = make_site(tmp_path / "site", bundle({name: sample_file(name)}))
+    assert run_cli("build", "--source", site).status == 0
+    assert (site / "public/aktuality/memorandum" / name).is_file()
+
+
+def test_a_polyglot_is_refused_at_the_file_and_nothing_is_published(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    files = bundle({"foto.jpg": b"\xff\xd8\xff\xe0" + _HTML, "zprava.pdf": b"%PDF-1.7\n" + _HTML})
+    site = make_site(tmp_path / "site", files)
+    assert build_fails(site, run_cli) == [
+        f"{BUNDLE}/foto.jpg: " + _not("a JPEG image", DAMAGED),
+        f"{BUNDLE}/zprava.pdf: " + _not("a PDF document", DAMAGED),
+    ]
+
+
+def test_an_image_with_too_many_pixels_for_its_kind_is_refused_naming_the_limit(
+    tmp_path: Path,
+) -> None:
+    buffer = io.BytesIO()
+    PILImage.new("RGBA", (5000, 4001)).save(buffer, "PNG")  # 8 bytes a pixel to resize
+    (tmp_path / "velka.png").write_bytes(buffer.getvalue())
+    assert file_problem(tmp_path / "velka.png") == (
+        "the image has 5000 × 4001 pixels (20.0 million), more than the 20 million pixels "
+        "allowed for its kind; make it smaller (3,000 pixels wide is plenty for the web)"
+    )
+    buffer = io.BytesIO()
+    PILImage.new("L", (5000, 4001)).save(buffer, "PNG")  # grey: a byte a pixel
+    (tmp_path / "seda.png").write_bytes(buffer.getvalue())
+    assert file_problem(tmp_path / "seda.png") is None
+
+
+def test_a_file_that_passed_is_not_decoded_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "zprava.pdf").write_bytes(_PDF)
+    checked = filetypes.CheckedFiles(tmp_path / "cache")
+    assert file_problem(tmp_path / "zprava.pdf", checked=checked) is None
+    checked.save()
+    read: list[bytes] = []
+    monkeypatch.setattr(filetypes, "pdf_content_problem", lambda data, suffix: read.append(data))
+    monkeypatch.setitem(filetypes._CONTENT_CHECKS, ".pdf", filetypes.pdf_content_problem)
+    again = filetypes.CheckedFiles(tmp_path / "cache")
+    assert file_problem(tmp_path / "zprava.pdf", checked=again) is None
+    assert read == []  # passed before: remembered by its bytes
+    (tmp_path / "zprava.pdf").write_bytes(_PDF + b"\n")
+    assert file_problem(tmp_path / "zprava.pdf", checked=again) is None
+    assert len(read) == 1  # other bytes: checked
 
 
 def test_theme_types_pass_only_in_static(tmp_path: Path) -> None:
@@ -771,3 +915,26 @@ def test_slug_is_cut_at_a_word_boundary() -> None:
     assert shorten_slug("prilis-zlutoucky-kun", 16) == "prilis-zlutoucky"
     assert shorten_slug("a" * 70, 60) == "a" * 60
     assert shorten_slug("kratky", 60) == "kratky"
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    name=st.sampled_from(["foto.jpg", "foto.png", "foto.gif", "foto.webp", "zprava.pdf"]),
+    cut=st.integers(min_value=0, max_value=2000),
+    junk=st.binary(max_size=64),
+    at=st.integers(min_value=0, max_value=2000),
+)
+def test_a_damaged_file_is_refused_or_published_never_a_traceback(
+    name: str, cut: int, junk: bytes, at: int
+) -> None:
+    """Cut short or overwritten anywhere: the check refuses the file, or it is whole
+    enough that an image is then made anew without error."""
+    whole = sample_file(name)
+    at = min(at, len(whole))
+    damaged = (whole[:at] + junk + whole[at + len(junk) :])[: max(cut, 1)]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.write_bytes(damaged)
+        problem = file_problem(path)
+    if problem is None and not name.endswith(".pdf"):
+        assert images.clean(damaged, Path(name).suffix)

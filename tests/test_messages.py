@@ -13,7 +13,7 @@ import pytest
 from sitegen.cli import main
 from sitegen.i18n import set_language
 from sitegen.server import NO_SITE_NOTE, add_overlay, blank_page
-from tests.conftest import LOCALITY, REPO, Run, make_site
+from tests.conftest import LOCALITY, REPO, Run, make_site, sample_file
 
 NBSP = "\u00a0"
 
@@ -265,7 +265,7 @@ def test_schema_reference_and_link_problems_come_in_one_run_sorted_by_file_and_l
 
 
 def test_every_output_collision_is_reported(tmp_path: Path, run_cli: Callable[..., Run]) -> None:
-    png = b"\x89PNG\r\n\x1a\n" + bytes(32)
+    png = sample_file("foto.png")
     files: dict[str, str | bytes] = {}
     for slug in ("a", "b"):
         files[f"content/news/2020-01-01-{slug}/index.md"] = _news(

@@ -16,7 +16,7 @@ from sitegen.content.frontmatter import split_front_matter
 from sitegen.errors import UsageError
 from sitegen.scaffold import MAX_SLUG, new_file, shorten_slug
 from sitegen.typography import ascii_slug
-from tests.conftest import LOCALITY, NOW, Run, make_site
+from tests.conftest import LOCALITY, NOW, Run, make_site, sample_file
 from tests.htmlpages import parse_page
 
 PRAGUE = ZoneInfo("Europe/Prague")
@@ -39,8 +39,8 @@ def test_a_bundle_gets_its_photo_and_document_as_the_readme_says(
     assert made.status == 0, made.err
     index = Path(made.out.strip())
     assert index == site / "content/news/2026-11-18-podpis-memoranda/index.md"
-    (index.parent / "foto.jpg").write_bytes(b"\xff\xd8\xff")
-    (index.parent / "tiskova-zprava.pdf").write_bytes(b"%PDF-1.4")
+    (index.parent / "foto.jpg").write_bytes(sample_file("foto.jpg"))
+    (index.parent / "tiskova-zprava.pdf").write_bytes(sample_file("a.pdf"))
     text = index.read_text("utf-8").replace("foto.jpg  #", "foto.jpg\n#")
     text = text.replace("draft: true", "national: true")
     index.write_text(text, "utf-8")
@@ -48,7 +48,8 @@ def test_a_bundle_gets_its_photo_and_document_as_the_readme_says(
     built = run_cli("build", "--source", site)
     assert built.status == 0, built.err
     page = parse_page(site / "public/aktuality/podpis-memoranda/index.html")
-    assert "/aktuality/podpis-memoranda/foto.jpg" in page.srcs
+    assert "/aktuality/podpis-memoranda/foto-4w.jpg" in page.srcs  # resized (4 × 3 pixels)
+    assert (site / "public/aktuality/podpis-memoranda/foto.jpg").is_file()
     assert "/aktuality/podpis-memoranda/tiskova-zprava.pdf" in page.hrefs
     assert (site / "public/aktuality/podpis-memoranda/tiskova-zprava.pdf").is_file()
 

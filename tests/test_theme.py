@@ -14,7 +14,7 @@ import pytest
 
 from sitegen.pipeline import build
 from sitegen.regions import Region, all_regions
-from tests.conftest import LOCALITY, SITE_YAML, make_site, options_for
+from tests.conftest import LOCALITY, SITE_YAML, make_site, options_for, sample_file
 from tests.htmlpages import Page, html_pages
 
 FULL_CONTACT = """\
@@ -63,7 +63,7 @@ def pages(tmp_path: Path) -> dict[str, Page]:
         {
             "site.yaml": SITE_YAML + FULL_CONTACT,
             "content/news/2024-05-01-foto/index.md": PHOTO_NEWS,
-            "content/news/2024-05-01-foto/foto.jpg": b"\xff\xd8\xff\xe0",
+            "content/news/2024-05-01-foto/foto.jpg": sample_file("foto.jpg"),
             "content/news/2024-01-01-starsi.md": OLDER_NEWS,
             "content/localities/zlutice.md": LOCALITY,
         },

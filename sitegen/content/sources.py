@@ -20,6 +20,8 @@ from sitegen.config import Limits
 from sitegen.content.kinds import Kind, folder_names, kind_in_folder
 from sitegen.errors import ContentError, Problem, did_you_mean
 from sitegen.filetypes import (
+    NOT_CHECKED,
+    CheckedFiles,
     FileRefused,
     decode_text,
     file_problem,
@@ -84,26 +86,34 @@ def read_sources(
     *,
     limits: Limits = DEFAULT_LIMITS,
     reuse: Reuse | None = None,
+    checked: CheckedFiles = NOT_CHECKED,
 ) -> tuple[SourceFile, ...]:
     """Read every content file under content_path, sorted by path.
 
-    limits (site.yaml's `limits:`) caps the size of content files and bundle files.
+    limits (site.yaml's `limits:`) caps the size of content files and bundle files;
+    checked remembers the bundle files whose content passed before.
 
     Raises:
         ContentError: with every problem found, when any file cannot be used.
     """
     sources: list[SourceFile] = []
     problems: list[Problem] = []
-    reader = _Reader(content_path.resolve(), site_path, limits, sources, problems, reuse)
+    reader = _Reader(content_path.resolve(), site_path, limits, sources, problems, reuse, checked)
     for child, mode in reader.entries(content_path):
         reader.read_top(child, mode)
+    checked.save()
     if problems:
         raise ContentError(problems)
     return tuple(sorted(sources, key=lambda source: source.content_key))
 
 
 def read_one(
-    content_path: Path, site_path: Path, path: Path, *, limits: Limits = DEFAULT_LIMITS
+    content_path: Path,
+    site_path: Path,
+    path: Path,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    checked: CheckedFiles = NOT_CHECKED,
 ) -> SourceFile | None:
     """Read the one item whose Markdown file is path, as read_sources would read it.
 
@@ -123,11 +133,12 @@ def read_one(
         return None
     sources: list[SourceFile] = []
     problems: list[Problem] = []
-    reader = _Reader(content_path.resolve(), site_path, limits, sources, problems)
+    reader = _Reader(content_path.resolve(), site_path, limits, sources, problems, checked=checked)
     target = path.parent if bundle else path
     mode = reader.mode_of(target)
     if mode is not None:
         reader.read_entry(target, mode, kind)
+    checked.save()
     if problems:
         raise ContentError(problems)
     return sources[0] if sources else None
@@ -141,6 +152,7 @@ class _Reader:
     sources: list[SourceFile]
     problems: list[Problem]
     reuse: Reuse | None = None
+    checked: CheckedFiles = NOT_CHECKED
     folders: dict[Path, Path] = field(default_factory=dict)
     """Folder → the folder resolved: resolving every file's path costs a system call
     per path component, which dominated reading a large site."""
@@ -274,7 +286,7 @@ class _Reader:
             stack.append(path)
 
     def add_bundle_file(self, path: Path, folder: Path, files: list[str]) -> None:
-        problem = file_problem(path, max_bytes=self.limits.attachment_bytes)
+        problem = file_problem(path, max_bytes=self.limits.attachment_bytes, checked=self.checked)
         if problem is not None:
             self.report(path, 0, problem)
         else:
