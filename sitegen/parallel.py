@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -117,8 +119,9 @@ def _shared_with_workers(
     # otherwise write to every one and so copy all of their memory.
     gc.freeze()
     try:
-        # A worker collects its own garbage (the build pauses the collector).
-        with ProcessPoolExecutor(forked, mp_context=context, initializer=gc.enable) as pool:
+        with ProcessPoolExecutor(
+            forked, mp_context=context, initializer=_start_worker, initargs=(os.getpid(),)
+        ) as pool:
             for index in range(len(chunks)):
                 while not ready(index):
                     while taken < len(chunks) and _waiting(queued) < QUEUED_PER_WORKER * forked:
@@ -132,6 +135,33 @@ def _shared_with_workers(
                 yield done.pop(index) if index in done else queued.pop(index).result()
     finally:
         gc.unfreeze()
+
+
+PR_SET_PDEATHSIG = 1
+"""prctl(2): the signal a process gets when the thread that forked it ends."""
+
+
+def _start_worker(build_pid: int) -> None:
+    """Make a forked worker die with the build, and collect its own garbage (the build
+    pauses the collector)."""
+    _die_with(build_pid)
+    gc.enable()
+
+
+def _die_with(build_pid: int) -> None:
+    """End this worker as soon as the build that forked it ends, however it ends.
+
+    A worker of a killed build would otherwise wait for work for ever (it holds the
+    writing end of its own task pipe), and with it what it inherited: the build lock,
+    so that every later build into that output waited for it. Linux only: elsewhere a
+    killed build's workers wait until they are ended by hand.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes  # only in forked workers
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != build_pid:  # the build ended before prctl took effect
+        os._exit(1)
 
 
 def _waiting(queued: dict[int, Future[list[Any]]]) -> int:

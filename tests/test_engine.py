@@ -767,3 +767,44 @@ def test_an_output_that_needs_a_folder_where_another_is_a_file_is_refused_first(
     assert "/robots.txt a file" in problem.message
     assert tree(site / "public") == before
     assert not list(tmp_path.glob("site/.public.*"))  # no journal or pending folder left
+
+
+def children_of(pid: int) -> set[int]:
+    """Return the processes whose parent is pid (Linux /proc)."""
+    found = set()
+    for stat_path in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_path.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat_path.parent.name))
+    return found
+
+
+def is_alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers die with it on Linux")
+def test_a_killed_builds_workers_end_with_it_and_leave_the_lock_free(corpus: Path) -> None:
+    with subprocess.Popen(
+        [sys.executable, "-c", KILL_SCRIPT, str(corpus)], cwd=REPO, stdout=subprocess.DEVNULL
+    ) as process:
+        deadline = time.monotonic() + 60
+        while not (workers := children_of(process.pid)) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert workers, "the build forked no worker"
+        process.send_signal(signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while any(is_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(is_alive(pid) for pid in workers)
+    finished = subprocess.run(
+        [sys.executable, "-c", KILL_SCRIPT, str(corpus)], cwd=REPO, capture_output=True, timeout=120
+    )
+    assert finished.stdout == b"done\n"
