@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 import string
+import types
 from collections.abc import Callable, Collection, Iterable, Mapping, Sized
 from functools import update_wrapper
 from typing import Any
@@ -23,6 +24,7 @@ from typing import Any
 import jinja2
 from jinja2 import filters as jinja_filters
 from jinja2.compiler import CodeGenerator, Frame, optimizeconst
+from jinja2.exceptions import SecurityError
 from jinja2.nodes import Concat, EvalContext
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment, SandboxedEscapeFormatter, SandboxedFormatter
@@ -56,15 +58,18 @@ class ValueTooLarge(TemplateLimit):
     def __str__(self) -> str:
         if self.unit == "items":
             message = _(
-                "{what} would make a list of {size} items; a template may make {limit} at most"
+                "{what} would make a list of {size} items; a template may make {limit} at most "
+                "(use a smaller count)"
             )
         elif self.unit == "digits":
             message = _(
-                "{what} would make a number of {size} digits; a template may make {limit} at most"
+                "{what} would make a number of {size} digits; a template may make {limit} at most "
+                "(use smaller numbers)"
             )
         else:
             message = _(
-                "{what} would make a text of {size} characters; a template may make {limit} at most"
+                "{what} would make a text of {size} characters; "
+                "a template may make {limit} at most (use a smaller count or width)"
             )
         return message.format(what=self.what, size=self.size, limit=PAGE_BYTES)
 
@@ -81,6 +86,9 @@ def check_size(what: str, size: int, unit: str = "characters") -> None:
 
 _TEXTS = (str, bytes, bytearray)
 _LISTS = (list, tuple)
+_METHODS = (types.MethodType, types.BuiltinMethodType)
+"""The types of a text's or a list's methods (str.format, Markup.center, list.extend)."""
+_SIZED = _TEXTS + _LISTS
 
 
 def _unit(value: object) -> str:
@@ -104,6 +112,10 @@ def _digits(number: int) -> int:
 
 def _check_binop(operator: str, left: object, right: object) -> None:
     """Refuse an operator whose result would be too large (ValueTooLarge)."""
+    if operator == "+":
+        if isinstance(left, _SIZED) and isinstance(right, _SIZED):
+            check_size("+", len(left) + len(right), _unit(left))
+        return
     both_numbers = _count(left) == left and _count(right) == right
     if operator == "*" and both_numbers:
         check_size("*", _digits(_count(left)) + _digits(_count(right)), "digits")
@@ -111,8 +123,6 @@ def _check_binop(operator: str, left: object, right: object) -> None:
         _check_repetition("*", left, right)
     elif operator == "**" and both_numbers:
         check_size("**", _digits(_count(left)) * max(_count(right), 0), "digits")
-    elif operator == "+" and isinstance(left, Sized) and isinstance(right, Sized):
-        check_size("+", len(left) + len(right), _unit(left))
     elif operator == "%" and isinstance(left, str):
         check_percent_format("%", left, right)
 
@@ -169,9 +179,9 @@ class BoundedEscapeFormatter(_BoundedFields, SandboxedEscapeFormatter):
 
 
 def _check_method(method: object, args: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Return args for method, refusing a call of a text's or a list's method whose
-    result would be too large (a text's join gets its items as a list, to measure)."""
-    owner, name = getattr(method, "__self__", None), getattr(method, "__name__", "")
+    """Return args for a bound method, refusing a call of a text's or a list's method
+    whose result would be too large (a text's join gets its items as a list, to measure)."""
+    owner, name = method.__self__, method.__name__  # type: ignore[attr-defined]
     what = f".{name}()"
     if isinstance(owner, _TEXTS):
         if name == "join" and args and not isinstance(args[0], Sized):
@@ -242,6 +252,7 @@ class BoundedEnvironment(SandboxedEnvironment):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._safe_attributes: dict[tuple[type, str], bool] = {}
         self.globals["lipsum"] = bounded_lipsum
         self.filters.update(
             format=bounded_format,
@@ -256,15 +267,43 @@ class BoundedEnvironment(SandboxedEnvironment):
             tojson=bounded_tojson,
         )
 
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """Return obj.attribute as Jinja's sandbox does, with its verdict on each
+        attribute remembered per type and name (it depends on nothing else): a page
+        reads hundreds of attributes, and the sandbox's checks took most of that time."""
+        try:
+            value = getattr(obj, attribute)
+        except AttributeError:
+            return super().getattr(obj, attribute)  # an item, or undefined
+        if type(value) in _METHODS:
+            formatted = self.wrap_str_format(value)
+            if formatted is not None:
+                return formatted
+        safe = self._safe_attributes.get((type(obj), attribute))  # is_safe_attribute's
+        if safe or (safe is None and self.is_safe_attribute(obj, attribute, value)):
+            return value
+        return self.unsafe_undefined(obj, attribute)
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        """Return Jinja's sandbox's verdict on obj.attr, remembered per type and name."""
+        key = (type(obj), attr)
+        safe = self._safe_attributes.get(key)
+        if safe is None:
+            safe = self._safe_attributes[key] = super().is_safe_attribute(obj, attr, value)
+        return safe
+
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         """Apply operator unless its result would be larger than PAGE_BYTES."""
         _check_binop(operator, left, right)
-        return super().call_binop(context, operator, left, right)
+        return self.binop_table[operator](left, right)
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         """Call __obj unless it is a method whose result would be larger than PAGE_BYTES."""
-        args = _check_method(__obj, args)
-        return super().call(__context, __obj, *args, **kwargs)
+        if type(__obj) in _METHODS:
+            args = _check_method(__obj, args)
+        if not __self.is_safe_callable(__obj):  # as Jinja's sandbox, one call less
+            raise SecurityError(f"{__obj!r} is not safely callable")
+        return __context.call(__obj, *args, **kwargs)
 
     def concat_within_limit(
         self, join: Callable[[Iterable[str]], str], parts: tuple[Any, ...]
@@ -276,7 +315,9 @@ class BoundedEnvironment(SandboxedEnvironment):
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         """Return str.format and str.format_map for a template, with bounded widths."""
-        if getattr(value, "__name__", "") not in ("format", "format_map"):
+        if type(value) not in _METHODS:
+            return None
+        if value.__name__ not in ("format", "format_map"):
             return None
         text = getattr(value, "__self__", None)
         if not isinstance(text, str):
