@@ -150,8 +150,21 @@ def test_a_template_that_would_make_a_huge_value_is_refused_at_its_line_at_once(
     assert time.monotonic() - start < 10
 
 
-MISSED = "{% set s = 'x' * 9000000 %}{{ ([s] * 1000)|string|length }}"
-"""A value the sandbox does not measure: 1,000 copies of a 9 MB text, written out."""
+def test_a_page_of_fewer_characters_but_more_bytes_than_the_limit_is_not_written(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    line = "{% for i in range(6) %}{{ 'ž' * 1000000 }}{% endfor %}"  # 6 M characters, 12 MB
+    site = make_site(tmp_path / "site", page_template(line))
+    assert build_fails(site, run_cli, "--lang", "cs") == [
+        "templates/page.html: stránka je větší než 10000000 bajtů; "
+        "hledejte cyklus, který vypisuje příliš mnoho",
+        FAILED,
+    ]
+
+
+MISSED = "{% set s = 'x' * 9000000 %}{{ ([s] * 100)|string|length }}"
+"""A value the sandbox does not measure: 100 copies of a 9 MB text, written out (900 MB:
+more than the 256 MB the test below gives a page, less than the test's own limit)."""
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
