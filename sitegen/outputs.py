@@ -360,7 +360,7 @@ def _render_pages(
 
     def render(job: PageJob) -> Problem | str:
         try:
-            data = render_page(env, job.route).encode()
+            data = render_page(env, job.route)
         except Exception as error:  # any error of a template is the template's problem
             return template_problem(error, options.templates_path)
         commit.put(job.path, data)

@@ -39,6 +39,7 @@ def index_pages(pages_path: Path, bundle_path: Path, language: str) -> list[str]
         SearchIndexError: when Pagefind cannot index the pages.
     """
     command = [
+        *_WITHOUT_RENDER_LIMIT,
         *_pagefind(),
         "--site",
         str(pages_path),
@@ -61,6 +62,11 @@ def index_pages(pages_path: Path, bundle_path: Path, language: str) -> list[str]
         rel = os.path.relpath(top, bundle_path)
         found += [name if rel == "." else f"{rel}/{name}".replace(os.sep, "/") for name in names]
     return sorted(found)
+
+
+_WITHOUT_RENDER_LIMIT = ["sh", "-c", 'ulimit -S -v "$(ulimit -H -v)" 2>/dev/null; exec "$@"', "-"]
+"""Runs the command after it without the address-space limit of the page that the
+build's main thread may be rendering when Pagefind starts (templates._memory_limit)."""
 
 
 def _pagefind() -> list[str]:

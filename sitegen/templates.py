@@ -10,11 +10,12 @@ import dataclasses
 import hashlib
 import hmac
 import os
+import resource
 import signal
 import sys
 import threading
 import traceback
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,6 +31,7 @@ from sitegen.errors import Problem
 from sitegen.i18n import _
 from sitegen.markup import sanitize_body_html
 from sitegen.routes import Route
+from sitegen.sandbox import PAGE_BYTES, SANDBOX_VERSION, BoundedEnvironment, TemplateLimit
 from sitegen.site import Site
 from sitegen.typography import (
     date_long,
@@ -80,6 +82,14 @@ class SignedBytecodeCache(jinja2.BytecodeCache):
         self.folder = folder
         self.secret = secret
 
+    def get_bucket(
+        self, environment: jinja2.Environment, name: str, filename: str | None, source: str
+    ) -> jinja2.bccache.Bucket:
+        """Return the cache bucket of a template as environment compiles it: a sandbox
+        compiles calls and operators to checked ones, so its code is kept apart."""
+        kind = f"{type(environment).__qualname__}:{SANDBOX_VERSION}"
+        return super().get_bucket(environment, f"{kind}:{name}", filename, source)
+
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
             data = (self.folder / self._name(bucket)).read_bytes()
@@ -112,9 +122,11 @@ def make_environment(
 ) -> jinja2.Environment:
     """Return the Jinja environment of one build, with sitegen's filters and globals.
 
-    compiled keeps the compiled templates between builds (see SignedBytecodeCache).
+    Templates run in a sandbox (sitegen.sandbox): no private attributes, and no value
+    larger than a page. compiled keeps the compiled templates between builds (see
+    SignedBytecodeCache).
     """
-    env = jinja2.Environment(
+    env = BoundedEnvironment(
         loader=jinja2.FileSystemLoader(templates_path),
         bytecode_cache=compiled,
         autoescape=True,
@@ -199,10 +211,6 @@ RANGE_LIMIT = 100_000
 """The most numbers range() gives a template (as in Jinja's sandbox)."""
 
 
-class TemplateLimit(Exception):
-    """A template went past one of the limits that keep a build from running for hours."""
-
-
 class PageTooSlow(TemplateLimit):
     """A template ran longer than PAGE_SECONDS."""
 
@@ -210,6 +218,20 @@ class PageTooSlow(TemplateLimit):
         return _(
             "rendering this page took longer than {seconds} s; look for a loop that does not end"
         ).format(seconds=PAGE_SECONDS)
+
+
+class PageTooLarge(TemplateLimit):
+    """A template wrote a page larger than PAGE_BYTES."""
+
+    def __init__(self, template: str = "") -> None:
+        super().__init__(template)
+        self.template = template
+        """The template, when the error is not raised at one of its lines."""
+
+    def __str__(self) -> str:
+        return _(
+            "the page is larger than {limit} bytes; look for a loop that writes too much"
+        ).format(limit=PAGE_BYTES)
 
 
 class RangeTooLarge(TemplateLimit):
@@ -241,35 +263,55 @@ def bounded_range(*bounds: int) -> range:
     return numbers
 
 
-def render_page(env: jinja2.Environment, route: Route) -> str:
-    """Render one route with its template.
+def render_page(env: jinja2.Environment, route: Route) -> bytes:
+    """Render one route with its template, into the page's bytes.
 
     Raises:
         PageTooSlow: when the template runs longer than PAGE_SECONDS (where the build
             renders in a process's main thread: every build but the preview's own share).
+        PageTooLarge: when the page would be larger than PAGE_BYTES (at the template's
+            line that wrote past it).
     """
-    slow = _TOO_SLOW.get(route.template)
-    if slow is not None:  # its other pages would take as long: report it once, at once
-        raise slow
+    failed = _FAILED.get(route.template)
+    if failed is not None:  # its other pages would fail alike: report it once, at once
+        raise failed
     template = env.get_template(route.template)
     context = route.context
     names = (field.name for field in dataclasses.fields(context))
     try:
-        with _time_limit(PAGE_SECONDS):
-            return template.render(route=route, **{name: getattr(context, name) for name in names})
-    except PageTooSlow as error:
-        _TOO_SLOW[route.template] = error
+        with _time_limit(PAGE_SECONDS), _memory_limit(RENDER_MEMORY):
+            chunks = template.generate(route=route, **{n: getattr(context, n) for n in names})
+            data = _within_page_limit(chunks).encode()
+    except (PageTooSlow, MemoryError) as error:
+        _FAILED[route.template] = error
         raise
+    if len(data) > PAGE_BYTES:  # fewer characters than the limit, but more bytes
+        raise PageTooLarge(route.template)
+    return data
 
 
-_TOO_SLOW: dict[str, PageTooSlow] = {}
-"""Templates that ran too long in this process's build, with their error (which names
-the line): see forget_slow_templates."""
+def _within_page_limit(chunks: Iterator[str]) -> str:
+    """Return the page the chunks make, stopping the template as soon as it has written
+    more than PAGE_BYTES characters (PageTooLarge at the line that did)."""
+    assert isinstance(chunks, Generator)  # Template.generate's
+    parts: list[str] = []
+    size = 0
+    for part in chunks:
+        size += len(part)
+        if size > PAGE_BYTES:
+            chunks.throw(PageTooLarge())
+        parts.append(part)
+    return "".join(parts)
+
+
+_FAILED: dict[str, PageTooSlow | MemoryError] = {}
+"""Templates that ran too long or out of memory in this process's build, with their
+error (which names the line): see forget_slow_templates."""
 
 
 def forget_slow_templates() -> None:
     """Start a build's rendering afresh: templates may have been mended since the last."""
-    _TOO_SLOW.clear()
+    _FAILED.clear()
 
 
 @contextmanager
@@ -300,14 +342,64 @@ def template_problem(error: Exception, templates_path: Path) -> Problem:
         return Problem(f"templates/{error.name}", 0, "", _("template not found"))
     if isinstance(error, jinja2.TemplateError | TemplateLimit):
         message = str(error)
+    elif isinstance(error, MemoryError):
+        message = _(
+            "rendering this page ran out of memory (a page may take {limit} MB); "
+            "look for a value that grows in a loop"
+        ).format(limit=RENDER_MEMORY // 2**20)
     else:
         message = _describe(error)
-    return Problem(*_template_frame(error, templates_path), "", message)
+    path, line = _template_frame(error, templates_path)
+    if line == 0 and isinstance(error, PageTooLarge) and error.template:
+        path = f"templates/{error.template}"
+    return Problem(path, line, "", message)
 
 
 def _describe(error: Exception) -> str:
-    """Return what went wrong in a template expression, e.g. "division by zero"."""
-    return _("the template failed: {reason}").format(reason=error or type(error).__name__)
+    """Return what went wrong in a template expression, e.g. "division by zero"; an
+    error that says nothing is named by its class (MemoryError), never left empty."""
+    return _("the template failed: {reason}").format(reason=str(error) or type(error).__name__)
+
+
+RENDER_MEMORY = 2 * 2**30
+"""How much more address space than it has a process may take to render one page
+(2 GiB): a template that slips past the sandbox fails its page with MemoryError at its
+line instead of growing until the kernel ends the build or something else on the machine."""
+
+
+@contextmanager
+def _memory_limit(headroom: int) -> Iterator[None]:
+    """Limit this process to headroom more address space than it has, in the block.
+
+    Main thread only, like _time_limit: the limit is the whole process's, and the
+    preview renders pages in threads side by side. The build's threads may start
+    Pagefind meanwhile; it lifts the limit it inherits (search.index_pages).
+    """
+    used = _address_space()
+    if used is None or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = used + headroom
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    if soft != resource.RLIM_INFINITY and soft <= limit:  # as low already
+        yield
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _address_space() -> int | None:
+    """Return this process's address space in bytes (None where Linux's /proc is not)."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:  # noqa: PTH123 (a read per page: no Path)
+            return int(statm.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _template_frame(error: BaseException, templates_path: Path) -> tuple[str, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import resource
 import shutil
 import zipfile
 from collections.abc import Callable, Iterator
@@ -89,6 +90,22 @@ def english_messages(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     set_language(None)
     yield
     set_language(None)
+
+
+TEST_MEMORY = 3 * 2**30
+"""How much more address space than it has a test under memory_limit may take (3 GiB)."""
+
+
+@pytest.fixture
+def memory_limit() -> Iterator[None]:
+    """Run the test with at most TEST_MEMORY more address space than the process has, so
+    that a hostile input the build fails to stop fails the test, not the machine."""
+    with open("/proc/self/statm", "rb") as statm:  # noqa: PTH123 (as sitegen.templates)
+        used = int(statm.read().split()[0]) * resource.getpagesize()
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (used + TEST_MEMORY, hard))
+    yield
+    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def make_site(root: Path, files: dict[str, str | bytes], *, templates: bool = True) -> Path:

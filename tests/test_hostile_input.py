@@ -93,6 +93,11 @@ DEEP = "the YAML is nested more than 20 levels deep; write the value with less n
 LAUGHS = ["l0: &l0 lol"] + [f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 10)}]" for n in range(1, 10)]
 """600 bytes that a YAML loader expands into 10⁹ strings."""
 
+TEXT = (
+    "would make a text of {size} characters; a template may make 10000000 at most "
+    "(use a smaller count or width)"
+)
+
 CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
     "alias_in_front_matter": (
         {NEWS: news("tags: &t [bydlení]", "regions: *t")},
@@ -233,6 +238,38 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
             "100000 at most"
         ],
     ),
+    **{
+        f"template_{name}": (
+            {
+                "templates/page.html": "{% extends 'base.html' %}\n{% block content %}\n"
+                f"{line}\n{{% endblock %}}\n",
+                "content/pages/o-nas.md": "---\ntitle: O nás\n---\nText\n",
+            },
+            [f"templates/page.html:3: {message}"],
+        )
+        for name, (line, message) in {
+            "repetition": ("{{ 'x' * 10**10 }}", f"* {TEXT.format(size=10**10)}"),
+            "percent_width": (
+                "{{ '%0999999999d'|format(1) }}",
+                f"|format {TEXT.format(size=1000000011)}",
+            ),
+            "center": ("{{ 'a'|center(10**10) }}", f"|center {TEXT.format(size=10**10)}"),
+            "ljust": ("{{ 'x'.ljust(10**10) }}", f".ljust() {TEXT.format(size=10**10)}"),
+            "list_repetition": (
+                "{{ (range(100000)|list)*100000 }}",
+                "* would make a list of 10000000000 items; a template may make 10000000 at "
+                "most (use a smaller count)",
+            ),
+            "star_width": (
+                "{{ '%*d'|format(10**10, 1) }}",
+                f"|format {TEXT.format(size=10**10 + 3)}",
+            ),
+            "str_format": (
+                "{{ '{:>999999999}'.format(1) }}",
+                f".format() {TEXT.format(size=999999999)}",
+            ),
+        }.items()
+    },
     "disguised_pdf_in_bundle": (
         bundle({"zprava.pdf": "<html><script>alert(1)</script></html>"}),
         [
@@ -244,6 +281,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
 
 
 @pytest.mark.parametrize("case", CASES, ids=list(CASES))
+@pytest.mark.usefixtures("memory_limit")
 def test_hostile_input_is_reported_on_one_line(
     case: str, tmp_path: Path, run_cli: Callable[..., Run]
 ) -> None:

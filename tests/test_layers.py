@@ -41,6 +41,7 @@ PIPELINE = [
     "map",
     "structured",
     "routes",
+    "sandbox",
     "templates",
     "feeds",
     "sitemap",
