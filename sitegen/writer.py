@@ -535,7 +535,14 @@ class _LinkFinder:
 
 def _carry_out(journal: Journal, journal_path: Path, pending: Path, output: Path) -> None:
     """Do what the (checked) journal says; each step may already be done (a rolled-forward
-    build)."""
+    build).
+
+    Removals come first: a file that became a folder (a/b.txt → a/b.txt/c.txt), or a
+    folder that became a file, then has its place free when its move comes.
+    """
+    for rel in journal.removals:
+        (output / rel).unlink(missing_ok=True)
+        _remove_empty_parents(output / rel, output)
     for rel in journal.moves:
         source = pending / rel
         if os.path.lexists(source):
@@ -544,9 +551,6 @@ def _carry_out(journal: Journal, journal_path: Path, pending: Path, output: Path
             if target.is_dir() and not target.is_symlink():
                 shutil.rmtree(target)
             source.replace(target)
-    for rel in journal.removals:
-        (output / rel).unlink(missing_ok=True)
-        _remove_empty_parents(output / rel, output)
     journal_path.unlink()
     shutil.rmtree(pending, ignore_errors=True)
 

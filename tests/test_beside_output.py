@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -141,7 +142,7 @@ def test_a_garbage_journal_is_one_line_not_a_traceback(
 
 
 BAD_PATHS = [
-    pytest.param("/etc/passwd", id="absolute"),
+    pytest.param("/ABSOLUTE/victim.txt", id="absolute"),  # under tmp_path: see below
     pytest.param("..", id="dot-dot"),
     pytest.param("../victim.txt", id="up"),
     pytest.param("a/../../b", id="up-inside"),
@@ -163,6 +164,10 @@ def test_a_journal_path_that_is_not_plain_is_refused_and_nothing_is_done(
     tmp_path: Path, bad: str, where: str
 ) -> None:
     site, _pending, output = staged_site(tmp_path)
+    # An absolute path names a file of the test's own: were the check ever lost, the
+    # test would remove that file, never one of the machine's.
+    bad = bad.replace("/ABSOLUTE", str(tmp_path))
+    (tmp_path / "victim.txt").write_text("oběť")
     document = {"version": 1, "moves": ["new.html"], "removals": ["old.html"]}
     document[where] = [*document[where], bad]  # type: ignore[misc]
     reason = f"the path {bad!r} is not a plain path inside the output"
@@ -526,3 +531,32 @@ def test_a_lock_held_by_a_killed_build_is_taken_over(tmp_path: Path) -> None:
 def take_lock(site: Path, notes: list[str]) -> None:
     with build_lock(options_for(site), lambda message: notes.append("waiting")):
         notes.append("held")
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ({"static/foo.txt": "soubor"}, {"static/foo.txt/bar.txt": "ve složce"}),
+        ({"static/foo.txt/bar.txt": "ve složce"}, {"static/foo.txt": "soubor"}),
+    ],
+    ids=["file-becomes-folder", "folder-becomes-file"],
+)
+def test_a_file_that_becomes_a_folder_or_back_is_committed(
+    tmp_path: Path, run_cli: Callable[..., Run], before: dict[str, str], after: dict[str, str]
+) -> None:
+    site = make_site(tmp_path / "site", {**before})
+    assert run_cli("--source", site).status == 0
+    old = site / "static/foo.txt"
+    if old.is_dir():
+        shutil.rmtree(old)
+    else:
+        old.unlink()
+    for rel, text in after.items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text(text)
+    result = run_cli("--source", site)
+    assert result.status == 0, result.err
+    for rel, text in after.items():
+        assert (site / "public" / rel.removeprefix("static/")).read_text() == text
+    assert not (site / ".public.journal").exists()
+    assert not (site / ".public.pending").exists()
