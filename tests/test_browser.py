@@ -232,6 +232,8 @@ def test_search_ignores_missing_diacritics_and_finds_document_titles(
 def test_search_offers_region_and_type_filters_in_czech(page: Page, base_url: str) -> None:
     page.goto(base_url + "/hledat/?q=kraj")
     result_titles(page, expect="kraj")
+    # Each search shard brings its own filters: they may appear after the first results.
+    page.locator(".pagefind-ui__filter-name", has_text="Kraj").wait_for(timeout=10_000)
     filters = page.locator(".pagefind-ui__filter-name").all_inner_texts()
     assert {"Kraj", "Typ"} <= {name.strip() for name in filters}
     assert page.locator(".pagefind-ui__search-input").get_attribute("placeholder", timeout=0)
