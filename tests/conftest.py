@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from sitegen.cli import main
 from sitegen.config import BuildOptions
@@ -22,9 +23,13 @@ from sitegen.pipeline import build
 
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 """The same examples on every run: CI passes or fails on the code, never on the dice."""
-settings.register_profile("explore")
-"""Hypothesis' defaults: new random examples each run; failures are kept in .hypothesis/
-and replayed first until they pass."""
+settings.register_profile(
+    "explore",
+    derandomize=False,  # said outright: under CI, Hypothesis' own defaults derandomise
+    database=DirectoryBasedExampleDatabase(Path(__file__).parent.parent / ".hypothesis/examples"),
+)
+"""New random examples each run; failures are kept in .hypothesis/ and replayed first
+until they pass."""
 settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "explore")
 )
