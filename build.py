@@ -1,6 +1,6 @@
 """`python build.py ...` is `sitegen ...`: see README.md."""
 
-from sitegen.cli import run
+from sitegen.commands.cli import run
 
 if __name__ == "__main__":
     run()

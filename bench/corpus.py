@@ -11,7 +11,7 @@ import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
-from sitegen.regions import all_regions
+from sitegen.base.regions import all_regions
 
 REPO = Path(__file__).resolve().parent.parent
 TOPICS = [

@@ -33,10 +33,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import write_corpus
-from sitegen.config import BuildOptions, build_time
-from sitegen.content.memo import MemoryMemo
-from sitegen.options import CACHE_FOLDER
-from sitegen.pipeline import build
+from sitegen.base.config import BuildOptions, build_time
+from sitegen.base.options import CACHE_FOLDER
+from sitegen.engine.pipeline import build
+from sitegen.engine.state import Memory
 
 EPOCH = "1795000000"
 KINDS = ("cold", "warm", "one edit", "serve")
@@ -104,7 +104,7 @@ def child(site: str, output: str, serve: bool) -> None:
     if serve:
         # As the preview does: one process that has built the site once, then a save.
         options = dataclasses.replace(options, search=False)
-        memory = MemoryMemo()
+        memory = Memory()
         build(options, memory=memory)
         edit(Path(site), int(time.time()))
     started = time.perf_counter()

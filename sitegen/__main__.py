@@ -1,5 +1,5 @@
 """`python -m sitegen`: the same as the root build.py."""
 
-from sitegen.cli import run
+from sitegen.commands.cli import run
 
 run()

@@ -16,10 +16,10 @@ import pytest
 from hypothesis import settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
-from sitegen.cli import main
-from sitegen.config import BuildOptions
-from sitegen.i18n import set_language
-from sitegen.pipeline import build
+from sitegen.base.config import BuildOptions
+from sitegen.base.i18n import set_language
+from sitegen.commands.cli import main
+from sitegen.engine.pipeline import build
 
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 """The same examples on every run: CI passes or fails on the code, never on the dice."""
@@ -105,7 +105,7 @@ TEST_MEMORY = 3 * 2**30
 def memory_limit() -> Iterator[None]:
     """Run the test with at most TEST_MEMORY more address space than the process has, so
     that a hostile input the build fails to stop fails the test, not the machine."""
-    with open("/proc/self/statm", "rb") as statm:  # noqa: PTH123 (as sitegen.templates)
+    with open("/proc/self/statm", "rb") as statm:  # noqa: PTH123 (as sitegen.render.templates)
         used = int(statm.read().split()[0]) * resource.getpagesize()
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     resource.setrlimit(resource.RLIMIT_AS, (used + TEST_MEMORY, hard))

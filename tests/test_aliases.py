@@ -14,10 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sitegen.base.urls import Urls, normalise_alias
 from sitegen.content.models import Redirect
-from sitegen.pipeline import build
-from sitegen.sitemap import render_nginx_map, render_redirects
-from sitegen.urls import Urls, normalise_alias
+from sitegen.engine.pipeline import build
+from sitegen.render.sitemap import render_nginx_map, render_redirects
 from tests.conftest import LOCALITY, REPO, Run, make_site, options_for
 from tests.htmlpages import parse_page
 from tests.test_golden import tree

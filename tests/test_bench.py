@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bench.corpus import LOCALITIES, PARTNERSHIPS, write_corpus
-from sitegen.pipeline import build
+from sitegen.engine.pipeline import build
 from tests.conftest import options_for
 
 

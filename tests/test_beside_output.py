@@ -20,9 +20,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from sitegen.errors import UsageError
-from sitegen.lock import build_lock
-from sitegen.writer import MARKER, recover
+from sitegen.base.errors import UsageError
+from sitegen.engine.lock import build_lock
+from sitegen.engine.writer import MARKER, recover
 from tests.conftest import REPO, Run, make_site, options_for
 from tests.test_golden import tree
 
@@ -501,7 +501,7 @@ def test_a_lock_file_a_killed_build_left_does_not_block(
 HOLD_LOCK = """
 import sys, time
 from pathlib import Path
-from sitegen.lock import build_lock
+from sitegen.engine.lock import build_lock
 from tests.conftest import options_for
 with build_lock(options_for(Path(sys.argv[1])), print):
     print("held", flush=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from sitegen.options import CACHE_FOLDER
+from sitegen.base.options import CACHE_FOLDER
 from tests.conftest import LOCALITY, NOW_EPOCH, REPO, STATEMENT, Run, make_site
 from tests.htmlpages import parse_page
 from tests.test_golden import tree

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from sitegen import pipeline
-from sitegen.cli import NEW_KINDS
-from sitegen.options import BuildOptions
-from sitegen.templates import STATUS_LABELS
+from sitegen.base.options import BuildOptions
+from sitegen.commands.cli import NEW_KINDS
+from sitegen.engine import pipeline
+from sitegen.render.templates import STATUS_LABELS
 from tests.conftest import LOCALITY, REPO, Run, make_site
 
 NEWS = "---\ntitle: První zpráva\ndate: 2020-01-01\nregions: [praha]\n---\nText zprávy.\n"

@@ -23,18 +23,17 @@ from pathlib import Path
 import pytest
 
 from bench.corpus import write_corpus
-from sitegen import routes
-from sitegen.cache import digest
+from sitegen.base.cache import digest
+from sitegen.base.errors import ContentError
+from sitegen.base.options import CACHE_FOLDER, BuildOptions
 from sitegen.content import load as load_module
 from sitegen.content.load import Entry
-from sitegen.content.memo import MemoryMemo
 from sitegen.content.sources import SourceFile
-from sitegen.errors import ContentError
-from sitegen.lock import build_lock
-from sitegen.options import CACHE_FOLDER, BuildOptions
-from sitegen.pipeline import build, load_site
-from sitegen.state import STATE_VERSION
-from sitegen.writer import recover
+from sitegen.engine.lock import build_lock
+from sitegen.engine.pipeline import build, load_site
+from sitegen.engine.state import STATE_VERSION, Memory
+from sitegen.engine.writer import recover
+from sitegen.plan import routes
 from tests.conftest import NOW, REPO, Run, make_site, options_for
 from tests.test_golden import tree
 
@@ -81,7 +80,7 @@ def a_news_file(site: Path, year: str) -> Path:
 def test_build_with_nothing_to_do_loads_no_stage_and_writes_nothing(corpus: Path) -> None:
     script = (
         "import sys\n"
-        "from sitegen.cli import main\n"
+        "from sitegen.commands.cli import main\n"
         f"status = main(['build', '--source', {str(corpus)!r}])\n"
         f"print(status, [m for m in {STAGES!r} if m in sys.modules])\n"
     )
@@ -230,7 +229,7 @@ def test_a_build_killed_before_its_commit_leaves_the_old_site(
 KILL_SCRIPT = """
 import dataclasses, sys
 from pathlib import Path
-from sitegen.pipeline import build, load_site
+from sitegen.engine.pipeline import build, load_site
 from tests.conftest import options_for
 options = options_for(Path(sys.argv[1]))
 build(dataclasses.replace(options, search=False, jobs=2))
@@ -464,8 +463,8 @@ def test_a_cache_that_cannot_be_written_is_skipped_with_a_warning(
     def no_database(*args: object, **kwargs: object) -> None:
         raise sqlite3.OperationalError("attempt to write a readonly database")
 
-    monkeypatch.setattr("sitegen.pipeline.save_state", refuse)
-    monkeypatch.setattr("sitegen.cache.sqlite3.connect", no_database)
+    monkeypatch.setattr("sitegen.engine.pipeline.save_state", refuse)
+    monkeypatch.setattr("sitegen.base.cache.sqlite3.connect", no_database)
     result = run_cli("--source", site)
     assert result.status == 0, result.err
     warnings = [line for line in result.err.splitlines() if line.startswith("warning:")]
@@ -598,7 +597,7 @@ def test_a_process_that_keeps_entries_in_memory_parses_only_what_changed(
 ) -> None:
     site = make_site(tmp_path / "site", {"content/news/2024-01-01-a.md": NEWS})
     options = no_search(options_for(site, drafts=True))
-    memory = MemoryMemo()
+    memory = Memory()
     build(options, memory=memory)
     parsed = record_parsed_files(monkeypatch)
     (site / "content/news/2024-01-01-a.md").write_text(NEWS + "\nV paměti.\n")
@@ -732,7 +731,7 @@ def test_the_preview_keeps_its_state_in_memory_and_builds_quickly_from_it(
     corpus: Path, tmp_path: Path
 ) -> None:
     options = no_search(options_for(corpus))
-    memory = MemoryMemo()
+    memory = Memory()
     build(options, memory=memory)
     [state] = (corpus / CACHE_FOLDER / "state").glob("*.json")
     on_disk = state.read_bytes()

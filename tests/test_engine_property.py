@@ -23,9 +23,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen.errors import ContentError
-from sitegen.options import BuildOptions
-from sitegen.pipeline import build
+from sitegen.base.errors import ContentError
+from sitegen.base.options import BuildOptions
+from sitegen.engine.pipeline import build
 from tests.conftest import LOCALITY, make_site, options_for
 from tests.test_golden import tree
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.pipeline import build
+from sitegen.engine.pipeline import build
 from tests.conftest import REPO, options_for
 
 SITES = Path(__file__).parent / "sites"

@@ -24,16 +24,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image as PILImage
 
-from sitegen import filetypes, images, templates
-from sitegen.cli import main
-from sitegen.config import Limits, build_time, load_config
+from sitegen.base import filetypes
+from sitegen.base.config import Limits, build_time, load_config
+from sitegen.base.errors import ContentError, UsageError
+from sitegen.base.filetypes import file_problem, printable_name, static_file_problem, svg_problem
+from sitegen.base.yamldoc import parse_yaml_mapping
+from sitegen.commands.cli import main
+from sitegen.commands.scaffold import shorten_slug
 from sitegen.content import kinds
 from sitegen.content.sources import read_sources
-from sitegen.errors import ContentError, UsageError
-from sitegen.filetypes import file_problem, printable_name, static_file_problem, svg_problem
-from sitegen.scaffold import shorten_slug
-from sitegen.writer import MARKER
-from sitegen.yamldoc import parse_yaml_mapping
+from sitegen.engine.writer import MARKER
+from sitegen.link import images
+from sitegen.render import templates
 from tests.conftest import REPO, SITE_YAML, Run, make_site, sample_file
 
 NEWS = "content/news/2017-10-20-memorandum.md"

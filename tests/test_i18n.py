@@ -7,7 +7,7 @@ import gettext
 import pytest
 from babel.messages.catalog import Catalog
 
-from sitegen.i18n import LOCALE_PATH, language_from, ngettext, set_language
+from sitegen.base.i18n import LOCALE_PATH, language_from, ngettext, set_language
 from tests.catalogs import read_catalog, source_messages
 
 

@@ -8,10 +8,10 @@ import sqlite3
 from pathlib import Path
 
 from bench.corpus import write_corpus
-from sitegen.cache import CACHE_FILE
-from sitegen.options import CACHE_FOLDER
-from sitegen.parallel import MIN_ITEMS_PER_WORKER
-from sitegen.pipeline import build
+from sitegen.base.cache import CACHE_FILE
+from sitegen.base.options import CACHE_FOLDER
+from sitegen.base.parallel import MIN_ITEMS_PER_WORKER
+from sitegen.engine.pipeline import build
 from tests.conftest import LOCALITY, make_site, options_for
 from tests.test_golden import tree
 

@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sitegen import cli
+from sitegen.base.urls import Urls
+from sitegen.commands import cli
 from sitegen.content import kinds
 from sitegen.content.load import EntriesByKind, load_entries
 from sitegen.content.sources import read_sources
-from sitegen.urls import Urls
 from tests.conftest import LOCALITY, NOW, Run, make_site
 from tests.htmlpages import parse_page
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.pipeline import build
+from sitegen.engine.pipeline import build
 from tests.conftest import make_site, options_for
 
 NBSP = "\u00a0"

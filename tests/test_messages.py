@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.cli import main
-from sitegen.i18n import set_language
-from sitegen.server import NO_SITE_NOTE, add_overlay, blank_page
+from sitegen.base.i18n import set_language
+from sitegen.commands.cli import main
+from sitegen.preview.server import NO_SITE_NOTE, add_overlay, blank_page
 from tests.conftest import LOCALITY, REPO, Run, make_site, sample_file
 
 NBSP = "\u00a0"

@@ -14,10 +14,10 @@ import pytest
 from PIL import ExifTags, ImageChops, ImageFile, ImageStat
 from PIL import Image as PILImage
 
-from sitegen import images
+from sitegen.base.options import BuildOptions
 from sitegen.content.models import Variant
-from sitegen.options import BuildOptions
-from sitegen.pipeline import build
+from sitegen.engine.pipeline import build
+from sitegen.link import images
 from tests.conftest import make_site, options_for
 from tests.test_golden import tree
 
@@ -329,7 +329,9 @@ def test_the_variants_and_the_photo_come_from_one_decoding(
     real_load = ImageFile.ImageFile.load
 
     def load(image: ImageFile.ImageFile) -> object:
-        if image.tile and any("sitegen/images.py" in frame.filename for frame in inspect.stack()):
+        if image.tile and any(
+            "sitegen/link/images.py" in frame.filename for frame in inspect.stack()
+        ):
             decodings.append(image.format or "")
         return real_load(image)
 

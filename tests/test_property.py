@@ -19,7 +19,7 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from sitegen.cli import main
+from sitegen.commands.cli import main
 from tests.conftest import NOW_EPOCH, make_site
 
 NEWS = "content/news/2017-10-20-zprava.md"

@@ -11,11 +11,11 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from sitegen.base.errors import UsageError
+from sitegen.base.typography import ascii_slug
+from sitegen.commands.scaffold import MAX_SLUG, new_file, shorten_slug
 from sitegen.content import kinds
 from sitegen.content.frontmatter import split_front_matter
-from sitegen.errors import UsageError
-from sitegen.scaffold import MAX_SLUG, new_file, shorten_slug
-from sitegen.typography import ascii_slug
 from tests.conftest import LOCALITY, NOW, Run, make_site, sample_file
 from tests.htmlpages import parse_page
 

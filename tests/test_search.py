@@ -15,8 +15,8 @@ from urllib.parse import quote, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page
 
-from sitegen import routes
-from sitegen.pipeline import build
+from sitegen.engine.pipeline import build
+from sitegen.plan import routes
 from tests.conftest import REPO, options_for
 from tests.test_browser import browser as browser  # the fixture
 from tests.test_browser import describe, run_axe, run_vnu

@@ -19,8 +19,8 @@ import pytest
 from playwright.sync_api import Browser
 
 from bench.corpus import write_corpus
-from sitegen import routes
-from sitegen.pipeline import build
+from sitegen.engine.pipeline import build
+from sitegen.plan import routes
 from tests.conftest import options_for
 from tests.test_browser import _QuietHandler
 from tests.test_browser import browser as browser  # the fixture

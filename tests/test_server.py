@@ -24,7 +24,7 @@ import pytest
 from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
 
-from sitegen.server import exposure_warning, host_policy
+from sitegen.preview.server import exposure_warning, host_policy
 from tests.conftest import NOW_EPOCH, REPO, make_site
 
 NEWS = "---\ntitle: První zpráva\ndate: 2020-01-01\nregions: [praha]\n---\nText zprávy.\n"

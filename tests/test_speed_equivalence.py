@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jinja2.bccache import Bucket, bc_magic
 
-from sitegen.markup import _configured, features_of
-from sitegen.typography import _NBSP_RULES, NBSP, _typeset_words
+from sitegen.base.typography import _NBSP_RULES, NBSP, _typeset_words
+from sitegen.link.markup import _configured, features_of
 from tests.conftest import make_site, options_for
 
 PIECES = [
@@ -127,8 +127,8 @@ def test_a_skipped_typesetting_rule_is_one_that_cannot_apply(text: str) -> None:
 
 
 def test_a_forged_compiled_template_is_never_used(tmp_path: Path) -> None:
-    from sitegen import outputs
-    from sitegen.pipeline import build
+    from sitegen.engine import outputs
+    from sitegen.engine.pipeline import build
 
     site = make_site(
         tmp_path / "site",

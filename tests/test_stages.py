@@ -7,12 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sitegen.content.frontmatter import split_front_matter
-from sitegen.content.schema import NewsFrontMatter, validate_front_matter
-from sitegen.errors import ContentError, Problem
-from sitegen.markup import LinkError, Renderer
-from sitegen.site import cooperation_status
-from sitegen.typography import (
+from sitegen.base.errors import ContentError, Problem
+from sitegen.base.typography import (
     ascii_slug,
     date_long,
     date_short,
@@ -20,7 +16,11 @@ from sitegen.typography import (
     month_heading,
     sorted_czech,
 )
-from sitegen.urls import Urls, paged
+from sitegen.base.urls import Urls, paged
+from sitegen.content.frontmatter import split_front_matter
+from sitegen.content.schema import NewsFrontMatter, validate_front_matter
+from sitegen.link.markup import LinkError, Renderer
+from sitegen.link.site import cooperation_status
 
 PRAGUE = ZoneInfo("Europe/Prague")
 

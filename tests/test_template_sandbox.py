@@ -17,9 +17,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen import sandbox, templates
-from sitegen.sandbox import ValueTooLarge
-from sitegen.templates import (
+from sitegen.render import sandbox, templates
+from sitegen.render.sandbox import ValueTooLarge
+from sitegen.render.templates import (
     RangeTooLarge,
     SignedBytecodeCache,
     SiteGlobals,

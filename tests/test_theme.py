@@ -12,8 +12,8 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from sitegen.pipeline import build
-from sitegen.regions import Region, all_regions
+from sitegen.base.regions import Region, all_regions
+from sitegen.engine.pipeline import build
 from tests.conftest import LOCALITY, SITE_YAML, make_site, options_for, sample_file
 from tests.htmlpages import Page, html_pages
 

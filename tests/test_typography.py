@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sitegen.routes import Pager
-from sitegen.typography import typeset_html, typeset_text
+from sitegen.base.typography import typeset_html, typeset_text
+from sitegen.plan.routes import Pager
 
 NB = "\u00a0"
 

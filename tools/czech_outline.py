@@ -9,7 +9,7 @@ from Natural Earth 1:10m Admin 0 countries, which are in the public domain):
 
 The outline is projected equirectangularly, with longitudes scaled by the cosine of the
 middle latitude so the country keeps its shape, and simplified with Douglas-Peucker.
-sitegen/map.py projects the localities' coordinates with the same numbers.
+sitegen/link/map.py projects the localities' coordinates with the same numbers.
 """
 
 from __future__ import annotations

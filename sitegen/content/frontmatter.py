@@ -10,10 +10,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sitegen.cache import Cache, code_fingerprint, digest
-from sitegen.errors import ContentError, Problem
-from sitegen.i18n import _
-from sitegen.yamldoc import Loc, parse_yaml_mapping
+from sitegen.base.cache import Cache, code_fingerprint, digest
+from sitegen.base.errors import ContentError, Problem
+from sitegen.base.i18n import _
+from sitegen.base.yamldoc import Loc, parse_yaml_mapping
 
 
 @dataclass(frozen=True, slots=True)

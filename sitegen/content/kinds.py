@@ -17,6 +17,7 @@ from typing import Generic
 
 from typing_extensions import TypeVar
 
+from sitegen.base.urls import ARCHIVE_SEGMENT, PAGE_SEGMENT, RESERVED_ROOT_NAMES, Urls
 from sitegen.content.schema import (
     AnyFrontMatter,
     LocalityFrontMatter,
@@ -31,7 +32,6 @@ from sitegen.content.skeletons import (
     PAGE_SKELETON,
     PARTNERSHIP_SKELETON,
 )
-from sitegen.urls import ARCHIVE_SEGMENT, PAGE_SEGMENT, RESERVED_ROOT_NAMES, Urls
 
 F = TypeVar("F", bound=AnyFrontMatter, covariant=True, default=AnyFrontMatter)
 """The front-matter model of a kind; a plain `Kind` is any kind."""

@@ -16,7 +16,13 @@ from zoneinfo import ZoneInfo
 
 from typing_extensions import TypeVar
 
-from sitegen.cache import Cache
+from sitegen.base.cache import Cache
+from sitegen.base.errors import ContentError, Problem, did_you_mean
+from sitegen.base.i18n import N_, _
+from sitegen.base.regions import regions_by_id
+from sitegen.base.typography import ascii_slug
+from sitegen.base.urls import Urls, machinery_of
+from sitegen.base.validation import field_name
 from sitegen.content.frontmatter import FrontMatter, split_front_matter
 from sitegen.content.kinds import LOCALITY, NEWS, PAGE, PARTNERSHIP, REGION, Kind
 from sitegen.content.models import Asset
@@ -32,12 +38,6 @@ from sitegen.content.schema import (
     validate_front_matter,
 )
 from sitegen.content.sources import SourceFile
-from sitegen.errors import ContentError, Problem, did_you_mean
-from sitegen.i18n import N_, _
-from sitegen.regions import regions_by_id
-from sitegen.typography import ascii_slug
-from sitegen.urls import Urls, machinery_of
-from sitegen.validation import field_name
 
 M = TypeVar("M", bound=AnyFrontMatter, covariant=True, default=AnyFrontMatter)
 """The front-matter model of an entry; a plain `Entry` is an entry of any kind."""

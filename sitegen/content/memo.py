@@ -19,9 +19,8 @@ import pickle
 import secrets
 from pathlib import Path
 
-from sitegen.cache import Cache, code_fingerprint, digest
+from sitegen.base.cache import Cache, code_fingerprint, digest
 from sitegen.content.load import Entry
-from sitegen.state import BuildState
 
 KIND = "entry"
 SECRET_BYTES = 32
@@ -93,9 +92,6 @@ class MemoryMemo:
     def __init__(self) -> None:
         self._kept: dict[str, tuple[str, Entry]] = {}
         self._settings = ""
-        self.states: dict[Path, BuildState] = {}
-        """The state of this process's last build into each output (by state file): the
-        preview's own output, which nothing else writes, so it need not be read back."""
 
     def bind(self, settings: str) -> MemoryMemo:
         """Use the memo for builds with these settings; forget entries made under others."""

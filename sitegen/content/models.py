@@ -11,7 +11,7 @@ from datetime import date, datetime
 from datetime import date as datetime_date
 from pathlib import Path
 
-from sitegen.regions import Region
+from sitegen.base.regions import Region
 
 
 @dataclass(frozen=True, slots=True)

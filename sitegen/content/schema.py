@@ -21,13 +21,13 @@ from pydantic import (
     ValidationInfo,
 )
 
+from sitegen.base.errors import ContentError, Problem, did_you_mean
+from sitegen.base.i18n import _
+from sitegen.base.regions import regions_by_id
+from sitegen.base.typography import ascii_slug
+from sitegen.base.urls import normalise_alias
+from sitegen.base.validation import fail, field_name, translate_errors
 from sitegen.content.frontmatter import FrontMatter
-from sitegen.errors import ContentError, Problem, did_you_mean
-from sitegen.i18n import _
-from sitegen.regions import regions_by_id
-from sitegen.typography import ascii_slug
-from sitegen.urls import normalise_alias
-from sitegen.validation import fail, field_name, translate_errors
 
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

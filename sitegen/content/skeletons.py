@@ -2,7 +2,7 @@
 
 Input: nothing (text). Output: one template per kind that `new` writes, with the fields
 title, now, slug, placeholder, region, regions, locality and partnership (filled in by
-sitegen/scaffold.py). The table of kinds (content/kinds.py) says which kind takes which.
+sitegen/commands/scaffold.py). The table of kinds (content/kinds.py) says which kind takes which.
 """
 
 NEWS_SKELETON = """\

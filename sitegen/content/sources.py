@@ -16,10 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen.config import Limits
-from sitegen.content.kinds import Kind, folder_names, kind_in_folder
-from sitegen.errors import ContentError, Problem, did_you_mean
-from sitegen.filetypes import (
+from sitegen.base.config import Limits
+from sitegen.base.errors import ContentError, Problem, did_you_mean
+from sitegen.base.filetypes import (
     NOT_CHECKED,
     CheckedFiles,
     FileRefused,
@@ -31,7 +30,8 @@ from sitegen.filetypes import (
     special_file_problem,
     stat_problem,
 )
-from sitegen.i18n import _
+from sitegen.base.i18n import _
+from sitegen.content.kinds import Kind, folder_names, kind_in_folder
 
 BUNDLE_INDEX = "index.md"
 

@@ -1,0 +1,4 @@
+"""Base: what every stage uses.
+
+Errors, messages, options, settings, URLs, Czech text, fingerprints, stores, workers.
+"""

@@ -1,0 +1,1 @@
+"""Commands: the command line and the commands besides build and serve."""

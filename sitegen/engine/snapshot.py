@@ -1,0 +1,245 @@
+"""The models, routes and feeds of the previous build, kept for quick builds (quick.py).
+
+One SQLite file beside the build state (`.sitegen-cache/state/<output key>.sqlite`)
+holds every model (news item, locality, partnership, page, region text) pickled by
+its content file, every page's route and every feed's spec pickled with the models
+they show *by reference*, and one Snapshot record: what a quick build needs to know of
+the whole site (which pages show which content file, the link targets, the shared
+parts of the fingerprints). Because routes refer to models by their content file, a
+quick build that swaps one model in needs no route rewritten.
+
+Unpickling runs code, so every value is signed with the user's key (content/memo.py):
+a value sitegen did not write is no value, and the build is a full one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import io
+import itertools
+import pickle
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sitegen.content.models import Locality, NewsItem, Page, Partnership, RegionText
+from sitegen.engine.outputs import FeedSettings, ShardJob
+from sitegen.plan.routes import FeedSpec, Route
+from sitegen.render.templates import SiteGlobals
+
+Model = NewsItem | Locality | Partnership | Page | RegionText
+MODEL_TYPES = (NewsItem, Locality, Partnership, Page, RegionText)
+
+_SCHEMA = """
+drop table if exists kept;
+create table if not exists kept_rows (
+    kind text not null, key text not null, digest text not null,
+    signature text not null, value blob not null,
+    primary key (kind, key)
+);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What a quick build needs to know of the whole site of the previous build."""
+
+    token: str
+    """Names this snapshot; the build state that goes with it carries the same."""
+    page_shared: str
+    feed_shared: str
+    globals: SiteGlobals
+    feed_settings: FeedSettings
+    language: str
+    shards: tuple[ShardJob, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    """One content file of the previous build (kept under the path models name it by)."""
+
+    content_key: str
+    """Its path inside the content folder."""
+    front: str
+    """Digest of what its model is made of besides the body."""
+    shown_in: tuple[str, ...]
+    """Output paths of the pages and feeds that show its model."""
+
+
+@dataclass(frozen=True, slots=True)
+class LinkTarget:
+    """Where a link to one content file leads, and whether readers see it."""
+
+    url: str
+    visible: bool
+
+
+class SnapshotStore:
+    """The snapshot file of one output folder; every failure reads as "no snapshot"."""
+
+    def __init__(self, path: Path, secret: bytes | None) -> None:
+        self._secret = secret
+        self._db: sqlite3.Connection | None = None
+        if secret is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, isolation_level="DEFERRED")
+            self._db.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error):
+            self._drop(path)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def snapshot(self) -> Snapshot | None:
+        """Return the kept Snapshot, or None."""
+        value = self._load("meta", "snapshot", None)
+        return value if isinstance(value, Snapshot) else None
+
+    def source(self, source: str) -> SourceRecord | None:
+        """Return the record of a content file, or None."""
+        value = self._load("source", source, None)
+        return value if isinstance(value, SourceRecord) else None
+
+    def link(self, content_key: str) -> LinkTarget | None:
+        """Return where links to a content file lead, or None when there is no such file."""
+        value = self._load("link", content_key, None)
+        return value if isinstance(value, LinkTarget) else None
+
+    def key_of_address(self, url: str) -> str | None:
+        """Return the content key of the item whose page has this address, or None."""
+        value = self._load("address", url, None)
+        return value if isinstance(value, str) else None
+
+    def addresses(self) -> list[str]:
+        """Return every item's address (for suggestions)."""
+        return sorted(self.digests("address"))
+
+    def link_keys(self) -> list[str]:
+        """Return every content key links may lead to (for suggestions)."""
+        return sorted(self.digests("link"))
+
+    def model(self, source: str) -> Model | None:
+        """Return the kept model of a content file, or None."""
+        value = self._load("model", source, None)
+        return value if isinstance(value, MODEL_TYPES) else None
+
+    def output(self, path: str, models: Callable[[str], Model]) -> Route | FeedSpec | None:
+        """Return the kept route or feed spec of an output path, with models from models."""
+        value = self._load("output", path, models)
+        return value if isinstance(value, Route | FeedSpec) else None
+
+    def digests(self, kind: str) -> dict[str, str]:
+        """Return key → digest of every value of kind (what a build compares to rewrite)."""
+        if self._db is None:
+            return {}
+        try:
+            rows = self._db.execute("select key, digest from kept_rows where kind = ?", (kind,))
+            return {str(key): str(value) for key, value in rows}
+        except sqlite3.Error:
+            return {}
+
+    def write(
+        self,
+        snapshot: Snapshot,
+        rows: Iterable[Row],
+        *,
+        everything: bool,
+        gone: Iterable[tuple[str, str]] = (),
+    ) -> bool:
+        """Keep snapshot with the rows given, drop the (kind, key) of gone; return False
+        when it could not. everything drops what was kept before."""
+        if self._db is None:
+            return False
+        try:
+            with self._db:
+                if everything:
+                    self._db.execute("delete from kept_rows")
+                self._db.executemany("delete from kept_rows where kind = ? and key = ?", gone)
+                # Pickled one by one as SQLite takes them: all at once would hold every
+                # body of the site twice in memory.
+                values = map(
+                    self._row, itertools.chain(rows, [Row("meta", "snapshot", "", snapshot)])
+                )
+                self._db.executemany(
+                    "insert or replace into kept_rows values (?, ?, ?, ?, ?)", values
+                )
+        except (sqlite3.Error, pickle.PicklingError, TypeError, AttributeError):
+            return False
+        return True
+
+    def _row(self, row: Row) -> tuple[str, str, str, str, bytes]:
+        buffer = io.BytesIO()
+        persist = row.kind == "output"  # routes and feeds refer to their models
+        pickler = _ModelPickler(buffer) if persist else pickle.Pickler(buffer, protocol=5)
+        pickler.dump(row.value)
+        data = buffer.getvalue()
+        return (row.kind, row.key, row.digest, self._sign(row.kind, row.key, data), data)
+
+    def _load(self, kind: str, key: str, models: Callable[[str], Model] | None) -> object:
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute(
+                "select signature, value from kept_rows where kind = ? and key = ?", (kind, key)
+            ).fetchone()
+        except sqlite3.Error:
+            return None
+        if row is None or not hmac.compare_digest(str(row[0]), self._sign(kind, key, row[1])):
+            return None
+        try:  # signed by us: see the module's docstring
+            if models is None:
+                return pickle.loads(row[1])
+            return _ModelUnpickler(io.BytesIO(row[1]), models).load()
+        except Exception:  # a damaged value, or a model that is gone, is no value
+            return None
+
+    def _sign(self, kind: str, key: str, data: bytes) -> str:
+        assert self._secret is not None  # no database without a key
+        message = f"{kind}\0{key}\0".encode() + bytes(data)
+        return hmac.new(self._secret, message, hashlib.sha256).hexdigest()
+
+    def _drop(self, path: Path) -> None:
+        self.close()
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A value to keep: kind (model, output, source, link), key, and the digest of value."""
+
+    kind: str
+    key: str
+    digest: str
+    value: object
+
+
+class _ModelPickler(pickle.Pickler):
+    """Pickles routes and feed specs with their models by content file."""
+
+    def __init__(self, file: io.BytesIO) -> None:
+        super().__init__(file, protocol=5)
+
+    def persistent_id(self, obj: object) -> str | None:
+        return obj.source if isinstance(obj, MODEL_TYPES) else None
+
+
+class _ModelUnpickler(pickle.Unpickler):
+    def __init__(self, file: io.BytesIO, models: Callable[[str], Model]) -> None:
+        super().__init__(file)
+        self._models = models
+
+    def persistent_load(self, pid: object) -> Model:
+        return self._models(str(pid))
+
+
+def snapshot_path(state_file: Path) -> Path:
+    """Return where the snapshot of the build state kept in state_file lives."""
+    return state_file.with_suffix(".sqlite")

@@ -1,0 +1,1 @@
+"""Link stage: entries → the linked Site: references, bodies, markup, images, the map."""

@@ -1,0 +1,1 @@
+"""Plan stage: Site → the typed contexts of every page, feed and search shard."""

@@ -1,0 +1,1 @@
+"""Preview: `sitegen serve`, the live preview."""

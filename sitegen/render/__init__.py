@@ -1,0 +1,1 @@
+"""Render stage: contexts → bytes: templates in their sandbox, feeds, sitemap, search index."""

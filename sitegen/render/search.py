@@ -1,0 +1,93 @@
+"""Site search: index the built pages with Pagefind, one shard at a time.
+
+Input: a folder holding one shard's pages at their output paths. Output: that shard's
+Pagefind bundle (index and interface), as files by path. Pages take part through the
+attributes the templates set: `data-pagefind-body` on the content, `data-pagefind-filter`
+for the "Kraj" and "Typ" filters. Pagefind folds diacritics when it indexes, so
+"zlutice" finds "Žlutice". Pagefind has no Czech stemmer, so words are indexed as
+written and the search page stems the query instead (static/js/czech-query.js):
+"ve Žluticích" becomes "žluti", which Pagefind finds as the beginning of "Žlutice".
+The search page merges the shards in the browser (Pagefind's mergeIndex), so an edit
+re-indexes one shard, not the site.
+
+Each shard is indexed by Pagefind's command line in bulk: its Python API costs about
+100 ms per page added one by one. Pagefind writes its filter and metadata files in an
+arbitrary order (upstream issue Pagefind/pagefind#638), so the bundles are the one
+part of the output that is not byte-identical between two builds of the same input.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sitegen.base.errors import SitegenError
+from sitegen.base.i18n import _
+
+
+class SearchIndexError(SitegenError):
+    """Pagefind failed: the site is not published without its search."""
+
+
+def index_pages(pages_path: Path, bundle_path: Path, language: str) -> list[str]:
+    """Index the HTML pages under pages_path into a new folder bundle_path; return the
+    bundle's files, as paths relative to it, sorted.
+
+    Raises:
+        SearchIndexError: when Pagefind cannot index the pages.
+    """
+    command = [
+        *_WITHOUT_RENDER_LIMIT,
+        *_pagefind(),
+        "--site",
+        str(pages_path),
+        "--output-path",
+        str(bundle_path),
+        "--force-language",
+        language,
+        "--silent",
+    ]
+    try:
+        subprocess.run(command, check=True, capture_output=True, timeout=3600)
+    except (OSError, subprocess.SubprocessError) as error:
+        detail = getattr(error, "stderr", b"") or b""
+        message = detail.decode("utf-8", "replace").strip() or str(error)
+        raise SearchIndexError(
+            _("search index: Pagefind failed: {reason}").format(reason=message)
+        ) from error
+    found: list[str] = []
+    for top, _dirs, names in os.walk(bundle_path):
+        rel = os.path.relpath(top, bundle_path)
+        found += [name if rel == "." else f"{rel}/{name}".replace(os.sep, "/") for name in names]
+    return sorted(found)
+
+
+_WITHOUT_RENDER_LIMIT = ["sh", "-c", 'ulimit -S -v "$(ulimit -H -v)" 2>/dev/null; exec "$@"', "-"]
+"""Runs the command after it without the address-space limit of the page that the
+build's main thread may be rendering when Pagefind starts (templates._memory_limit)."""
+
+
+def _pagefind() -> list[str]:
+    """Return the command that runs Pagefind: its binary itself, without a Python between."""
+    try:
+        from pagefind_bin import get_executable  # type: ignore[import-untyped]
+
+        return [str(get_executable())]
+    except (ImportError, OSError, RuntimeError, FileNotFoundError):
+        return [sys.executable, "-m", "pagefind"]
+
+
+def gather_pages(target: Path, pages: dict[str, Path]) -> None:
+    """Place each page (output path → file holding it) under target, by hard link if possible."""
+    made: set[Path] = set()
+    for rel, source in pages.items():
+        destination = target / rel
+        if destination.parent not in made:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            made.add(destination.parent)
+        try:
+            os.link(source, destination)
+        except OSError:
+            destination.write_bytes(source.read_bytes())
