@@ -35,8 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.corpus import write_corpus
 from sitegen.base.config import BuildOptions, build_time
 from sitegen.base.options import CACHE_FOLDER
+from sitegen.engine.memory import Memory
 from sitegen.engine.pipeline import build
-from sitegen.engine.state import Memory
 
 EPOCH = "1795000000"
 KINDS = ("cold", "warm", "one edit", "serve")

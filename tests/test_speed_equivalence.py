@@ -127,7 +127,7 @@ def test_a_skipped_typesetting_rule_is_one_that_cannot_apply(text: str) -> None:
 
 
 def test_a_forged_compiled_template_is_never_used(tmp_path: Path) -> None:
-    from sitegen.engine import outputs
+    from sitegen.engine import make
     from sitegen.engine.pipeline import build
 
     site = make_site(
@@ -151,7 +151,7 @@ def test_a_forged_compiled_template_is_never_used(tmp_path: Path) -> None:
     for path, bucket, other in zip(compiled, buckets, buckets[1:] + buckets[:1], strict=True):
         bucket.code = other.code
         path.write_bytes(path.read_bytes()[:32] + bucket.bytecode_to_string())
-    outputs._ENVIRONMENTS.clear()  # as a new process: templates come from the cache
+    make._ENVIRONMENTS.clear()  # as a new process: templates come from the cache
     second = options_for(site, tmp_path / "second")
     build(second)
     for page in (tmp_path / "first").rglob("*.html"):

@@ -47,7 +47,8 @@ if TYPE_CHECKING:
     from sitegen.base.config import SiteConfig
     from sitegen.content.load import Entry
     from sitegen.content.memo import EntryMemo, MemoryMemo
-    from sitegen.engine.state import Memory
+    from sitegen.engine.decide import Decisions, JobPlan
+    from sitegen.engine.memory import Memory
     from sitegen.link.site import Site
 
 Reporter = Callable[[str], None]
@@ -151,15 +152,11 @@ def _build(
                 previous.search_stale,
             )
         state = BuildState(key, inputs)
-        quick = _quick(options, previous, state, report, progress, trusted=kept is not None)
-        site = None
-        if quick is not None:
-            written, rendered = quick
-        else:
-            written, rendered, site = _assemble(
-                options, previous, state, report, progress, notes, memory
-            )
-        _keep_state(options, state, notes, memory, to_disk=quick is None or memory is None)
+        trusted = kept is not None
+        written, rendered, site, complete = _make(
+            options, previous, state, report, progress, notes, memory, trusted=trusted
+        )
+        _keep_state(options, state, notes, memory, to_disk=complete or memory is None)
     seconds = time.perf_counter() - started
     return BuildReport(
         state.pages,
@@ -187,57 +184,109 @@ def _write_problem(error: OSError, options: BuildOptions) -> str:
     )
 
 
-def _quick(
-    options: BuildOptions,
-    previous: BuildState | None,
-    state: BuildState,
-    report: Reporter,
-    progress: Progress,
-    *,
-    trusted: bool,
-) -> tuple[int, int] | None:
-    """Make the outputs that show the changed texts, when only texts changed (quick.py).
-
-    trusted: this process made the output, so the files it did not touch are as it
-    left them and need not be looked at.
-    """
-    if previous is None:
-        return None
-    from sitegen.engine.quick import quick_build
-
-    clock = _Clock(report)
-    result = quick_build(options, previous, state, progress, trusted=trusted)
-    if result is None:
-        return None
-    clock.lap(
-        _("Quick build: {texts} changed texts shown on {outputs} pages and feeds").format(
-            texts=result.texts, outputs=result.outputs
-        )
-    )
-    return result.written, result.rendered
-
-
-def _assemble(
+def _make(
     options: BuildOptions,
     previous: BuildState | None,
     state: BuildState,
     report: Reporter,
     progress: Progress,
     notes: Notes,
-    memory: Memory | None = None,
-) -> tuple[int, int, Site]:
-    """Make what changed since previous and commit it; fill state.
+    memory: Memory | None,
+    *,
+    trusted: bool,
+) -> tuple[int, int, Site | None, bool]:
+    """Plan, decide, make and commit what changed since previous; fill state.
 
-    Return the files written, the pages rendered and the site that was loaded.
+    Return the files written, the pages rendered, the site loaded (None when only the
+    outputs of changed texts were planned) and whether the plan covered every output.
+    trusted: this process made the output, so the files it did not touch are as it
+    left them and need not be looked at.
 
     The stages are imported here, so that a build with nothing to do never loads them.
     """
-    from sitegen.base.cache import Cache
-    from sitegen.engine.outputs import OutputPlan, commit_outputs, render_outputs
-    from sitegen.engine.quick import keep_snapshot
-    from sitegen.plan.routes import plan_feeds, plan_routes, plan_search_shards
+    from sitegen.engine.make import commit_outputs, render_outputs
 
     clock = _Clock(report)
+    site: Site | None = None
+    planned = _plan_changes(options, previous, state, trusted=trusted)
+    if planned is None:
+        site, planned = _plan_everything(options, previous, clock, progress, notes, memory)
+    plan, decisions, keep, texts = planned
+    clock.lap(_planned(plan, decisions, texts))
+    kept: list[str] = []  # the snapshot's token, kept while Pagefind indexes
+    made = render_outputs(decisions, options, progress, while_indexing=lambda: kept.append(keep()))
+    clock.lap(
+        _(
+            "Rendered {pages} pages, indexed the changed search shards, kept the models "
+            "and routes for the next plans"
+        ).format(pages=len(decisions.pages_todo))
+    )
+    written = commit_outputs(made, options, state)
+    clock.lap(_("Committed {files} files").format(files=written))
+    state.valid_until = plan.valid_until
+    state.pages = plan.page_count
+    state.snapshot = kept[0] if kept else ""
+    return written, len(decisions.pages_todo), site, plan.complete
+
+
+Planned = tuple["JobPlan", "Decisions", Callable[[], str], int]
+"""A plan, what to make of it, how to keep its snapshot (returning its token), and the
+changed texts it was planned for (0: it covers every output)."""
+
+
+def _planned(plan: JobPlan, decisions: Decisions, texts: int) -> str:
+    """Return what was planned, for --verbose (and the tests)."""
+    if plan.complete:
+        return _("Planned {pages} pages, {todo} to render").format(
+            pages=plan.page_count, todo=len(decisions.pages_todo)
+        )
+    return _("Quick build: {texts} changed texts shown on {outputs} pages and feeds").format(
+        texts=texts, outputs=len(decisions.pages_todo) + len(decisions.files_todo)
+    )
+
+
+def _plan_changes(
+    options: BuildOptions, previous: BuildState | None, state: BuildState, *, trusted: bool
+) -> Planned | None:
+    """Return the plan of only the outputs that show changed texts, when it can be made
+    and trusted (see engine/changes.py); else None."""
+    if previous is None:
+        return None
+    from sitegen.engine.changes import plan_changes
+    from sitegen.engine.decide import decide
+    from sitegen.engine.snapshot import keep_changes, snapshot_store
+
+    with snapshot_store(options) as store:
+        change = plan_changes(options, previous, state, store) if store else None
+        if change is None:
+            return None
+        decisions = decide(
+            change.jobs, previous, options.output_path, trusted=trusted, search=options.search
+        )
+    if decisions is None:
+        return None
+
+    def keep() -> str:
+        with snapshot_store(options) as store:
+            return keep_changes(store, change.snapshot, change.models) if store else ""
+
+    return change.jobs, decisions, keep, len(change.models)
+
+
+def _plan_everything(
+    options: BuildOptions,
+    previous: BuildState | None,
+    clock: _Clock,
+    progress: Progress,
+    notes: Notes,
+    memory: Memory | None,
+) -> tuple[Site, Planned]:
+    """Load the whole site and plan every output of it."""
+    from sitegen.base.cache import Cache
+    from sitegen.engine.decide import decide
+    from sitegen.engine.planner import plan_site
+    from sitegen.engine.snapshot import keep_snapshot, snapshot_store
+
     cache = Cache(options.cache_path, notes)
     try:
         site, entries = _load_site(options, cache, progress, memory)
@@ -253,35 +302,20 @@ def _assemble(
                 pages=len(site.pages),
             )
         )
-        routes = plan_routes(site)
-        plan = OutputPlan.make(site, routes, plan_feeds(site), plan_search_shards(site), options)
+        plan = plan_site(site, options)
         cache.save()
     finally:
         cache.close()
-    outputs = plan.decide(previous, options.output_path, search=options.search)
-    clock.lap(
-        _("Planned {pages} pages, {todo} to render").format(
-            pages=len(routes), todo=len(outputs.pages_todo)
-        )
-    )
-    kept: list[str] = []  # the snapshot's token, kept while Pagefind indexes
+    decisions = decide(plan.jobs, previous, options.output_path, search=options.search)
+    assert decisions is not None  # a plan of every output is always decided
 
-    def keep() -> None:
-        kept.append(keep_snapshot(options, previous, site, entries, plan))
+    def keep() -> str:
+        with snapshot_store(options) as store:
+            if store is None:
+                return ""
+            return keep_snapshot(store, previous, plan, entries, options.include_drafts)
 
-    made = render_outputs(outputs, options, progress, while_indexing=keep)
-    clock.lap(
-        _(
-            "Rendered {pages} pages, indexed the changed search shards, kept the models "
-            "and routes for quick builds"
-        ).format(pages=len(outputs.pages_todo))
-    )
-    written = commit_outputs(made, options, state)
-    clock.lap(_("Committed {files} files").format(files=written))
-    state.valid_until = plan.valid_until
-    state.pages = len(routes)
-    state.snapshot = kept[0] if kept else ""
-    return written, len(outputs.pages_todo), site
+    return site, (plan.jobs, decisions, keep, 0)
 
 
 @dataclass(slots=True)

@@ -15,20 +15,33 @@ a value sitegen did not write is no value, and the build is a full one.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import hmac
 import io
 import itertools
 import pickle
+import secrets
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from sitegen.base.cache import digest
+from sitegen.base.fingerprint import Fingerprinter, fingerprint_of
+from sitegen.base.options import BuildOptions
+from sitegen.content.load import Entry
+from sitegen.content.memo import user_secret
 from sitegen.content.models import Locality, NewsItem, Page, Partnership, RegionText
-from sitegen.engine.outputs import FeedSettings, ShardJob
+from sitegen.engine.jobs import FeedSettings, ShardJob, feed_settings
+from sitegen.engine.state import BuildState, state_path
+from sitegen.link.bodies import link_targets
 from sitegen.plan.routes import FeedSpec, Route
 from sitegen.render.templates import SiteGlobals
+
+if TYPE_CHECKING:
+    from sitegen.engine.planner import SitePlan
 
 Model = NewsItem | Locality | Partnership | Page | RegionText
 MODEL_TYPES = (NewsItem, Locality, Partnership, Page, RegionText)
@@ -243,3 +256,107 @@ class _ModelUnpickler(pickle.Unpickler):
 def snapshot_path(state_file: Path) -> Path:
     """Return where the snapshot of the build state kept in state_file lives."""
     return state_file.with_suffix(".sqlite")
+
+
+def keep_changes(store: SnapshotStore, snapshot: Snapshot, models: dict[str, Model]) -> str:
+    """Keep the changed models in the snapshot under a new token; return it ("" on failure)."""
+    printer = Fingerprinter()
+    token = secrets.token_hex(16)
+    rows = [Row("model", s, printer.of(m).hex(), m) for s, m in models.items()]
+    renewed = dataclasses.replace(snapshot, token=token)
+    return token if store.write(renewed, rows, everything=False) else ""
+
+
+@contextlib.contextmanager
+def snapshot_store(options: BuildOptions) -> Iterator[SnapshotStore | None]:
+    """Open the snapshot kept beside the build state of options' output (None without
+    a cache)."""
+    if options.cache_path is None:
+        yield None
+        return
+    path = snapshot_path(state_path(options.cache_path, options.output_path))
+    store = SnapshotStore(path, user_secret())
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def keep_snapshot(
+    store: SnapshotStore,
+    previous: BuildState | None,
+    plan: SitePlan,
+    entries: Sequence[Entry],
+    include_drafts: bool,
+) -> str:
+    """Keep the models and routes of a plan of every output for partial plans; return the
+    token ("" when it could not be kept).
+
+    Only what changed since the kept snapshot is written, unless the kept one is not
+    the previous build's (then everything is).
+    """
+    kept = store.snapshot()
+    everything = kept is None or previous is None or kept.token != previous.snapshot
+    rows = _rows(plan, entries, include_drafts)
+    gone: list[tuple[str, str]] = []
+    if not everything:
+        rows, gone = _changed_rows(store, rows)
+    site = plan.site
+    snapshot = Snapshot(
+        token=secrets.token_hex(16),
+        page_shared=plan.jobs.page_shared,
+        feed_shared=plan.feed_shared,
+        globals=plan.jobs.globals,
+        feed_settings=feed_settings(site),
+        language=plan.jobs.language,
+        shards=tuple(plan.jobs.shards),
+    )
+    kept_well = store.write(snapshot, rows, everything=everything, gone=gone)
+    return snapshot.token if kept_well else ""
+
+
+def _rows(plan: SitePlan, entries: Sequence[Entry], include_drafts: bool) -> list[Row]:
+    """Return every value a partial plan may need, with its digest."""
+    site, printer = plan.site, plan.printer
+    rows = [Row("model", m.source, printer.of(m).hex(), m) for m in site.models()]
+    rows += [Row("output", job.path, job.fingerprint, job.route) for job in plan.jobs.pages]
+    feed_jobs = plan.jobs.files[: len(plan.feeds)]
+    rows += [
+        Row("output", job.path, job.fingerprint, spec)
+        for job, spec in zip(feed_jobs, plan.feeds, strict=True)
+    ]
+    shown_in: dict[str, list[str]] = {}
+    for path, sources in plan.sources.items():
+        for source in sources:
+            shown_in.setdefault(source, []).append(path)
+    for entry in entries:
+        source = entry.source.rel_path
+        record = SourceRecord(
+            entry.source.content_key, front_digest(entry), tuple(shown_in.get(source, ()))
+        )
+        rows.append(Row("source", source, digest(repr(record)), record))
+    targets = link_targets(entries, site.now, include_drafts)
+    for key, url in targets.url_by_key.items():
+        target = LinkTarget(url, key in targets.visible)
+        rows.append(Row("link", key, digest(repr(target)), target))
+    rows += [Row("address", url, key, key) for url, key in targets.key_by_url.items()]
+    return rows
+
+
+def _changed_rows(store: SnapshotStore, rows: list[Row]) -> tuple[list[Row], list[tuple[str, str]]]:
+    """Return the rows whose digest differs from the kept one, and the kept rows now gone."""
+    kinds = ("model", "output", "source", "link", "address")
+    kept = {kind: store.digests(kind) for kind in kinds}
+    present = {(row.kind, row.key) for row in rows}
+    gone = [
+        (kind, key) for kind, keys in kept.items() for key in keys if (kind, key) not in present
+    ]
+    return [row for row in rows if kept[row.kind].get(row.key) != row.digest], gone
+
+
+def front_digest(entry: Entry) -> str:
+    """Return the fingerprint of what an entry's model is made of besides its body."""
+    source = entry.source
+    return fingerprint_of(
+        (entry.kind.name, entry.meta, entry.slug, entry.url, entry.assets, source.bundle_files)
+    )

@@ -23,8 +23,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from sitegen.content.memo import MemoryMemo
-
 STATE_VERSION = 4
 
 
@@ -338,14 +336,3 @@ def _printable(text: str) -> str:
 
 def _stat_list(stat: FileStat) -> list[int]:
     return [stat.size, stat.mtime_ns, stat.inode]
-
-
-@dataclass(slots=True)
-class Memory:
-    """What one process keeps between its builds (the preview): entries and states."""
-
-    entries: MemoryMemo = field(default_factory=MemoryMemo)
-    """Entries parsed by earlier builds of this process."""
-    states: dict[Path, BuildState] = field(default_factory=dict)
-    """The state of this process's last build into each output (by state file): the
-    preview's own output, which nothing else writes, so it need not be read back."""

@@ -48,8 +48,8 @@ from tornado.websocket import WebSocketClosedError
 from sitegen.base.config import BuildOptions
 from sitegen.base.errors import ContentError, SitegenError, UsageError
 from sitegen.base.i18n import N_, _, current_language, decimal
+from sitegen.engine.memory import Memory
 from sitegen.engine.pipeline import BuildReport, build, snapshot_site
-from sitegen.engine.state import Memory
 
 POLL_SECONDS = 0.05
 """How often the watched folders are looked at."""

@@ -1,0 +1,204 @@
+"""Make: run the decided jobs into a new commit (pages rendered on every core, each search
+shard indexed as soon as its pages are made), then apply it and record every output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from sitegen.base.cache import digest
+from sitegen.base.errors import ContentError, Problem
+from sitegen.base.i18n import _
+from sitegen.base.options import BuildOptions
+from sitegen.base.parallel import Progress, map_in_chunks
+from sitegen.engine.decide import Decisions
+from sitegen.engine.indexer import ShardIndexer
+from sitegen.engine.jobs import PageJob, ShardJob
+from sitegen.engine.state import BuildState, FileStat, OutputRecord, ShardRecord
+from sitegen.engine.writer import MARKER, Commit, begin_commit, files_under
+from sitegen.render.templates import (
+    SignedBytecodeCache,
+    forget_slow_templates,
+    make_environment,
+    render_page,
+    template_problem,
+)
+
+
+@dataclass(slots=True)
+class Made:
+    """What a build staged: the commit, the pages' digests and the search bundles."""
+
+    commit: Commit
+    decisions: Decisions
+    page_digests: dict[str, str] = field(default_factory=dict)
+    """Output path → digest of the bytes of every page of the new output."""
+    shards: dict[str, ShardRecord] = field(default_factory=dict)
+    """Search bundles of the new output, made or kept."""
+    search_stale: bool = False
+    """Without search, some shards were kept although their pages changed."""
+
+
+def render_outputs(
+    decisions: Decisions,
+    options: BuildOptions,
+    progress: Progress,
+    while_indexing: Callable[[], object] = lambda: None,
+) -> Made:
+    """Stage every file that must be made into a new Commit.
+
+    Each search shard is indexed as soon as its pages are rendered, while the other
+    pages, the feeds and the copies are made (and while_indexing runs, after them).
+
+    Raises:
+        ContentError: for template errors, each with the template's file and line.
+        SearchIndexError: when Pagefind fails.
+    """
+    commit = begin_commit(options.output_path)
+    made = Made(commit, decisions)
+    made.page_digests = {
+        path: decisions.kept[path].content
+        for path in decisions.page_paths
+        if path in decisions.kept
+    }
+    try:
+        with ShardIndexer(made, options) as indexer:
+            _render_pages(made, options, progress, indexer.pages_done)
+            for job in decisions.files_todo:
+                commit.put(job.path, job.make())
+            for copy in decisions.copies_todo:
+                commit.copy(copy.path, copy.source)
+            while_indexing()
+            indexer.finish()
+    except BaseException:
+        commit.abort()
+        raise
+    return made
+
+
+def commit_outputs(made: Made, options: BuildOptions, state: BuildState) -> int:
+    """Apply made to the output folder; record every output file in state; return files written."""
+    decisions, output = made.decisions, options.output_path
+    fingerprints = dict(decisions.fingerprints)
+    for record in made.shards.values():
+        fingerprints |= dict.fromkeys(record.files, record.fingerprint)
+    removals = sorted(_present(decisions, output) - set(fingerprints) - {MARKER})
+    written = made.commit.apply(removals)
+    state.outputs = {
+        path: _record(made, path, fp, output) for path, fp in sorted(fingerprints.items())
+    }
+    state.shards = made.shards
+    state.search_stale = made.search_stale
+    return len([path for path in written if path != MARKER])
+
+
+def _present(decisions: Decisions, output: Path) -> set[str]:
+    """Return the files of the output to compare with the new one.
+
+    After a recorded build they are the recorded ones (walking 27,000 files would cost
+    a second); without a record, every file there, so that strays are removed too.
+    """
+    if decisions.previous_records:
+        return set(decisions.previous_records)
+    return files_under(output) if output.is_dir() else set()
+
+
+def _record(made: Made, path: str, fingerprint: str, output: Path) -> OutputRecord:
+    kept = made.decisions.kept.get(path)
+    content = made.page_digests.get(path, "")
+    if kept and kept.content == content:
+        return kept
+    return OutputRecord(fingerprint, _stat(output / path), content)
+
+
+def _stat(path: Path) -> FileStat:
+    stat = FileStat.of(path)
+    if stat is None:
+        raise OSError(
+            _("{path}: missing right after the build wrote it; build again").format(path=path)
+        )
+    return stat
+
+
+def _render_pages(
+    made: Made, options: BuildOptions, progress: Progress, done: Callable[[list[str]], object]
+) -> None:
+    """Render the pages that changed into made's commit, shard by shard (see _in_shard_order),
+    and add the digest of each page's bytes to made; done receives each chunk's paths."""
+    decisions, commit = made.decisions, made.commit
+    forget_slow_templates()
+    env = _environment(options, decisions)
+    jobs = _in_shard_order(decisions.pages_todo, decisions.plan.shards)
+    try:
+        for name in sorted({job.route.template for job in jobs}):
+            env.get_template(name)  # compile once, before the workers are forked
+    except jinja2.TemplateError as error:
+        raise ContentError([template_problem(error, options.templates_path)]) from None
+
+    def render(job: PageJob) -> Problem | str:
+        try:
+            data = render_page(env, job.route)
+        except Exception as error:  # any error of a template is the template's problem
+            return template_problem(error, options.templates_path)
+        commit.put(job.path, data)
+        return digest(data)
+
+    advance = progress("Rendering pages", len(jobs))
+    problems: set[Problem] = set()
+    start = 0
+    for part in map_in_chunks(render, jobs, options.workers, PAGES_PER_CHUNK):
+        paths = [job.path for job in jobs[start : start + len(part)]]
+        start += len(part)
+        problems.update(result for result in part if isinstance(result, Problem))
+        made.page_digests |= {
+            path: result
+            for path, result in zip(paths, part, strict=True)
+            if isinstance(result, str)
+        }
+        advance(len(part))
+        if not problems:
+            done(paths)
+    if problems:
+        raise ContentError(problems)
+
+
+PAGES_PER_CHUNK = 64
+"""Pages rendered between two looks at which search shards are complete."""
+
+
+def _in_shard_order(jobs: list[PageJob], shards: list[ShardJob]) -> list[PageJob]:
+    """Return jobs with the pages of the largest search shard first, then of the next,
+    and the pages no shard indexes last: each shard is indexed as soon as it can be."""
+    rank: dict[str, int] = {}
+    for number, shard in enumerate(sorted(shards, key=lambda shard: -len(shard.pages))):
+        rank |= dict.fromkeys(shard.pages, number)
+    return sorted(jobs, key=lambda job: rank.get(job.path, len(shards)))
+
+
+_ENVIRONMENTS: dict[tuple[Path, str], jinja2.Environment] = {}
+
+
+def _environment(options: BuildOptions, decisions: Decisions) -> jinja2.Environment:
+    """Return the Jinja environment of decisions, made once per process and key."""
+    key = (options.templates_path, decisions.plan.page_shared)
+    env = _ENVIRONMENTS.get(key)
+    if env is None:
+        _ENVIRONMENTS.clear()  # one site at a time: the last one is kept
+        env = _ENVIRONMENTS[key] = make_environment(
+            options.templates_path, decisions.plan.globals, _compiled_templates(options)
+        )
+    return env
+
+
+def _compiled_templates(options: BuildOptions) -> SignedBytecodeCache | None:
+    """Return where compiled templates are kept between builds (None: without a cache)."""
+    from sitegen.content.memo import user_secret
+
+    if options.cache_path is None:
+        return None
+    secret = user_secret()
+    return SignedBytecodeCache(options.cache_path / "templates", secret) if secret else None
