@@ -68,7 +68,11 @@ def map_in_order(
 
 
 def map_in_chunks(
-    func: Callable[[T], R], items: Sequence[T], jobs: int, most: int = 0
+    func: Callable[[T], R],
+    items: Sequence[T],
+    jobs: int,
+    most: int = 0,
+    fewest: int = MIN_ITEMS_PER_WORKER,
 ) -> Iterator[list[R]]:
     """Yield [func(item) for item in items] in consecutive chunks, in input order, as
     each is done, so that the caller can use the first results while the rest are made.
@@ -77,9 +81,10 @@ def map_in_chunks(
     the first chunk is asked for) and this one takes a chunk whenever the workers have
     enough queued. A forked worker soon holds a private copy of most of what it
     inherited (CPython writes reference counts), so one worker fewer is that much
-    less memory. most: the largest chunk (0: as CHUNKS_PER_WORKER says).
+    less memory. most: the largest chunk (0: as CHUNKS_PER_WORKER says). fewest: the
+    fewest items that are worth a worker (fewer for items that take long).
     """
-    workers = min(jobs, len(items) // MIN_ITEMS_PER_WORKER)
+    workers = min(jobs, len(items) // fewest)
     chunks = _chunks(len(items), max(workers, 1) * CHUNKS_PER_WORKER, most)
     global _work
     _work = (func, items)

@@ -51,6 +51,9 @@ class FileJob:
     make: Callable[[], bytes]
     origin: str
     """What produces it, for collision messages."""
+    made_first: bool = False
+    """Made in the build's own process before the other files: its maker keeps what they
+    read (a photo's published size, which the feeds give)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +148,7 @@ def picture_jobs(site: Site, images: VariantStore, code: str) -> list[FileJob]:
             path = site.urls.output_path(variant.url)
             make = partial(images.make, picture, variant, item.source)
             fingerprint = digest(code, *source, repr(variant))
-            jobs.setdefault(path, FileJob(path, fingerprint, make, variant.url))
+            jobs.setdefault(path, FileJob(path, fingerprint, make, variant.url, made_first=True))
     return list(jobs.values())
 
 
@@ -165,7 +168,7 @@ def image_jobs(
             origin = claims.origins.get(job.path, job.path)
             make = partial(images.original, job.source, origin)
             fingerprint = digest(code, "cleaned image", job.fingerprint)
-            jobs.append(FileJob(job.path, fingerprint, make, origin))
+            jobs.append(FileJob(job.path, fingerprint, make, origin, made_first=True))
     return jobs
 
 

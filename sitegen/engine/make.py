@@ -17,7 +17,7 @@ from sitegen.base.options import BuildOptions
 from sitegen.base.parallel import Progress, map_in_chunks
 from sitegen.engine.decide import Decisions
 from sitegen.engine.indexer import ShardIndexer
-from sitegen.engine.jobs import PageJob, ShardJob
+from sitegen.engine.jobs import FileJob, PageJob, ShardJob
 from sitegen.engine.state import BuildState, FileStat, OutputRecord, ShardRecord
 from sitegen.engine.writer import MARKER, Commit, begin_commit, files_under
 from sitegen.render.templates import (
@@ -68,8 +68,7 @@ def render_outputs(
     try:
         with ShardIndexer(made, options) as indexer:
             _render_pages(made, options, progress, indexer.pages_done)
-            for job in decisions.files_todo:
-                commit.put(job.path, job.make())
+            _make_files(decisions.files_todo, commit, options.workers)
             for copy in decisions.copies_todo:
                 commit.copy(copy.path, copy.source)
             while_indexing()
@@ -122,6 +121,27 @@ def _stat(path: Path) -> FileStat:
             _("{path}: missing right after the build wrote it; build again").format(path=path)
         )
     return stat
+
+
+def _make_files(jobs: list[FileJob], commit: Commit, workers: int) -> None:
+    """Stage the files other than pages: the photos first, here (see FileJob.made_first),
+    then the feeds and the rest on every core."""
+    for job in jobs:
+        if job.made_first:
+            commit.put(job.path, job.make())
+
+    def make(job: FileJob) -> None:
+        commit.put(job.path, job.make())
+
+    later = [job for job in jobs if not job.made_first]
+    for _done in map_in_chunks(make, later, workers, FILES_PER_CHUNK, FILES_PER_WORKER):
+        pass
+
+
+FILES_PER_CHUNK = 8
+"""Feeds are few and large: small chunks share them out evenly."""
+FILES_PER_WORKER = 16
+"""The fewest files worth a worker (a feed takes about as long as ten pages)."""
 
 
 def _render_pages(
