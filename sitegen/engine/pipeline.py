@@ -313,7 +313,7 @@ def _plan_everything(
         with snapshot_store(options) as store:
             if store is None:
                 return ""
-            return keep_snapshot(store, previous, plan, entries, options.include_drafts)
+            return keep_snapshot(store, previous, plan, entries, options)
 
     return site, (plan.jobs, decisions, keep, 0)
 

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from sitegen.base.cache import digest
 from sitegen.base.fingerprint import Fingerprinter, fingerprint_of
 from sitegen.base.options import BuildOptions
+from sitegen.base.parallel import map_in_chunks
 from sitegen.content.load import Entry
 from sitegen.content.memo import user_secret
 from sitegen.content.models import Locality, NewsItem, Page, Partnership, RegionText
@@ -161,27 +162,28 @@ class SnapshotStore:
     def write(
         self,
         snapshot: Snapshot,
-        rows: Iterable[Row],
+        rows: Sequence[Row],
         *,
         everything: bool,
         gone: Iterable[tuple[str, str]] = (),
+        workers: int = 1,
     ) -> bool:
         """Keep snapshot with the rows given, drop the (kind, key) of gone; return False
-        when it could not. everything drops what was kept before."""
+        when it could not. everything drops what was kept before. The rows are pickled
+        on workers cores, chunk by chunk as SQLite takes them: all at once would hold
+        every body of the site twice in memory."""
         if self._db is None:
             return False
+        every = [*rows, Row("meta", "snapshot", "", snapshot)]
         try:
             with self._db:
                 if everything:
                     self._db.execute("delete from kept_rows")
                 self._db.executemany("delete from kept_rows where kind = ? and key = ?", gone)
-                # Pickled one by one as SQLite takes them: all at once would hold every
-                # body of the site twice in memory.
-                values = map(
-                    self._row, itertools.chain(rows, [Row("meta", "snapshot", "", snapshot)])
-                )
+                chunks = map_in_chunks(self._row, every, workers, ROWS_PER_CHUNK)
                 self._db.executemany(
-                    "insert or replace into kept_rows values (?, ?, ?, ?, ?)", values
+                    "insert or replace into kept_rows values (?, ?, ?, ?, ?)",
+                    itertools.chain.from_iterable(chunks),
                 )
         except (sqlite3.Error, pickle.PicklingError, TypeError, AttributeError):
             return False
@@ -222,6 +224,10 @@ class SnapshotStore:
         self.close()
         with contextlib.suppress(OSError):
             path.unlink()
+
+
+ROWS_PER_CHUNK = 128
+"""Rows pickled between two hand-overs to SQLite."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,7 +293,7 @@ def keep_snapshot(
     previous: BuildState | None,
     plan: SitePlan,
     entries: Sequence[Entry],
-    include_drafts: bool,
+    options: BuildOptions,
 ) -> str:
     """Keep the models and routes of a plan of every output for partial plans; return the
     token ("" when it could not be kept).
@@ -297,7 +303,7 @@ def keep_snapshot(
     """
     kept = store.snapshot()
     everything = kept is None or previous is None or kept.token != previous.snapshot
-    rows = _rows(plan, entries, include_drafts)
+    rows = _rows(plan, entries, options.include_drafts)
     gone: list[tuple[str, str]] = []
     if not everything:
         rows, gone = _changed_rows(store, rows)
@@ -311,7 +317,9 @@ def keep_snapshot(
         language=plan.jobs.language,
         shards=tuple(plan.jobs.shards),
     )
-    kept_well = store.write(snapshot, rows, everything=everything, gone=gone)
+    kept_well = store.write(
+        snapshot, rows, everything=everything, gone=gone, workers=options.workers
+    )
     return snapshot.token if kept_well else ""
 
 
