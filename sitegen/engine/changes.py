@@ -87,7 +87,7 @@ def _changed_texts(options: BuildOptions, previous: BuildState, state: BuildStat
         return []
     if previous.valid_until is not None and options.now.timestamp() >= previous.valid_until:
         return []
-    root = os.path.abspath(options.site_path)  # noqa: PTH100 (as snapshot_inputs names files)
+    root = os.path.abspath(options.site_path)  # noqa: PTH100 (as scan_inputs names files)
     changed = [rel for rel, entry in state.inputs.items() if previous.inputs[rel] != entry]
     if not all(
         rel.endswith(".md") and _is_plain(previous.inputs[rel]) and _is_plain(state.inputs[rel])

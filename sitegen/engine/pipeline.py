@@ -1,12 +1,14 @@
 """The build: the only function that sequences the stages.
 
-    snapshot inputs → (nothing changed: stop) → read, validate, link → plan routes,
-    feeds and search shards → decide what changed → render it → index changed shards
-    → commit → keep the state
+    scan the inputs → (nothing changed: stop) → plan the outputs of the changed texts
+    (changes.py), or load the site and plan every output (planner.py) → decide what to
+    make (decide.py) → make it, indexing each search shard as its pages are done
+    (make.py, indexer.py), and keep the plan for the next build (snapshot.py) → commit
+    (writer) → keep the state (state.py)
 
 A build that finds its inputs, its options and its output as the previous build left
-them stops after the snapshot, before loading the stages. Otherwise only the pages,
-feeds, copies and search shards whose inputs changed are made again (see outputs.py).
+them stops after the scan, before loading the stages. Otherwise only the pages, feeds,
+copies and search shards whose inputs changed are made again.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from sitegen.engine.state import (
     InputStat,
     load_state,
     save_state,
-    snapshot_inputs,
+    scan_inputs,
     state_key,
     state_path,
 )
@@ -135,7 +137,7 @@ def _build(
         options = _usable_cache(options, notes)
         rolled_forward = recover(options.output_path)
         key = _state_key(options)
-        inputs = snapshot_site(options)
+        inputs = scan_site(options)
         # After a killed build, the record describes the site before it: start afresh.
         kept = _kept_state(options, memory) if not rolled_forward else None
         previous = kept or (None if rolled_forward else _previous_state(options))
@@ -374,11 +376,11 @@ def _state_key(options: BuildOptions) -> str:
     )
 
 
-def snapshot_site(options: BuildOptions) -> dict[str, InputStat]:
+def scan_site(options: BuildOptions) -> dict[str, InputStat]:
     """Return every entry of the site's inputs: content, templates, static and site.yaml
     (what a build compares with the previous one's, and the preview watches)."""
     folders = (options.content_path, options.templates_path, options.static_path)
-    return snapshot_inputs(options.site_path, folders, (options.site_path / "site.yaml",))
+    return scan_inputs(options.site_path, folders, (options.site_path / "site.yaml",))
 
 
 def _kept_state(options: BuildOptions, memory: Memory | None) -> BuildState | None:

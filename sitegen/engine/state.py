@@ -53,7 +53,7 @@ class InputStat(NamedTuple):
     Taken with lstat, so that an entry the build would refuse (a symbolic link that
     loops or leads nowhere, a named pipe, a socket, a device, a file or folder without
     read permission) is recorded like any other, and adding, changing or removing it
-    changes the snapshot: the build then reaches the verdict a cold build reaches.
+    changes the scan: the build then reaches the verdict a cold build reaches.
     """
 
     mode: int
@@ -99,7 +99,7 @@ class BuildState:
     """Digest of the code and the options the build ran with (see state_key)."""
     inputs: dict[str, InputStat] = field(default_factory=dict)
     """Every entry of the input folders and the input files, by path relative to the
-    site root (POSIX); see snapshot_inputs."""
+    site root (POSIX); see scan_inputs."""
     outputs: dict[str, OutputRecord] = field(default_factory=dict)
     """Every output file, by path relative to the output folder (POSIX)."""
     shards: dict[str, ShardRecord] = field(default_factory=dict)
@@ -142,7 +142,7 @@ def state_path(cache_path: Path, output_path: Path) -> Path:
     return cache_path / "state" / f"{name}.json"
 
 
-def snapshot_inputs(
+def scan_inputs(
     site_path: Path, folders: tuple[Path, ...], files: tuple[Path, ...]
 ) -> dict[str, InputStat]:
     """Return every entry under folders, plus files, by path relative to site_path.
@@ -220,7 +220,7 @@ def _link_detail(path: str) -> str:
     all three decide what the build makes of it.
     """
     try:
-        target = os.readlink(path)  # noqa: PTH115 (strings, as everywhere in the snapshot)
+        target = os.readlink(path)  # noqa: PTH115 (strings, as everywhere in the scan)
     except OSError as error:  # replaced since it was listed, say
         return f"error: {error.errno}"
     try:

@@ -49,7 +49,7 @@ from sitegen.base.config import BuildOptions
 from sitegen.base.errors import ContentError, SitegenError, UsageError
 from sitegen.base.i18n import N_, _, current_language, decimal
 from sitegen.engine.memory import Memory
-from sitegen.engine.pipeline import BuildReport, build, snapshot_site
+from sitegen.engine.pipeline import BuildReport, build, scan_site
 
 POLL_SECONDS = 0.05
 """How often the watched folders are looked at."""
@@ -379,10 +379,10 @@ def reload_browsers() -> None:
 def run_builds(preview: Preview, stop: threading.Event, notify: Notify) -> None:
     """Build, then rebuild once after each burst of changes, until stop is set.
 
-    Changes are looked for as a build looks for them (snapshot_site), so every change
+    Changes are looked for as a build looks for them (scan_site), so every change
     that would make a build do something, a link or a pipe added, say, rebuilds the preview.
     """
-    seen = snapshot_site(preview.options)
+    seen = scan_site(preview.options)
     preview.log(_("Building the preview..."))
     _build_and_notify(preview, stop, notify)
     last_change: float | None = None
@@ -390,7 +390,7 @@ def run_builds(preview: Preview, stop: threading.Event, notify: Notify) -> None:
     pause = POLL_SECONDS
     while not stop.wait(pause):
         started = time.monotonic()
-        current = snapshot_site(preview.options)
+        current = scan_site(preview.options)
         now = time.monotonic()
         # A big site takes a while to look at: keep that under a tenth of a core.
         pause = max(POLL_SECONDS, 9 * (now - started))
