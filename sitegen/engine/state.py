@@ -110,7 +110,7 @@ class BuildState:
     """POSIX time at which the output changes by itself (an item comes out, a
     cooperation starts or ends); None when nothing is scheduled."""
     snapshot: str = ""
-    """Token of the models and routes kept for a quick build (see quick.py); "" when none."""
+    """Token of the plan kept for the next partial plan (snapshot.py); "" when none."""
     search_stale: bool = False
     """A build without search (the preview's) left search shards behind their pages."""
 
