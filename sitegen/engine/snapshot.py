@@ -1,15 +1,16 @@
-"""The models, routes and feeds of the previous build, kept for quick builds (quick.py).
+"""The snapshot: the plan of every output, kept for the next build's partial plan.
 
 One SQLite file beside the build state (`.sitegen-cache/state/<output key>.sqlite`)
-holds every model (news item, locality, partnership, page, region text) pickled by
-its content file, every page's route and every feed's spec pickled with the models
-they show *by reference*, and one Snapshot record: what a quick build needs to know of
-the whole site (which pages show which content file, the link targets, the shared
-parts of the fingerprints). Because routes refer to models by their content file, a
-quick build that swaps one model in needs no route rewritten.
+holds every model of the site pickled by its content file, every page's route and
+every feed's spec pickled with the models they show *by reference*, and one Snapshot
+record: what a partial plan (changes.py) needs to know of the whole site (which pages
+show which content file, the link targets, the shared parts of the fingerprints).
+Because routes refer to models by their content file, a plan that swaps one model in
+needs no route rewritten.
 
 Unpickling runs code, so every value is signed with the user's key (content/memo.py):
-a value sitegen did not write is no value, and the build is a full one.
+a value sitegen did not write is no value, and the build plans everything. The
+snapshot is for this machine's next build: it does not travel with the cache.
 """
 
 from __future__ import annotations
