@@ -42,8 +42,10 @@ from sitegen.base.options import BuildOptions
 from sitegen.base.parallel import Progress, map_in_chunks
 from sitegen.base.urls import Urls
 from sitegen.content.models import Asset
+from sitegen.engine.commit import Commit, begin_commit, files_under
+from sitegen.engine.discard import discard_later
 from sitegen.engine.state import BuildState, FileStat, OutputRecord, ShardRecord
-from sitegen.engine.writer import MARKER, Commit, Output, begin_commit, discard_later, files_under
+from sitegen.engine.writer import MARKER, Output
 from sitegen.link.images import VariantStore
 from sitegen.link.site import Site
 from sitegen.plan.routes import FeedSpec, RedirectContext, Route, SearchShard

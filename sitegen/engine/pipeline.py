@@ -24,6 +24,8 @@ from sitegen.base.errors import UsageError, WriteError
 from sitegen.base.i18n import _, decimal
 from sitegen.base.options import BuildOptions
 from sitegen.base.parallel import Progress, no_progress
+from sitegen.engine.commit import pending_journal, recover
+from sitegen.engine.discard import finish_discarding
 from sitegen.engine.lock import Notes, build_lock
 from sitegen.engine.state import (
     BuildState,
@@ -34,13 +36,7 @@ from sitegen.engine.state import (
     state_key,
     state_path,
 )
-from sitegen.engine.writer import (
-    MARKER,
-    check_output_path,
-    finish_discarding,
-    pending_journal,
-    recover,
-)
+from sitegen.engine.writer import MARKER, check_output_path
 
 if TYPE_CHECKING:
     from sitegen.base.cache import Cache
