@@ -25,21 +25,17 @@ from pathlib import Path
 import jinja2
 
 from sitegen.base.cache import code_fingerprint, digest, folder_digest
+from sitegen.base.checked import CheckedFiles
 from sitegen.base.config import SiteConfig
 from sitegen.base.errors import ContentError, Problem
-from sitegen.base.filetypes import (
-    PUBLISHED_FORMATS,
-    CheckedFiles,
-    name_problem,
-    printable_name,
-    special_file_problem,
-    stat_problem,
-    static_file_problem,
-)
+from sitegen.base.filetypes import static_file_problem
 from sitegen.base.fingerprint import Fingerprinter
 from sitegen.base.i18n import N_, _
+from sitegen.base.imagelimits import PUBLISHED_FORMATS
 from sitegen.base.options import BuildOptions
 from sitegen.base.parallel import Progress, map_in_chunks
+from sitegen.base.reading import special_file_problem, stat_problem
+from sitegen.base.text import name_problem, printable_name
 from sitegen.base.urls import Urls
 from sitegen.content.models import Asset
 from sitegen.engine.commit import Commit, begin_commit, files_under

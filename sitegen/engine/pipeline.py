@@ -446,8 +446,8 @@ def _load_site(
     memory: Memory | None,
 ) -> tuple[Site, tuple[Entry, ...]]:
     """Return the site of options, and the entries it was made from."""
+    from sitegen.base.checked import CheckedFiles
     from sitegen.base.config import load_config
-    from sitegen.base.filetypes import CheckedFiles
     from sitegen.base.urls import Urls
     from sitegen.content.load import read_entries
     from sitegen.content.sources import read_sources

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.base.cache import digest
+from sitegen.base.checked import CheckedFiles
 from sitegen.base.errors import ContentError
-from sitegen.base.filetypes import CheckedFiles
 from sitegen.base.fingerprint import Fingerprinter
 from sitegen.base.options import BuildOptions
 from sitegen.base.parallel import Progress
