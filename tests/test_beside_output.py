@@ -21,8 +21,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sitegen.base.errors import UsageError
+from sitegen.engine.commit import recover
 from sitegen.engine.lock import build_lock
-from sitegen.engine.writer import MARKER, recover
+from sitegen.engine.writer import MARKER
 from tests.conftest import REPO, Run, make_site, options_for
 from tests.test_golden import tree
 

@@ -29,11 +29,11 @@ from sitegen.base.options import CACHE_FOLDER, BuildOptions
 from sitegen.content import load as load_module
 from sitegen.content.load import Entry
 from sitegen.content.sources import SourceFile
+from sitegen.engine.commit import recover
 from sitegen.engine.lock import build_lock
 from sitegen.engine.memory import Memory
 from sitegen.engine.pipeline import build, load_site
 from sitegen.engine.state import STATE_VERSION
-from sitegen.engine.writer import recover
 from sitegen.plan import routes
 from tests.conftest import NOW, REPO, Run, make_site, options_for
 from tests.test_golden import tree

@@ -25,9 +25,12 @@ from hypothesis import strategies as st
 from PIL import Image as PILImage
 
 from sitegen.base import filetypes
+from sitegen.base.checked import CheckedFiles
 from sitegen.base.config import Limits, build_time, load_config
 from sitegen.base.errors import ContentError, UsageError
-from sitegen.base.filetypes import file_problem, printable_name, static_file_problem, svg_problem
+from sitegen.base.filetypes import file_problem, static_file_problem
+from sitegen.base.svg import svg_problem
+from sitegen.base.text import printable_name
 from sitegen.base.yamldoc import parse_yaml_mapping
 from sitegen.commands.cli import main
 from sitegen.commands.scaffold import shorten_slug
@@ -762,13 +765,13 @@ def test_a_file_that_passed_is_not_decoded_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "zprava.pdf").write_bytes(_PDF)
-    checked = filetypes.CheckedFiles(tmp_path / "cache")
+    checked = CheckedFiles(tmp_path / "cache")
     assert file_problem(tmp_path / "zprava.pdf", checked=checked) is None
     checked.save()
     read: list[bytes] = []
     monkeypatch.setattr(filetypes, "pdf_content_problem", lambda data, suffix: read.append(data))
     monkeypatch.setitem(filetypes._CONTENT_CHECKS, ".pdf", filetypes.pdf_content_problem)
-    again = filetypes.CheckedFiles(tmp_path / "cache")
+    again = CheckedFiles(tmp_path / "cache")
     assert file_problem(tmp_path / "zprava.pdf", checked=again) is None
     assert read == []  # passed before: remembered by its bytes
     (tmp_path / "zprava.pdf").write_bytes(_PDF + b"\n")

@@ -20,7 +20,8 @@ from sitegen.base.typography import typeset_html, typeset_text
 from sitegen.content.frontmatter import split_front_matter
 from sitegen.content.models import Body, NewsItem
 from sitegen.engine.pipeline import load_site
-from sitegen.link.markup import ALLOWED_TAGS, Renderer, sanitize_body_html
+from sitegen.link.markup import Renderer
+from sitegen.link.sanitize import ALLOWED_TAGS, sanitize_body_html
 from sitegen.plan.routes import FeedSpec
 from sitegen.render.feeds import render_feed
 from tests.conftest import REPO, Run, make_site, options_for

@@ -12,7 +12,7 @@ import pytest
 
 from sitegen.base.i18n import set_language
 from sitegen.commands.cli import main
-from sitegen.preview.server import NO_SITE_NOTE, add_overlay, blank_page
+from sitegen.preview.pages import NO_SITE_NOTE, add_overlay, blank_page
 from tests.conftest import LOCALITY, REPO, Run, make_site, sample_file
 
 NBSP = "\u00a0"

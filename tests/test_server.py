@@ -24,7 +24,8 @@ import pytest
 from tornado.httpclient import HTTPRequest
 from tornado.websocket import websocket_connect
 
-from sitegen.preview.server import exposure_warning, host_policy
+from sitegen.preview.hosts import host_policy
+from sitegen.preview.sockets import exposure_warning
 from tests.conftest import NOW_EPOCH, REPO, make_site
 
 NEWS = "---\ntitle: První zpráva\ndate: 2020-01-01\nregions: [praha]\n---\nText zprávy.\n"

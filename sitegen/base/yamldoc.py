@@ -8,8 +8,8 @@ from typing import Any
 import yaml
 
 from sitegen.base.errors import ContentError, Problem
-from sitegen.base.filetypes import char_problem
 from sitegen.base.i18n import N_, _
+from sitegen.base.text import char_problem
 
 Loc = tuple[str | int, ...]
 """A path into the front matter: ("documents", 0, "file")."""

@@ -22,7 +22,7 @@ import feedparser
 
 from sitegen.base.errors import Problem
 from sitegen.base.i18n import _, decimal, ngettext
-from sitegen.base.urls import Urls
+from sitegen.base.urls import SEARCH_FOLDER, Urls
 from sitegen.content.models import Locality, NewsItem, Page, Partnership
 from sitegen.link.site import Site, cooperation_status
 
@@ -96,7 +96,7 @@ def check_output(
 def _html_files(output: Path) -> Iterator[str]:
     for path in sorted(output.rglob("*.html")):
         rel = path.relative_to(output).as_posix()
-        if not rel.startswith("pagefind/"):
+        if not rel.startswith(f"{SEARCH_FOLDER}/"):
             yield rel
 
 

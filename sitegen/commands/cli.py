@@ -293,7 +293,7 @@ def run_build(args: argparse.Namespace) -> int:
 def run_serve(args: argparse.Namespace) -> int:
     """Serve a live preview until Ctrl-C."""
     from sitegen.base.options import CACHE_FOLDER
-    from sitegen.preview.server import serve
+    from sitegen.preview.serve import serve
 
     output = args.output or args.source / CACHE_FOLDER / "preview"
     options = options_from(args, output_path=output, include_drafts=True)

@@ -16,21 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sitegen.base.checked import NOT_CHECKED, CheckedFiles
 from sitegen.base.config import Limits
 from sitegen.base.errors import ContentError, Problem, did_you_mean
-from sitegen.base.filetypes import (
-    NOT_CHECKED,
-    CheckedFiles,
-    FileRefused,
-    decode_text,
-    file_problem,
-    name_problem,
-    printable_name,
-    read_regular,
-    special_file_problem,
-    stat_problem,
-)
+from sitegen.base.filetypes import file_problem
 from sitegen.base.i18n import _
+from sitegen.base.reading import FileRefused, read_regular, special_file_problem, stat_problem
+from sitegen.base.text import decode_text, name_problem, printable_name
 from sitegen.content.kinds import Kind, folder_names, kind_in_folder
 
 BUNDLE_INDEX = "index.md"

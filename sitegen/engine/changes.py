@@ -22,8 +22,8 @@ from collections.abc import Callable, Container, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen.base.checked import CheckedFiles
 from sitegen.base.errors import ContentError
-from sitegen.base.filetypes import CheckedFiles
 from sitegen.base.fingerprint import Fingerprinter
 from sitegen.base.options import BuildOptions
 from sitegen.content.load import Entry, read_entries

@@ -9,16 +9,12 @@ import stat
 from pathlib import Path
 
 from sitegen.base.cache import digest
+from sitegen.base.checked import CheckedFiles
 from sitegen.base.errors import ContentError, Problem
-from sitegen.base.filetypes import (
-    CheckedFiles,
-    name_problem,
-    printable_name,
-    special_file_problem,
-    stat_problem,
-    static_file_problem,
-)
+from sitegen.base.filetypes import static_file_problem
 from sitegen.base.i18n import N_, _
+from sitegen.base.reading import special_file_problem, stat_problem
+from sitegen.base.text import name_problem, printable_name
 from sitegen.engine.jobs import CopyJob
 from sitegen.engine.state import FileStat
 from sitegen.engine.writer import Output

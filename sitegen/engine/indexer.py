@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 
 from sitegen.base.cache import code_fingerprint, digest
 from sitegen.base.options import BuildOptions
+from sitegen.engine.commit import Commit
+from sitegen.engine.discard import discard_later
 from sitegen.engine.jobs import ShardJob
 from sitegen.engine.state import FileStat, ShardRecord
-from sitegen.engine.writer import Commit, discard_later
 from sitegen.render.search import gather_pages, index_pages
 
 if TYPE_CHECKING:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from sitegen.base.cache import digest
 from sitegen.base.config import SiteConfig
-from sitegen.base.filetypes import PUBLISHED_FORMATS
 from sitegen.base.fingerprint import Fingerprinter
+from sitegen.base.imagelimits import PUBLISHED_FORMATS
 from sitegen.base.urls import Urls
 from sitegen.content.models import Asset
 from sitegen.engine.state import FileStat

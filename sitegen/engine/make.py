@@ -15,11 +15,12 @@ from sitegen.base.errors import ContentError, Problem
 from sitegen.base.i18n import _
 from sitegen.base.options import BuildOptions
 from sitegen.base.parallel import Progress, map_in_chunks
+from sitegen.engine.commit import Commit, begin_commit, files_under
 from sitegen.engine.decide import Decisions
 from sitegen.engine.indexer import ShardIndexer
 from sitegen.engine.jobs import FileJob, PageJob, ShardJob
 from sitegen.engine.state import BuildState, FileStat, OutputRecord, ShardRecord
-from sitegen.engine.writer import MARKER, Commit, begin_commit, files_under
+from sitegen.engine.writer import MARKER
 from sitegen.render.templates import (
     SignedBytecodeCache,
     forget_slow_templates,

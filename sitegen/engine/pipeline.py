@@ -26,6 +26,8 @@ from sitegen.base.errors import UsageError, WriteError
 from sitegen.base.i18n import _, decimal
 from sitegen.base.options import BuildOptions
 from sitegen.base.parallel import Progress, no_progress
+from sitegen.engine.commit import pending_journal, recover
+from sitegen.engine.discard import finish_discarding
 from sitegen.engine.lock import Notes, build_lock
 from sitegen.engine.state import (
     BuildState,
@@ -36,13 +38,7 @@ from sitegen.engine.state import (
     state_key,
     state_path,
 )
-from sitegen.engine.writer import (
-    MARKER,
-    check_output_path,
-    finish_discarding,
-    pending_journal,
-    recover,
-)
+from sitegen.engine.writer import MARKER, check_output_path
 
 if TYPE_CHECKING:
     from sitegen.base.cache import Cache
@@ -486,8 +482,8 @@ def _load_site(
     memory: Memory | None,
 ) -> tuple[Site, tuple[Entry, ...]]:
     """Return the site of options, and the entries it was made from."""
+    from sitegen.base.checked import CheckedFiles
     from sitegen.base.config import load_config
-    from sitegen.base.filetypes import CheckedFiles
     from sitegen.base.urls import Urls
     from sitegen.content.load import read_entries
     from sitegen.content.sources import read_sources

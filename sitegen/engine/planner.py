@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sitegen.base.cache import code_fingerprint, digest, folder_digest
-from sitegen.base.filetypes import CheckedFiles
+from sitegen.base.checked import CheckedFiles
 from sitegen.base.fingerprint import Fingerprinter
 from sitegen.base.options import BuildOptions
 from sitegen.engine.copies import check_redirect_folders, copy_jobs

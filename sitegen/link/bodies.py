@@ -30,7 +30,8 @@ from sitegen.base.urls import (
 )
 from sitegen.content.load import Entry, is_draft, is_published
 from sitegen.content.models import Body
-from sitegen.link.markup import LinkError, Rendered, Renderer, forget_vouched, vouch
+from sitegen.link.markup import LinkError, Rendered, Renderer
+from sitegen.link.sanitize import forget_vouched, vouch
 
 
 @dataclass(frozen=True, slots=True)

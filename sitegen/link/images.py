@@ -30,14 +30,14 @@ from typing import TYPE_CHECKING
 
 from sitegen.base.cache import Cache, code_fingerprint, digest
 from sitegen.base.errors import ContentError, Problem
-from sitegen.base.filetypes import (
+from sitegen.base.i18n import _
+from sitegen.base.imagelimits import (
     MAX_FRAMES,
     PUBLISHED_FORMATS,
     ImageRefused,
     opened,
     size_problem,
 )
-from sitegen.base.i18n import _
 from sitegen.content.models import Asset, Picture, Variant
 
 if TYPE_CHECKING:

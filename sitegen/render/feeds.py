@@ -33,7 +33,7 @@ from sitegen.base.config import SiteConfig
 from sitegen.base.typography import file_size, typeset_text
 from sitegen.base.urls import Urls
 from sitegen.content.models import Asset, Document, Image, NewsItem
-from sitegen.link.markup import sanitize_body_html
+from sitegen.link.sanitize import sanitize_body_html
 from sitegen.plan.routes import FeedSpec
 
 FEED_ID_DATE = "2008-01-23"

@@ -40,7 +40,7 @@ from sitegen.base.typography import (
 )
 from sitegen.base.urls import Urls
 from sitegen.link.cooperation import describe_cooperation
-from sitegen.link.markup import sanitize_body_html
+from sitegen.link.sanitize import sanitize_body_html
 from sitegen.link.site import Site
 from sitegen.plan.routes import Route
 from sitegen.render.sandbox import PAGE_BYTES, SANDBOX_VERSION, BoundedEnvironment, TemplateLimit
