@@ -14,7 +14,7 @@ import pytest
 
 from sitegen.base.options import BuildOptions
 from sitegen.commands.cli import NEW_KINDS
-from sitegen.engine import pipeline
+from sitegen.engine import load
 from sitegen.render.templates import STATUS_LABELS
 from tests.conftest import LOCALITY, REPO, Run, make_site
 
@@ -145,13 +145,13 @@ def test_check_loads_the_content_once(
     tmp_path: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     loads: list[Path] = []
-    original = pipeline._load_site
+    original = load.load_with_entries
 
     def counting_load_site(options: BuildOptions, *args: Any, **kwargs: Any) -> Any:
         loads.append(options.content_path)
         return original(options, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "_load_site", counting_load_site)
+    monkeypatch.setattr(load, "load_with_entries", counting_load_site)
     site = site_with_theme(tmp_path, {"content/news/2020-01-01-prvni.md": NEWS})
     result = run_cli("check", "--source", site)
     assert result.status == 0, result.err

@@ -30,9 +30,10 @@ from sitegen.content import load as load_module
 from sitegen.content.load import Entry
 from sitegen.content.sources import SourceFile
 from sitegen.engine.commit import recover
+from sitegen.engine.load import load_site
 from sitegen.engine.lock import build_lock
 from sitegen.engine.memory import Memory
-from sitegen.engine.pipeline import build, load_site
+from sitegen.engine.pipeline import build
 from sitegen.engine.state import STATE_VERSION
 from sitegen.plan import routes
 from tests.conftest import NOW, REPO, Run, make_site, options_for
@@ -230,7 +231,8 @@ def test_a_build_killed_before_its_commit_leaves_the_old_site(
 KILL_SCRIPT = """
 import dataclasses, sys
 from pathlib import Path
-from sitegen.engine.pipeline import build, load_site
+from sitegen.engine.load import load_site
+from sitegen.engine.pipeline import build
 from tests.conftest import options_for
 options = options_for(Path(sys.argv[1]))
 build(dataclasses.replace(options, search=False, jobs=2))

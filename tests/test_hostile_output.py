@@ -19,7 +19,7 @@ import pytest
 from sitegen.base.typography import typeset_html, typeset_text
 from sitegen.content.frontmatter import split_front_matter
 from sitegen.content.models import Body, NewsItem
-from sitegen.engine.pipeline import load_site
+from sitegen.engine.load import load_site
 from sitegen.link.markup import Renderer
 from sitegen.link.sanitize import ALLOWED_TAGS, sanitize_body_html
 from sitegen.plan.routes import FeedSpec

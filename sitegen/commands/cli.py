@@ -24,7 +24,8 @@ from sitegen.base.errors import ContentError, SitegenError
 from sitegen.base.i18n import LANGUAGES, N_, _, decimal, ngettext, set_language
 from sitegen.base.options import BuildOptions, build_time, web_address_problem
 from sitegen.base.parallel import Progress, no_progress
-from sitegen.engine.pipeline import BuildReport, build, load_site
+from sitegen.engine.load import load_site
+from sitegen.engine.pipeline import BuildReport, build
 
 COMMANDS = ("build", "serve", "check", "new")
 NEW_KINDS = ("news", "locality", "partnership", "page")
