@@ -150,6 +150,6 @@ def test_a_kind_is_pickled_by_name_and_unpickled_as_the_tables_kind(tmp_path: Pa
     assert [(entry.kind, entry.meta, entry.url) for entry in kept] == [
         (entry.kind, entry.meta, entry.url) for entry in entries
     ]
-    grouped = EntriesByKind.of(kept)
-    assert [entry.meta.region for entry in grouped.localities] == ["karlovarsky"]
-    assert [entry.meta.title for entry in grouped.pages] == ["Prohlášení o přístupnosti"]
+    grouped = EntriesByKind.of_entries(kept)
+    assert [entry.meta.region for entry in grouped.of(kinds.LOCALITY)] == ["karlovarsky"]
+    assert [entry.meta.title for entry in grouped.of(kinds.PAGE)] == ["Prohlášení o přístupnosti"]
