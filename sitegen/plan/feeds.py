@@ -6,6 +6,7 @@ and the subscription page's Route.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sitegen.base.urls import feed_of
@@ -31,7 +32,7 @@ class FeedSpec:
     """Where the subscription page lists it: "all", "region" or "topic"."""
 
 
-def plan_feeds(site: Site) -> list[FeedSpec]:
+def news_feeds(site: Site) -> list[FeedSpec]:
     """Return the main RSS and Atom feeds and one RSS feed per region and topic."""
     urls, limit = site.urls, site.config.paging.feed_items
     latest = site.news[:limit]
@@ -71,9 +72,8 @@ def plan_feeds(site: Site) -> list[FeedSpec]:
     return feeds
 
 
-def subscribe_page(site: Site) -> Route:
-    """Return the page that explains feeds and lists every feed of plan_feeds."""
-    feeds = plan_feeds(site)
+def subscribe_page(site: Site, feeds: Sequence[FeedSpec]) -> Route:
+    """Return the page that explains feeds and lists every feed of the site (feeds)."""
 
     def choices(group: str) -> tuple[FeedChoice, ...]:
         return tuple(

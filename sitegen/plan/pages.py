@@ -11,7 +11,6 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import partial
 
-from sitegen.base.config import SiteConfig
 from sitegen.base.regions import Region
 from sitegen.base.typography import date_short, sorted_czech
 from sitegen.base.urls import feed_of, paged
@@ -39,19 +38,12 @@ from sitegen.plan.contexts import (
     RegionRow,
     RegionsContext,
     Route,
-    SearchContext,
     SearchEntry,
     StatementContext,
     TopicsContext,
 )
-from sitegen.plan.shards import SearchShard
 from sitegen.plan.structured import news_article, organization
 from sitegen.plan.titles import shorten
-
-
-def _search_description(config: SiteConfig) -> str:
-    where = f"webu {config.title_genitive}" if config.title_genitive else "tohoto webu"
-    return f"Hledání v aktualitách, lokalitách a stránkách {where}."
 
 
 def home(site: Site) -> Route:
@@ -99,6 +91,11 @@ def _paginate(
             )
         )
     return routes
+
+
+def news_pages(site: Site) -> list[Route]:
+    """Return the pages of the news: the lists, the items, the archives and the topics."""
+    return [*news_lists(site), *news_items(site), *archives(site), *topics(site)]
 
 
 def news_lists(site: Site) -> list[Route]:
@@ -333,17 +330,6 @@ def _news_item(site: Site, item: NewsItem) -> Route:
         title_detail=date_short(item.date),
         search=SearchEntry("Aktualita", tuple(region.name for region in item.regions)),
         structured_data=news_article(item, site.config, site.urls),
-    )
-
-
-def search_page(site: Site, shards: Sequence[SearchShard]) -> Route:
-    """Return the search page, which merges every shard of the index."""
-    bundles = tuple(site.urls.file(f"{shard.folder}/") for shard in shards)
-    return Route(
-        site.urls.search(),
-        "Vyhledávání",
-        _search_description(site.config),
-        SearchContext(bundles),
     )
 
 

@@ -1,14 +1,18 @@
 """Plan stage: Site → every page, list page, feed and file of the built site.
 
 Input: Site. Output: Routes (URL, title, description, context, and the template the
-context names) and FeedSpecs. Titles are made unique here, in one place. The planners
-live beside: contexts.py (what a template receives), pages.py (the pages), shards.py
-(the search index's parts), feeds.py (the feeds), titles.py (titles and trails); their
-public names are importable from here too.
+context names) and FeedSpecs: the pages and feeds of every kind (plan/kinds.py) and the
+site's own pages (home, subscription, search, 404, redirects). Titles are made unique
+here, in one place. The planners live beside: contexts.py (what a template receives),
+pages.py (the pages), shards.py (the search index's parts), feeds.py (the feeds),
+titles.py (titles and trails); their public names are importable from here too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from sitegen.base.config import SiteConfig
 from sitegen.link.site import Site
 from sitegen.plan.contexts import (
     Context,
@@ -17,23 +21,12 @@ from sitegen.plan.contexts import (
     Pager,
     RedirectContext,
     Route,
+    SearchContext,
     SearchEntry,
 )
-from sitegen.plan.feeds import FeedSpec, plan_feeds, subscribe_page
-from sitegen.plan.pages import (
-    archives,
-    home,
-    localities,
-    news_items,
-    news_lists,
-    not_found,
-    pages,
-    partnerships,
-    redirect,
-    regions,
-    search_page,
-    topics,
-)
+from sitegen.plan.feeds import FeedSpec, subscribe_page
+from sitegen.plan.kinds import kind_plans
+from sitegen.plan.pages import home, not_found, redirect
 from sitegen.plan.shards import MAX_NEWS_SHARDS, SHARD_MIN_PAGES, SearchShard, plan_search_shards
 from sitegen.plan.titles import shorten, unique_titles, with_crumbs
 
@@ -58,20 +51,34 @@ __all__ = [
 
 def plan_routes(site: Site) -> list[Route]:
     """Return every HTML page of the site, titles made unique."""
-    shards = plan_search_shards(site)
     routes = [
         home(site),
-        *news_lists(site),
-        *news_items(site),
-        *archives(site),
-        *topics(site),
-        *regions(site),
-        *localities(site),
-        *partnerships(site),
-        *pages(site),
-        subscribe_page(site),
-        search_page(site, shards),
+        *(route for plan in kind_plans() for route in plan.pages(site)),
+        subscribe_page(site, plan_feeds(site)),
+        search_page(site, plan_search_shards(site)),
         not_found(site),
         *(redirect(site, old) for old in site.redirects),  # last: see engine/outputs.py
     ]
     return with_crumbs(unique_titles(routes), site.urls.home())
+
+
+def plan_feeds(site: Site) -> list[FeedSpec]:
+    """Return the feeds of every kind (the main RSS and Atom feeds, one RSS feed per
+    region and topic)."""
+    return [feed for plan in kind_plans() for feed in plan.feeds(site)]
+
+
+def _search_description(config: SiteConfig) -> str:
+    where = f"webu {config.title_genitive}" if config.title_genitive else "tohoto webu"
+    return f"Hledání v aktualitách, lokalitách a stránkách {where}."
+
+
+def search_page(site: Site, shards: Sequence[SearchShard]) -> Route:
+    """Return the search page, which merges every shard of the index."""
+    bundles = tuple(site.urls.file(f"{shard.folder}/") for shard in shards)
+    return Route(
+        site.urls.search(),
+        "Vyhledávání",
+        _search_description(site.config),
+        SearchContext(bundles),
+    )

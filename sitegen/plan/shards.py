@@ -11,6 +11,7 @@ from datetime import date
 from sitegen.base.urls import SEARCH_FOLDER
 from sitegen.content.models import NewsItem
 from sitegen.link.site import Site
+from sitegen.plan.kinds import kind_plans
 
 SHARD_MIN_PAGES = 60
 """News of consecutive days are indexed together until a shard has this many pages
@@ -42,15 +43,12 @@ class SearchShard:
 def plan_search_shards(site: Site) -> tuple[SearchShard, ...]:
     """Return the parts of the search index, the main bundle first.
 
-    The main bundle indexes localities, partnerships and pages; news go into shards of
-    consecutive days, each of at least the shard size (see MAX_NEWS_SHARDS); the newest
-    days join the shard before them when they have fewer.
+    The main bundle indexes the pages each kind's plan says (localities, partnerships
+    and pages); news go into shards of consecutive days, each of at least the shard
+    size (see MAX_NEWS_SHARDS); the newest days join the shard before them when they
+    have fewer.
     """
-    others = (
-        *(locality.url for locality in site.localities),
-        *(partnership.url for partnership in site.partnerships),
-        *(page.url for page in site.pages),
-    )
+    others = tuple(url for plan in kind_plans() for url in plan.searched(site))
     if len(others) + len(site.news) < 2 * SHARD_MIN_PAGES:
         return (SearchShard(SEARCH_FOLDER, tuple(item.url for item in site.news) + others),)
     size = SHARD_MIN_PAGES * max(1, -(-len(site.news) // (SHARD_MIN_PAGES * MAX_NEWS_SHARDS)))
