@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import date as datetime_date
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from sitegen.base.regions import Region
 from sitegen.content.schema import DocumentRef
@@ -295,6 +295,20 @@ class Model(Protocol):
     @property
     def assets(self) -> tuple[Asset, ...]:
         """Return the bundle's files, copied beside the item's page."""
+
+
+@runtime_checkable
+class Item(Model, Protocol):
+    """A model with a page of its own: an address and a title (a region's text has
+    neither: it is shown on its region's page)."""
+
+    @property
+    def url(self) -> str:
+        """Return the address of its page."""
+
+    @property
+    def title(self) -> str:
+        """Return its title."""
 
 
 class Making(Protocol):
