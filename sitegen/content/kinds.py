@@ -153,12 +153,17 @@ class Kind(Generic[F, M]):
     build refuses a page's (content/load.py)."""
     skeleton: str | None = None
     """What `new` writes (content/skeletons.py), or None when `new` does not write it."""
-    unknown_reference: str = ""
-    """The message (a msgid with {slug} and {hint}) when front matter names an item of
-    this kind that does not exist."""
-    draft_reference: str = ""
-    """The message (a msgid with {slug} and {file}) when a published item names a draft
-    of this kind."""
+    unknown_reference: str = N_(
+        "unknown {kind} '{slug}'{hint}; the slugs are the file names in content/{folder}/"
+    )
+    """The message (a msgid with {slug} and {hint}; {kind} and {folder} are this kind's
+    name and folder) when front matter names an item of this kind that does not exist."""
+    draft_reference: str = N_(
+        "{kind} '{slug}' is a draft ('draft: true' in {file}), so it is not published; "
+        "publish it first, or remove it from here"
+    )
+    """The message (a msgid with {slug} and {file}, and {kind}) when a published item
+    names a draft of this kind."""
 
     def slug_of(self, name: str) -> str:
         """Return the slug a file (or bundle folder) called name gives, without a date."""

@@ -390,5 +390,8 @@ def check_references(
 def _unknown(
     entry: Entry, loc: tuple[str | int, ...], slug: str, kind: str, known: set[str]
 ) -> Problem:
-    message = _(kind_named(kind).unknown_reference)
-    return entry.problem(loc, message.format(slug=slug, hint=did_you_mean(slug, known)))
+    named = kind_named(kind)
+    message = _(named.unknown_reference).format(
+        slug=slug, hint=did_you_mean(slug, known), kind=named.name, folder=named.folder
+    )
+    return entry.problem(loc, message)

@@ -33,7 +33,8 @@ def check_draft_references(entries: Sequence[Entry]) -> list[Problem]:
             draft = drafts.get((ref.kind, ref.slug))
             if draft is not None:
                 message = _(kind_named(ref.kind).draft_reference)
-                problems.append(entry.problem(ref.loc, message.format(slug=ref.slug, file=draft)))
+                text = message.format(slug=ref.slug, file=draft, kind=ref.kind)
+                problems.append(entry.problem(ref.loc, text))
     return problems
 
 
