@@ -12,7 +12,9 @@ once (`plan.kinds.registered`, undone on leaving; tests/test_fifth_kind.py does)
 
 Adding a real kind touches four files: content/schema.py (its front matter),
 content/models.py (its model), this file (its row and make function) and
-sitegen/plan/kinds.py (its pages and feeds), plus its templates under templates/.
+sitegen/plan/kinds.py (its page contexts, planner and feeds, and its plan's row), plus
+its templates under templates/ (and, if `new` is to write it, its skeleton in
+content/skeletons.py and its name in commands/cli.py's NEW_KINDS).
 """
 
 from __future__ import annotations
