@@ -17,7 +17,7 @@ from sitegen.content.load import Entry, is_draft, is_scheduled
 
 @dataclass(frozen=True, slots=True)
 class Scheduled:
-    """A news item that comes out later."""
+    """An item (a news item) that comes out later."""
 
     source: str
     """Its file, relative to the site root."""
