@@ -29,12 +29,11 @@ from typing import TYPE_CHECKING, Generic, Protocol
 from typing_extensions import TypeVar
 
 from sitegen.base.i18n import N_
-from sitegen.base.regions import Region, all_regions, regions_by_id
+from sitegen.base.regions import all_regions
 from sitegen.base.typography import sorted_czech
 from sitegen.base.urls import ARCHIVE_SEGMENT, PAGE_SEGMENT, RESERVED_ROOT_NAMES, Urls
 from sitegen.base.urls import NEWS as NEWS_SECTION
 from sitegen.content.models import (
-    Contact,
     Locality,
     Making,
     Member,
@@ -43,12 +42,12 @@ from sitegen.content.models import (
     Page,
     Partnership,
     RegionText,
+    contact_of,
     locality_status,
+    region_of,
 )
 from sitegen.content.schema import (
     PLACEHOLDER,
-    ConsultantRef,
-    ContactRef,
     FrontMatterModel,
     LocalityFrontMatter,
     NewsFrontMatter,
@@ -181,11 +180,6 @@ class Kind(Generic[F, M]):
 
 # How each kind's model is made -------------------------------------------------------
 
-UNKNOWN_REGION = Region(
-    PLACEHOLDER, "kraj nevyplněn", "v nevyplněném kraji", "z nevyplněného kraje", ""
-)
-"""The region of a draft locality whose region is still PLACEHOLDER (preview only)."""
-
 
 def make_news_item(entry: Entry[NewsFrontMatter], making: Making) -> NewsItem:
     """Return the model of a news item."""
@@ -235,14 +229,14 @@ def make_locality(entry: Entry[LocalityFrontMatter], making: Making) -> Locality
         url=entry.url,
         title=meta.title,
         kind=meta.kind,
-        region=regions_by_id().get(meta.region, UNKNOWN_REGION),
+        region=region_of(meta.region),
         population=meta.population,
         cooperation_since=since,
         cooperation_until=until,
         status=meta.status or locality_status(since, until, making.now.date()),
         partnership_slug=meta.partnership,
         coordinates=meta.coordinates,
-        contact=_contact(meta.contact),
+        contact=contact_of(meta.contact),
         body=making.body(entry),
         assets=entry.assets,
         is_draft=meta.draft,
@@ -263,7 +257,7 @@ def make_partnership(entry: Entry[PartnershipFrontMatter], making: Making) -> Pa
         ),
         founded=meta.founded,
         convener=meta.convener,
-        contact=_contact(meta.contact),
+        contact=contact_of(meta.contact),
         members=tuple(Member(member.name, member.roles) for member in meta.members),
         documents=making.documents(entry, meta.documents),
         body=making.body(entry),
@@ -294,13 +288,6 @@ def make_region_text(entry: Entry[RegionFrontMatter], making: Making) -> RegionT
     """Return the model of a region's text."""
     body = making.body(entry)
     return RegionText(entry.source.rel_path, entry.slug, entry.meta.summary, body, entry.assets)
-
-
-def _contact(ref: ContactRef | ConsultantRef | None) -> Contact | None:
-    if ref is None:
-        return None
-    role = ref.role if isinstance(ref, ConsultantRef) else None
-    return Contact(ref.name, ref.email, ref.phone, role)
 
 
 def _news_references(meta: NewsFrontMatter) -> list[Reference]:

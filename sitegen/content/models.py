@@ -15,8 +15,8 @@ from datetime import date as datetime_date
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from sitegen.base.regions import Region
-from sitegen.content.schema import DocumentRef
+from sitegen.base.regions import Region, regions_by_id
+from sitegen.content.schema import PLACEHOLDER, ConsultantRef, ContactRef, DocumentRef
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -357,3 +357,22 @@ def cooperation_status(since: date | None, until: date | None, today: date) -> s
     if until is not None and until < today:
         return "ended"
     return "active"
+
+
+UNKNOWN_REGION = Region(
+    PLACEHOLDER, "kraj nevyplněn", "v nevyplněném kraji", "z nevyplněného kraje", ""
+)
+"""The region of a draft locality whose region is still PLACEHOLDER (preview only)."""
+
+
+def region_of(region_id: str) -> Region:
+    """Return the region of an id (a draft locality's may still be PLACEHOLDER)."""
+    return regions_by_id().get(region_id, UNKNOWN_REGION)
+
+
+def contact_of(ref: ContactRef | ConsultantRef | None) -> Contact | None:
+    """Return the contact of a front matter's contact (a consultant has a role)."""
+    if ref is None:
+        return None
+    role = ref.role if isinstance(ref, ConsultantRef) else None
+    return Contact(ref.name, ref.email, ref.phone, role)
