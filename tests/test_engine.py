@@ -36,6 +36,7 @@ from sitegen.engine.memory import Memory
 from sitegen.engine.pipeline import build
 from sitegen.engine.state import STATE_VERSION
 from sitegen.plan import routes
+from sitegen.plan import shards as shard_plan
 from tests.conftest import NOW, REPO, Run, make_site, options_for
 from tests.test_golden import tree
 
@@ -100,7 +101,7 @@ def test_build_with_nothing_to_do_loads_no_stage_and_writes_nothing(corpus: Path
 def test_an_edit_renders_its_pages_and_reindexes_only_its_search_shard(
     corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(routes, "SHARD_MIN_PAGES", 20)
+    monkeypatch.setattr(shard_plan, "SHARD_MIN_PAGES", 20)
     options = options_for(corpus)
     first = build(options)
     shards = sorted(path.name for path in (corpus / "public").glob("pagefind-aktuality-*"))
@@ -121,7 +122,7 @@ def test_an_edit_renders_its_pages_and_reindexes_only_its_search_shard(
 def test_search_shards_hold_every_searchable_page_once(
     corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(routes, "SHARD_MIN_PAGES", 20)
+    monkeypatch.setattr(shard_plan, "SHARD_MIN_PAGES", 20)
     site = load_site(options_for(corpus))
     shards = routes.plan_search_shards(site)
     searchable = [route.url for route in routes.plan_routes(site) if route.search]
@@ -137,7 +138,7 @@ def test_search_shards_hold_every_searchable_page_once(
 def test_search_page_names_every_shard_to_merge(
     corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(routes, "SHARD_MIN_PAGES", 20)
+    monkeypatch.setattr(shard_plan, "SHARD_MIN_PAGES", 20)
     build(options_for(corpus))
     page = (corpus / "public/hledat/index.html").read_text()
     shards = sorted(path.name for path in (corpus / "public").glob("pagefind-aktuality-*"))

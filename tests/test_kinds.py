@@ -15,7 +15,7 @@ from sitegen.commands import cli
 from sitegen.content import kinds
 from sitegen.content.load import EntriesByKind, load_entries
 from sitegen.content.sources import read_sources
-from tests.conftest import LOCALITY, NOW, Run, make_site
+from tests.conftest import LOCALITY, NOW, REPO, Run, make_site
 from tests.htmlpages import parse_page
 
 URLS = Urls("https://example.cz/")
@@ -150,6 +150,23 @@ def test_a_kind_is_pickled_by_name_and_unpickled_as_the_tables_kind(tmp_path: Pa
     assert [(entry.kind, entry.meta, entry.url) for entry in kept] == [
         (entry.kind, entry.meta, entry.url) for entry in entries
     ]
-    grouped = EntriesByKind.of(kept)
-    assert [entry.meta.region for entry in grouped.localities] == ["karlovarsky"]
-    assert [entry.meta.title for entry in grouped.pages] == ["Prohlášení o přístupnosti"]
+    grouped = EntriesByKind.of_entries(kept)
+    assert [entry.meta.region for entry in grouped.of(kinds.LOCALITY)] == ["karlovarsky"]
+    assert [entry.meta.title for entry in grouped.of(kinds.PAGE)] == ["Prohlášení o přístupnosti"]
+
+
+def test_every_page_context_names_a_template_of_the_theme() -> None:
+    from sitegen.plan import contexts
+
+    named = {
+        cls.__name__: cls.template
+        for cls in vars(contexts).values()
+        if isinstance(cls, type)
+        and issubclass(cls, contexts.Context)
+        and cls is not contexts.Context
+    }
+    assert len(named) == 17
+    for name, template in named.items():
+        assert (REPO / "templates" / template).is_file(), name
+    assert named["PageContext"] == "page.html"
+    assert named["StatementContext"] == "accessibility.html"

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from sitegen.engine.pipeline import build
-from sitegen.plan import routes
+from sitegen.plan import shards
 from tests.conftest import REPO, options_for
 from tests.test_browser import browser as browser  # the fixture
 from tests.test_browser import describe, run_axe, run_vnu
@@ -89,7 +89,7 @@ def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build the sample site with its news in shards of a few items each."""
     output = tmp_path_factory.mktemp("search") / "public"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(routes, "SHARD_MIN_PAGES", 2)
+        patch.setattr(shards, "SHARD_MIN_PAGES", 2)
         build(options_for(REPO, output))
     return output
 

@@ -20,7 +20,7 @@ from playwright.sync_api import Browser
 
 from bench.corpus import write_corpus
 from sitegen.engine.pipeline import build
-from sitegen.plan import routes
+from sitegen.plan import shards
 from tests.conftest import options_for
 from tests.test_browser import _QuietHandler
 from tests.test_browser import browser as browser  # the fixture
@@ -72,7 +72,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     built = {}
     for name, size in (("sharded", 25), ("single", 10**6)):
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(routes, "SHARD_MIN_PAGES", size)
+            patch.setattr(shards, "SHARD_MIN_PAGES", size)
             build(options_for(site, root / name))
         built[name] = root / name
     return built

@@ -23,7 +23,7 @@ import feedparser
 from sitegen.base.errors import Problem
 from sitegen.base.i18n import _, decimal, ngettext
 from sitegen.base.urls import SEARCH_FOLDER, Urls
-from sitegen.content.models import Locality, NewsItem, Page, Partnership
+from sitegen.content.models import Item, Locality, NewsItem
 from sitegen.link.site import Site, cooperation_status
 
 TITLE_LIMIT = 65
@@ -215,12 +215,7 @@ def _sitemap_problems(output: Path, urls: Urls, pages: dict[str, _Page]) -> list
 def advise(site: Site) -> list[Problem]:
     """Return warnings about content that works but goes against publishing practice."""
     warnings: list[Problem] = []
-    titled: list[NewsItem | Locality | Partnership | Page] = [
-        *site.news,
-        *site.localities,
-        *site.partnerships,
-        *site.pages,
-    ]
+    titled = [model for model in site.models() if isinstance(model, Item)]
     for item in titled:
         if len(item.title) > TITLE_LIMIT:
             warnings.append(

@@ -304,16 +304,14 @@ def run_serve(args: argparse.Namespace) -> int:
 def run_check(args: argparse.Namespace) -> int:
     """Validate, build into a temporary folder, check the result; exit 1 on errors."""
     from sitegen.commands.check import advise, check_output
+    from sitegen.content.models import Item
 
     with tempfile.TemporaryDirectory(prefix="sitegen-check-") as folder:
         options = options_from(args, output_path=Path(folder) / "public")
         with _progress(args) as progress:
             report = build(options, _reporter(args), progress, _notice)
         site = report.site or load_site(options)  # a fresh folder always loads it
-        sources = {item.url: item.source for item in site.news}
-        sources |= {item.url: item.source for item in site.localities}
-        sources |= {item.url: item.source for item in site.partnerships}
-        sources |= {item.url: item.source for item in site.pages}
+        sources = {item.url: item.source for item in site.models() if isinstance(item, Item)}
         problems = check_output(options.output_path, site.urls, sources, args.source)
     warnings = advise(site)
     if not args.quiet:  # --quiet prints only errors

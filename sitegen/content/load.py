@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Generic, Protocol, TypeGuard
@@ -18,30 +18,26 @@ from typing_extensions import TypeVar
 
 from sitegen.base.cache import Cache
 from sitegen.base.errors import ContentError, Problem, did_you_mean
-from sitegen.base.i18n import N_, _
+from sitegen.base.i18n import _
 from sitegen.base.regions import regions_by_id
 from sitegen.base.typography import ascii_slug
 from sitegen.base.urls import Urls, machinery_of
 from sitegen.base.validation import field_name
 from sitegen.content.frontmatter import FrontMatter, split_front_matter
-from sitegen.content.kinds import LOCALITY, NEWS, PAGE, PARTNERSHIP, REGION, Kind
+from sitegen.content.kinds import PAGE, Kind, all_kinds, kind_named
 from sitegen.content.models import Asset
 from sitegen.content.schema import (
     PLACEHOLDER,
     SLUG_PATTERN,
-    AnyFrontMatter,
-    LocalityFrontMatter,
-    NewsFrontMatter,
-    PageFrontMatter,
-    PartnershipFrontMatter,
-    RegionFrontMatter,
+    FrontMatterModel,
+    ItemFrontMatter,
     validate_front_matter,
 )
 from sitegen.content.sources import SourceFile
 
-M = TypeVar("M", bound=AnyFrontMatter, covariant=True, default=AnyFrontMatter)
+M = TypeVar("M", bound=FrontMatterModel, covariant=True, default=FrontMatterModel)
 """The front-matter model of an entry; a plain `Entry` is an entry of any kind."""
-K = TypeVar("K", bound=AnyFrontMatter)
+K = TypeVar("K", bound=FrontMatterModel)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,37 +85,32 @@ def entries_of(kind: Kind[K], entries: Iterable[Entry]) -> tuple[Entry[K], ...]:
 
 @dataclass(frozen=True, slots=True)
 class EntriesByKind:
-    """Entries grouped by kind, each group typed with its kind's front matter."""
+    """Entries grouped by kind; `of(kind)` gives a group typed with its kind's front matter."""
 
-    news: tuple[Entry[NewsFrontMatter], ...]
-    localities: tuple[Entry[LocalityFrontMatter], ...]
-    partnerships: tuple[Entry[PartnershipFrontMatter], ...]
-    pages: tuple[Entry[PageFrontMatter], ...]
-    regions: tuple[Entry[RegionFrontMatter], ...]
+    groups: dict[str, tuple[Entry, ...]]
+    """Kind name → its entries, in the order they were given."""
 
     @classmethod
-    def of(cls, entries: Iterable[Entry]) -> EntriesByKind:
+    def of_entries(cls, entries: Iterable[Entry]) -> EntriesByKind:
         """Return entries grouped by kind, each group in the order of entries."""
         listed = list(entries)
-        return cls(
-            entries_of(NEWS, listed),
-            entries_of(LOCALITY, listed),
-            entries_of(PARTNERSHIP, listed),
-            entries_of(PAGE, listed),
-            entries_of(REGION, listed),
-        )
+        return cls({kind.name: entries_of(kind, listed) for kind in all_kinds()})
+
+    def of(self, kind: Kind[K]) -> tuple[Entry[K], ...]:
+        """Return the entries of kind."""
+        return entries_of(kind, self.groups.get(kind.name, ()))
+
+    def every(self) -> tuple[Entry, ...]:
+        """Return every entry, kind by kind."""
+        return tuple(entry for group in self.groups.values() for entry in group)
 
     def without_drafts(self) -> EntriesByKind:
-        """Return the groups without draft localities, partnerships and pages.
-
-        News drafts stay: they are dropped with the scheduled items after their
-        models are made (site.py).
-        """
-        return replace(
-            self,
-            localities=tuple(entry for entry in self.localities if not entry.meta.draft),
-            partnerships=tuple(entry for entry in self.partnerships if not entry.meta.draft),
-            pages=tuple(entry for entry in self.pages if not entry.meta.draft),
+        """Return the groups without drafts (a region's text never is one)."""
+        return EntriesByKind(
+            {
+                name: tuple(entry for entry in group if not is_draft(entry))
+                for name, group in self.groups.items()
+            }
         )
 
 
@@ -172,7 +163,7 @@ def read_entries(
         if memo and not source.is_reused:
             memo.put(entry, source.signature)
     problems.extend(_duplicate_slugs(entries))
-    problems.extend(check_references(EntriesByKind.of(entries), unloaded))
+    problems.extend(check_references(entries, unloaded))
     static_names = _static_names(static_path)
     for entry in entries:
         problems.extend(_missing_files(entry, static_path))
@@ -200,8 +191,8 @@ def _load_entry(source: SourceFile, urls: Urls, tz: ZoneInfo, cache: Cache | Non
     return Entry(source, front, meta, slug, url, assets)
 
 
-def _slug(source: SourceFile, front: FrontMatter, meta: AnyFrontMatter) -> str:
-    if isinstance(meta, RegionFrontMatter):
+def _slug(source: SourceFile, front: FrontMatter, meta: FrontMatterModel) -> str:
+    if not isinstance(meta, ItemFrontMatter):  # a region's text: named by its region
         if source.name not in regions_by_id():
             hint = did_you_mean(source.name, regions_by_id())
             raise ContentError(
@@ -290,7 +281,7 @@ def _static_names(static_path: Path) -> frozenset[str]:
 def _aliases_in_static(entry: Entry, static_names: frozenset[str]) -> list[Problem]:
     """Return a Problem for each old address at or under a file or folder of static/."""
     meta = entry.meta
-    aliases = () if isinstance(meta, RegionFrontMatter) else meta.aliases
+    aliases = meta.aliases if isinstance(meta, ItemFrontMatter) else ()
     problems = []
     for i, path in enumerate(aliases):
         where = machinery_of(path, static_names)
@@ -304,14 +295,8 @@ def _aliases_in_static(entry: Entry, static_names: frozenset[str]) -> list[Probl
 
 
 def _missing_files(entry: Entry, static_path: Path) -> list[Problem]:
-    refs: list[tuple[tuple[str | int, ...], str]] = []
-    meta = entry.meta
-    if isinstance(meta, NewsFrontMatter) and meta.image:
-        refs.append((("image",), meta.image))
-    if isinstance(meta, NewsFrontMatter | PartnershipFrontMatter):
-        refs.extend((("documents", i, "file"), doc.file) for i, doc in enumerate(meta.documents))
     problems = []
-    for loc, ref in refs:
+    for loc, ref in entry.kind.files(entry.meta):
         message = file_problem(entry.source, ref, static_path)
         if message:
             problems.append(entry.problem(loc, message))
@@ -360,16 +345,16 @@ def asset_for(entry: Entry, ref: str, static_path: Path, urls: Urls) -> Asset:
 
 def is_published(entry: Entry, now: datetime) -> bool:
     """Return True when readers see the entry at now: not a draft, not scheduled later."""
-    meta = entry.meta
-    if isinstance(meta, NewsFrontMatter):
-        return not meta.draft and not is_scheduled(meta.date, now)
+    scheduled_at = entry.kind.scheduled_at
+    if scheduled_at is not None and is_scheduled(scheduled_at(entry.meta), now):
+        return False
     return not is_draft(entry)
 
 
 def is_draft(entry: Entry) -> bool:
     """Return True when the entry is a draft (a region's text never is)."""
     meta = entry.meta
-    return not isinstance(meta, RegionFrontMatter) and meta.draft
+    return isinstance(meta, ItemFrontMatter) and meta.draft
 
 
 def is_scheduled(published: datetime, now: datetime) -> bool:
@@ -380,52 +365,33 @@ def is_scheduled(published: datetime, now: datetime) -> bool:
 # References ---------------------------------------------------------------------
 
 
-def check_references(by_kind: EntriesByKind, unloaded: Iterable[SourceFile] = ()) -> list[Problem]:
-    """Return a Problem for each locality or partnership slug that names nothing.
+def check_references(
+    entries: Iterable[Entry], unloaded: Iterable[SourceFile] = ()
+) -> list[Problem]:
+    """Return a Problem for each reference (content/kinds.py) that names no item.
 
     The files in unloaded have problems of their own; their file names count as
     slugs, so that a reference to them is not reported as well.
     """
-    known: dict[Kind, set[str]] = {
-        LOCALITY: {entry.slug for entry in by_kind.localities},
-        PARTNERSHIP: {entry.slug for entry in by_kind.partnerships},
-    }
+    listed = list(entries)
+    known: dict[str, set[str]] = {kind.name: set() for kind in all_kinds()}
+    for entry in listed:
+        known[entry.kind.name].add(entry.slug)
     for source in unloaded:
-        known.get(source.kind, set()).add(source.name)
+        known[source.kind.name].add(source.name)
     problems = []
-    naming_localities: list[Entry[NewsFrontMatter | PartnershipFrontMatter]] = [
-        *by_kind.news,
-        *by_kind.partnerships,
-    ]
-    for entry in naming_localities:
-        for i, slug in enumerate(entry.meta.localities):
-            if slug != PLACEHOLDER:  # only a draft keeps it (content/schema.py)
-                problems.extend(_unknown(entry, ("localities", i), slug, LOCALITY, known))
-    for news in by_kind.news:
-        for i, slug in enumerate(news.meta.partnerships):
-            problems.extend(_unknown(news, ("partnerships", i), slug, PARTNERSHIP, known))
-    for locality in by_kind.localities:
-        if locality.meta.partnership:
-            slug = locality.meta.partnership
-            problems.extend(_unknown(locality, ("partnership",), slug, PARTNERSHIP, known))
+    for entry in listed:
+        for ref in entry.kind.references(entry.meta):
+            if ref.slug != PLACEHOLDER and ref.slug not in known[ref.kind]:
+                problems.append(_unknown(entry, ref.loc, ref.slug, ref.kind, known[ref.kind]))
     return problems
 
 
-_UNKNOWN_REFERENCE = {
-    LOCALITY: N_(
-        "unknown locality '{slug}'{hint}; the slugs are the file names in content/localities/"
-    ),
-    PARTNERSHIP: N_(
-        "unknown partnership '{slug}'{hint}; the slugs are the file names in content/partnerships/"
-    ),
-}
-"""The message of a reference to no item, by the kind it should name."""
-
-
 def _unknown(
-    entry: Entry, loc: tuple[str | int, ...], slug: str, kind: Kind, known: dict[Kind, set[str]]
-) -> list[Problem]:
-    if slug in known[kind]:
-        return []
-    message = _(_UNKNOWN_REFERENCE[kind]).format(slug=slug, hint=did_you_mean(slug, known[kind]))
-    return [entry.problem(loc, message)]
+    entry: Entry, loc: tuple[str | int, ...], slug: str, kind: str, known: set[str]
+) -> Problem:
+    named = kind_named(kind)
+    message = _(named.unknown_reference).format(
+        slug=slug, hint=did_you_mean(slug, known), kind=named.name, folder=named.folder
+    )
+    return entry.problem(loc, message)

@@ -1,17 +1,27 @@
 """The content model: what the author wrote plus what sitegen derives from it.
 
 Front matter lives in content/schema.py; these frozen values add slugs, URLs, rendered
-HTML, resolved files and cross-references, and are what templates receive.
+HTML, resolved files and cross-references, and are what templates receive. Each kind's
+make function (content/kinds.py) makes its model from an entry with what the link stage
+gives it (Making).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import date as datetime_date
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from sitegen.base.regions import Region
+from sitegen.base.regions import Region, regions_by_id
+from sitegen.content.schema import PLACEHOLDER, ConsultantRef, ContactRef, DocumentRef
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from sitegen.content.load import Entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,3 +283,96 @@ class Redirect:
     target_title: str
     source: str
     """The content file that lists the alias."""
+
+
+class Model(Protocol):
+    """A model of any kind: made from one content file, with the files it brings."""
+
+    @property
+    def source(self) -> str:
+        """Return its content file, relative to the site root."""
+
+    @property
+    def assets(self) -> tuple[Asset, ...]:
+        """Return the bundle's files, copied beside the item's page."""
+
+
+@runtime_checkable
+class Item(Model, Protocol):
+    """A model with a page of its own: an address and a title (a region's text has
+    neither: it is shown on its region's page)."""
+
+    @property
+    def url(self) -> str:
+        """Return the address of its page."""
+
+    @property
+    def title(self) -> str:
+        """Return its title."""
+
+
+class Making(Protocol):
+    """What the link stage gives a kind's make function (sitegen/link/builder.py)."""
+
+    @property
+    def now(self) -> datetime:
+        """Return the build's "now"."""
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """Return the site's time zone."""
+
+    @property
+    def feed_authority(self) -> str:
+        """Return the authority of feed ids (tag: URIs)."""
+
+    def body(self, entry: Entry) -> Body:
+        """Return the rendered body of entry."""
+
+    def documents(self, entry: Entry, refs: Sequence[DocumentRef]) -> tuple[Document, ...]:
+        """Return the documents refs name (checked by the load stage)."""
+
+    def image(self, entry: Entry, ref: str, alt: str, caption: str | None) -> Image:
+        """Return the lead photo ref names, with its resized variants."""
+
+    def topic(self, tag: str) -> Topic:
+        """Return the topic of a tag as written."""
+
+    def locality_region(self, slug: str) -> str | None:
+        """Return the region id of the published locality slug, or None."""
+
+
+def locality_status(since: date | None, until: date | None, today: date) -> str:
+    """Return the status of a locality that does not write one: what its dates say on
+    today, or active when it has no start date (it is listed where the agency works)."""
+    return cooperation_status(since, until, today) or "active"
+
+
+def cooperation_status(since: date | None, until: date | None, today: date) -> str | None:
+    """Return planned, active or ended on today; None when the cooperation has no start."""
+    if since is None:
+        return None
+    if today < since:
+        return "planned"
+    if until is not None and until < today:
+        return "ended"
+    return "active"
+
+
+UNKNOWN_REGION = Region(
+    PLACEHOLDER, "kraj nevyplněn", "v nevyplněném kraji", "z nevyplněného kraje", ""
+)
+"""The region of a draft locality whose region is still PLACEHOLDER (preview only)."""
+
+
+def region_of(region_id: str) -> Region:
+    """Return the region of an id (a draft locality's may still be PLACEHOLDER)."""
+    return regions_by_id().get(region_id, UNKNOWN_REGION)
+
+
+def contact_of(ref: ContactRef | ConsultantRef | None) -> Contact | None:
+    """Return the contact of a front matter's contact (a consultant has a role)."""
+    if ref is None:
+        return None
+    role = ref.role if isinstance(ref, ConsultantRef) else None
+    return Contact(ref.name, ref.email, ref.phone, role)

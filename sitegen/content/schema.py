@@ -185,29 +185,35 @@ Email = Annotated[str, AfterValidator(_check_email)]
 Phone = Annotated[str, BeforeValidator(str), AfterValidator(_check_phone)]
 
 
-class _FrontMatter(BaseModel):
+class FrontMatterModel(BaseModel):
+    """Front matter of any kind: every key is known, values are frozen."""
+
     model_config = ConfigDict(
         extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True
     )
 
 
-class _ItemFrontMatter(_FrontMatter):
-    """The keys every kind of item takes."""
+class ItemFrontMatter(FrontMatterModel):
+    """The keys every kind of item takes (a region's text takes none of them)."""
 
+    title: Text
+    """What the item is called: its page's heading and title."""
     draft: bool = False
     """Never published; shown by `serve` and `build --drafts`."""
     aliases: tuple[AliasPath, ...] = ()
     """Old paths (from the site's root) that redirect to the item."""
+    slug: Slug | None = None
+    """The item's slug, when not the one its file name gives."""
 
 
-class DocumentRef(_FrontMatter):
+class DocumentRef(FrontMatterModel):
     """An attachment: its title and its file (in the bundle, or /… in static/)."""
 
     title: Text
     file: Text
 
 
-class ContactRef(_FrontMatter):
+class ContactRef(FrontMatterModel):
     """A person to contact."""
 
     name: Text
@@ -222,17 +228,16 @@ class ConsultantRef(ContactRef):
     """What the person does, e.g. "lokální konzultantka"."""
 
 
-class Member(_FrontMatter):
+class Member(FrontMatterModel):
     """A member organisation of a partnership and the roles of its representatives."""
 
     name: Text
     roles: tuple[Text, ...] = ()
 
 
-class NewsFrontMatter(_ItemFrontMatter):
+class NewsFrontMatter(ItemFrontMatter):
     """Front matter of a news item (content/news/)."""
 
-    title: Text
     date: Moment
     updated: Moment | None = None
     summary: Text | None = None
@@ -249,13 +254,11 @@ class NewsFrontMatter(_ItemFrontMatter):
     author: Text | None = None
     national: bool = False
     """The item concerns the whole country: no region or locality is expected."""
-    slug: Slug | None = None
 
 
-class LocalityFrontMatter(_ItemFrontMatter):
+class LocalityFrontMatter(ItemFrontMatter):
     """Front matter of a locality profile (content/localities/)."""
 
-    title: Text
     kind: Literal["město", "obec", "mikroregion", "městská část"] = "obec"
     region: RegionRef
     status: Literal["active", "planned", "ended"] | None = None
@@ -267,46 +270,33 @@ class LocalityFrontMatter(_ItemFrontMatter):
     partnership: Slug | None = None
     coordinates: Coordinates | None = None
     contact: ConsultantRef | None = None
-    slug: Slug | None = None
 
 
-class PartnershipFrontMatter(_ItemFrontMatter):
+class PartnershipFrontMatter(ItemFrontMatter):
     """Front matter of a local partnership (content/partnerships/)."""
 
-    title: Text
     localities: tuple[SlugRef, ...] = Field(min_length=1)
     founded: Day | None = None
     convener: Text | None = None
     contact: ContactRef | None = None
     members: tuple[Member, ...] = ()
     documents: tuple[DocumentRef, ...] = ()
-    slug: Slug | None = None
 
 
-class PageFrontMatter(_ItemFrontMatter):
+class PageFrontMatter(ItemFrontMatter):
     """Front matter of a plain page (content/pages/)."""
 
-    title: Text
     menu: int | None = None
     summary: Text | None = None
-    slug: Slug | None = None
 
 
-class RegionFrontMatter(_FrontMatter):
+class RegionFrontMatter(FrontMatterModel):
     """Front matter of a region's editorial text (content/regions/<id>.md)."""
 
     summary: Text | None = None
 
 
-AnyFrontMatter = (
-    NewsFrontMatter
-    | LocalityFrontMatter
-    | PartnershipFrontMatter
-    | PageFrontMatter
-    | RegionFrontMatter
-)
-
-M = TypeVar("M", bound=_FrontMatter)
+M = TypeVar("M", bound=FrontMatterModel)
 
 
 def validate_front_matter(schema: type[M], front: FrontMatter, rel_path: str, tz: ZoneInfo) -> M:
@@ -328,7 +318,7 @@ def validate_front_matter(schema: type[M], front: FrontMatter, rel_path: str, tz
     return model
 
 
-def _cross_field_problems(model: _FrontMatter) -> list[tuple[tuple[str | int, ...], str]]:
+def _cross_field_problems(model: FrontMatterModel) -> list[tuple[tuple[str | int, ...], str]]:
     found = _placeholder_problems(model)
     if isinstance(model, NewsFrontMatter):
         if model.image and not model.image_alt:
@@ -360,9 +350,9 @@ def _cross_field_problems(model: _FrontMatter) -> list[tuple[tuple[str | int, ..
     return found
 
 
-def _placeholder_problems(model: _FrontMatter) -> list[tuple[tuple[str | int, ...], str]]:
+def _placeholder_problems(model: FrontMatterModel) -> list[tuple[tuple[str | int, ...], str]]:
     """Return a problem for each PLACEHOLDER left in an item that is not a draft."""
-    if not isinstance(model, _ItemFrontMatter) or model.draft:
+    if not isinstance(model, ItemFrontMatter) or model.draft:
         return []
     found: list[tuple[tuple[str | int, ...], str]] = []
     if isinstance(model, LocalityFrontMatter) and model.region == PLACEHOLDER:

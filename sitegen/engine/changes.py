@@ -21,16 +21,18 @@ import stat
 from collections.abc import Callable, Container, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from sitegen.base.checked import CheckedFiles
 from sitegen.base.errors import ContentError
 from sitegen.base.fingerprint import Fingerprinter
 from sitegen.base.options import BuildOptions
 from sitegen.content.load import Entry, read_entries
+from sitegen.content.models import Body, Model
 from sitegen.content.sources import read_one
 from sitegen.engine.decide import JobPlan
 from sitegen.engine.jobs import FileJob, PageJob, feed_job, page_fingerprint
-from sitegen.engine.snapshot import Model, Snapshot, SnapshotStore, SourceRecord, front_digest
+from sitegen.engine.snapshot import Snapshot, SnapshotStore, SourceRecord, front_digest
 from sitegen.engine.state import BuildState, InputStat
 from sitegen.link.bodies import LinkTargets, render_one_body
 from sitegen.link.images import VariantStore
@@ -150,9 +152,20 @@ def _new_model(
     )
     body, problems = render_one_body(entry, targets)
     old = store.model(source)
-    if problems or old is None or old.body.first_paragraph != body.first_paragraph:
+    if problems or old is None:
         return None
-    return dataclasses.replace(old, body=body)
+    return _with_body(old, body)
+
+
+def _with_body(model: Model, body: Body) -> Model | None:
+    """Return model with body in place of its own; None when its first paragraph (its
+    summary, shown on other pages) would change, or it has no body."""
+    kept = getattr(model, "body", None)
+    if not isinstance(kept, Body) or kept.first_paragraph != body.first_paragraph:
+        return None
+    if not dataclasses.is_dataclass(model) or isinstance(model, type):
+        return None
+    return cast(Model, dataclasses.replace(model, body=body))
 
 
 def _jobs(

@@ -269,6 +269,16 @@ def _plan_changes(
     return change.jobs, decisions, keep, len(change.models)
 
 
+def _loaded(site: Site) -> str:
+    """Return how many models of each kind the build loaded, by their folders."""
+    from sitegen.content.kinds import all_kinds
+
+    counts = [f"{kind.folder} {len(site.items(kind))}" for kind in all_kinds()]
+    return _("Loaded {count} content files: {folders}").format(
+        count=len(site.models()), folders=", ".join(counts)
+    )
+
+
 def _plan_everything(
     options: BuildOptions,
     previous: BuildState | None,
@@ -287,17 +297,7 @@ def _plan_everything(
     try:
         site, entries = load.load_with_entries(options, cache, progress, memory)
         notes.extend(site.scheduled_notes())
-        clock.lap(
-            _(
-                "Loaded {news} news items, {localities} localities, {partnerships} "
-                "partnerships, {pages} pages"
-            ).format(
-                news=len(site.news),
-                localities=len(site.localities),
-                partnerships=len(site.partnerships),
-                pages=len(site.pages),
-            )
-        )
+        clock.lap(_loaded(site))
         plan = plan_site(site, options)
         cache.save()
     finally:

@@ -27,15 +27,16 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from sitegen.base.cache import digest
 from sitegen.base.fingerprint import Fingerprinter, fingerprint_of
 from sitegen.base.options import BuildOptions
 from sitegen.base.parallel import map_in_chunks
+from sitegen.content.kinds import all_kinds
 from sitegen.content.load import Entry
 from sitegen.content.memo import user_secret
-from sitegen.content.models import Locality, NewsItem, Page, Partnership, RegionText
+from sitegen.content.models import Model
 from sitegen.engine.jobs import FeedSettings, ShardJob, feed_settings
 from sitegen.engine.state import BuildState, state_path
 from sitegen.link.bodies import link_targets
@@ -45,8 +46,11 @@ from sitegen.render.templates import SiteGlobals
 if TYPE_CHECKING:
     from sitegen.engine.planner import SitePlan
 
-Model = NewsItem | Locality | Partnership | Page | RegionText
-MODEL_TYPES = (NewsItem, Locality, Partnership, Page, RegionText)
+
+def model_types() -> tuple[type, ...]:
+    """Return the model class of every kind of the table (content/kinds.py)."""
+    return tuple(kind.model for kind in all_kinds())
+
 
 _SCHEMA = """
 drop table if exists kept;
@@ -143,7 +147,7 @@ class SnapshotStore:
     def model(self, source: str) -> Model | None:
         """Return the kept model of a content file, or None."""
         value = self._load("model", source, None)
-        return value if isinstance(value, MODEL_TYPES) else None
+        return cast(Model, value) if isinstance(value, model_types()) else None
 
     def output(self, path: str, models: Callable[[str], Model]) -> Route | FeedSpec | None:
         """Return the kept route or feed spec of an output path, with models from models."""
@@ -246,9 +250,10 @@ class _ModelPickler(pickle.Pickler):
 
     def __init__(self, file: io.BytesIO) -> None:
         super().__init__(file, protocol=5)
+        self._types = model_types()
 
     def persistent_id(self, obj: object) -> str | None:
-        return obj.source if isinstance(obj, MODEL_TYPES) else None
+        return obj.source if isinstance(obj, self._types) else None  # type: ignore[attr-defined]
 
 
 class _ModelUnpickler(pickle.Unpickler):
