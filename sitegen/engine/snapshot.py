@@ -8,7 +8,7 @@ show which content file, the link targets, the shared parts of the fingerprints)
 Because routes refer to models by their content file, a plan that swaps one model in
 needs no route rewritten.
 
-Unpickling runs code, so every value is signed with the user's key (content/memo.py):
+Unpickling runs code, so every value is signed with the user's key (base/stores.py):
 a value sitegen did not write is no value, and the build plans everything. The
 snapshot is for this machine's next build: it does not travel with the cache.
 """
@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
-import hmac
 import io
 import itertools
 import pickle
@@ -33,9 +31,9 @@ from sitegen.base.cache import digest
 from sitegen.base.fingerprint import Fingerprinter, fingerprint_of
 from sitegen.base.options import BuildOptions
 from sitegen.base.parallel import map_in_chunks
+from sitegen.base.stores import Signer, user_secret
 from sitegen.content.kinds import all_kinds
 from sitegen.content.load import Entry
-from sitegen.content.memo import user_secret
 from sitegen.content.models import Model
 from sitegen.engine.jobs import FeedSettings, ShardJob, feed_settings
 from sitegen.engine.state import BuildState, state_path
@@ -100,7 +98,7 @@ class SnapshotStore:
     """The snapshot file of one output folder; every failure reads as "no snapshot"."""
 
     def __init__(self, path: Path, secret: bytes | None) -> None:
-        self._secret = secret
+        self._signer = Signer(secret) if secret is not None else None
         self._db: sqlite3.Connection | None = None
         if secret is None:
             return
@@ -211,7 +209,8 @@ class SnapshotStore:
             ).fetchone()
         except sqlite3.Error:
             return None
-        if row is None or not hmac.compare_digest(str(row[0]), self._sign(kind, key, row[1])):
+        signer = self._signer
+        if row is None or signer is None or not signer.verify(str(row[0]), row[1], kind, key):
             return None
         try:  # signed by us: see the module's docstring
             if models is None:
@@ -221,9 +220,8 @@ class SnapshotStore:
             return None
 
     def _sign(self, kind: str, key: str, data: bytes) -> str:
-        assert self._secret is not None  # no database without a key
-        message = f"{kind}\0{key}\0".encode() + bytes(data)
-        return hmac.new(self._secret, message, hashlib.sha256).hexdigest()
+        assert self._signer is not None  # no database without a key
+        return self._signer.sign(data, kind, key)
 
     def _drop(self, path: Path) -> None:
         self.close()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import hmac
 import os
 import resource
 import signal
@@ -28,6 +27,7 @@ from markupsafe import Markup, escape
 from sitegen.base.config import SiteConfig
 from sitegen.base.errors import Problem
 from sitegen.base.i18n import _
+from sitegen.base.stores import Signer
 from sitegen.base.typography import (
     date_long,
     date_short,
@@ -75,12 +75,12 @@ class SignedBytecodeCache(jinja2.BytecodeCache):
 
     Compiling the templates costs a one-edit build a fifth of a second. Jinja's own
     FileSystemBytecodeCache would run whatever code a file in the cache holds, so a
-    file here is used only when its signature (HMAC-SHA256) is this user's.
+    file here is used only when its signature is this user's (base/stores.py).
     """
 
     def __init__(self, folder: Path, secret: bytes) -> None:
         self.folder = folder
-        self.secret = secret
+        self.signer = Signer(secret)
 
     def get_bucket(
         self, environment: jinja2.Environment, name: str, filename: str | None, source: str
@@ -95,8 +95,8 @@ class SignedBytecodeCache(jinja2.BytecodeCache):
             data = (self.folder / self._name(bucket)).read_bytes()
         except OSError:
             return
-        signature, code = data[:32], data[32:]
-        if hmac.compare_digest(signature, self._sign(code)):
+        code = self.signer.unseal(data, bucket.key)
+        if code is not None:
             bucket.bytecode_from_string(code)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
@@ -105,16 +105,13 @@ class SignedBytecodeCache(jinja2.BytecodeCache):
         temporary = path.with_name(f"{path.name}.{os.getpid()}")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(self._sign(code) + code)
+            temporary.write_bytes(self.signer.seal(code, bucket.key))
             temporary.replace(path)
         except OSError:  # a cache that cannot be written is no cache, never an error
             temporary.unlink(missing_ok=True)
 
     def _name(self, bucket: jinja2.bccache.Bucket) -> str:
         return hashlib.sha256(bucket.key.encode()).hexdigest()
-
-    def _sign(self, code: bytes) -> bytes:
-        return hmac.new(self.secret, code, hashlib.sha256).digest()
 
 
 def make_environment(
