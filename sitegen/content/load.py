@@ -153,8 +153,8 @@ def read_entries(
     unloaded: list[SourceFile] = []
     for source in sources:
         try:
-            entry = memo.take(source.content_key) if memo and source.is_reused else None
-            entry = entry or _load_entry(source, urls, tz, cache)
+            kept = memo.take(source.content_key) if memo and source.is_reused else None
+            entry = _kept_or_loaded(source, kept, urls, tz, cache)
         except ContentError as error:
             problems.extend(error.problems)
             unloaded.append(source)
@@ -175,15 +175,34 @@ def read_entries(
 class Memo(Protocol):
     """Where parsed entries are kept between builds (content/memo.py)."""
 
-    def take(self, key: str) -> Entry:
-        """Return the kept entry of an unread source."""
+    def take(self, key: str) -> Entry | FrontMatter:
+        """Return the kept entry of an unread source, or its front matter to validate."""
 
     def put(self, entry: Entry, signature: str) -> None:
         """Keep a parsed entry."""
 
 
+def _kept_or_loaded(
+    source: SourceFile,
+    kept: Entry | FrontMatter | None,
+    urls: Urls,
+    tz: ZoneInfo,
+    cache: Cache | None,
+) -> Entry:
+    """Return the entry of source: kept whole, made from its kept front matter, or parsed."""
+    if isinstance(kept, Entry):
+        return kept
+    if kept is not None:
+        return _entry_of(source, kept, urls, tz)
+    return _load_entry(source, urls, tz, cache)
+
+
 def _load_entry(source: SourceFile, urls: Urls, tz: ZoneInfo, cache: Cache | None) -> Entry:
-    front = split_front_matter(source.text, source.rel_path, cache)
+    return _entry_of(source, split_front_matter(source.text, source.rel_path, cache), urls, tz)
+
+
+def _entry_of(source: SourceFile, front: FrontMatter, urls: Urls, tz: ZoneInfo) -> Entry:
+    """Return the entry of source with front, validated against its kind's schema."""
     meta = validate_front_matter(source.kind.schema, front, source.rel_path, tz)
     slug = _slug(source, front, meta)
     url = source.kind.url(urls, slug)

@@ -1,86 +1,103 @@
 """The entries of earlier builds, so that an unchanged file is neither read nor parsed.
 
-Input: the build cache and a secret key. Output: the Entry parsed from a file whose stat
-(and its bundle's) is the same as when it was parsed, under the same code and settings.
+Input: the build cache. Output: the parsed front matter of a file whose stat (and its
+bundle's) is the same as when it was parsed, under the same code and settings; the
+loader validates it against its kind's schema again, as it does a file just read.
 
-Entries are kept pickled in the build cache, each signed with an HMAC whose key lives
-outside the site, in the user's state folder (`$XDG_STATE_HOME/sitegen/secret`, by
-default `~/.local/state/sitegen/secret`). Unpickling runs code, so an entry is
-unpickled only when its signature proves that sitegen wrote it: a file planted in
-`.sitegen-cache/` is ignored. Where the key cannot be kept, nothing is remembered.
+Entries are kept as data (JSON), never pickled: loading one runs no code, and a value
+planted in `.sitegen-cache/` can say no more than the file's own front matter could.
+A cache restored on another machine (a CI runner) has other stats: there the files are
+read again, and their front matter comes from the parse cache, keyed by its text
+(content/frontmatter.py).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import os
-import pickle
-import secrets
-from pathlib import Path
+from typing import Any
 
 from sitegen.base.cache import Cache, code_fingerprint, digest
+from sitegen.base.yamldoc import Loc
+from sitegen.content.frontmatter import FrontMatter
 from sitegen.content.load import Entry
 
 KIND = "entry"
-SECRET_BYTES = 32
 
 
 class EntryMemo:
-    """Entries parsed by earlier builds, by content key, with the signature of their files."""
+    """Front matter parsed by earlier builds, by content key, with the stat of its files."""
 
-    def __init__(self, cache: Cache, settings: str, secret: bytes | None) -> None:
+    def __init__(self, cache: Cache, settings: str) -> None:
         self._cache = cache
-        self._secret = secret
         self._settings = digest(code_fingerprint(), settings)
-        self._reused: dict[str, Entry] = {}
+        self._reused: dict[str, FrontMatter] = {}
 
     def reuse(self, key: str, signature: str) -> bool:
-        """Return True (and keep the entry for take) when the entry of key was parsed from
-        files with this signature and is validly kept."""
-        if self._secret is None:
+        """Return True (and keep the front matter for take) when the entry of key was
+        parsed from files with this signature and is validly kept."""
+        value = self._cache.get(KIND, key)
+        if not isinstance(value, dict) or value.get("mark") != self._mark(signature):
             return False
-        stored = self._cache.blob(KIND, key)
-        if stored is None or not stored[1].startswith(self._mark(signature) + b"\n"):
-            return False
-        entry = self._load(key, *stored)
-        if entry is not None:
-            self._reused[key] = entry
-        return entry is not None
+        front = front_from_data(value.get("front"))
+        if front is not None:
+            self._reused[key] = front
+        return front is not None
 
-    def take(self, key: str) -> Entry:
-        """Return the entry that reuse(key, ...) found good.
+    def take(self, key: str) -> FrontMatter:
+        """Return the front matter that reuse(key, ...) found good.
 
         Raises:
             KeyError: when reuse did not say yes for key.
         """
         return self._reused.pop(key)
 
-    def _load(self, key: str, checksum: str, value: bytes) -> Entry | None:
-        """Return the entry kept as value, or None when it is not validly signed."""
-        if not hmac.compare_digest(checksum, self._sign(value)):
-            return None
-        self._cache.mark_used(KIND, key)
-        try:
-            entry = pickle.loads(value.partition(b"\n")[2])  # signed by us: see the docstring
-        except Exception:  # a damaged value is no value
-            return None
-        return entry if isinstance(entry, Entry) else None
-
     def put(self, entry: Entry, signature: str) -> None:
         """Remember entry as parsed from files with this signature."""
-        if self._secret is None or not signature:
+        if not signature:
             return
-        data = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
-        value = self._mark(signature) + b"\n" + data
-        self._cache.put_blob(KIND, entry.source.content_key, self._sign(value), value)
+        value = {"mark": self._mark(signature), "front": front_data(entry.front)}
+        self._cache.put(KIND, entry.source.content_key, value)
 
-    def _mark(self, signature: str) -> bytes:
-        return digest(self._settings, signature).encode()
+    def _mark(self, signature: str) -> str:
+        return digest(self._settings, signature)
 
-    def _sign(self, value: bytes) -> str:
-        assert self._secret is not None  # only called with a key
-        return hmac.new(self._secret, value, hashlib.sha256).hexdigest()
+
+def front_data(front: FrontMatter) -> dict[str, Any]:
+    """Return front as data JSON can hold."""
+    return {
+        "data": front.data,
+        "lines": [[list(loc), line] for loc, line in front.lines.items()],
+        "body": front.body,
+        "body_line": front.body_line,
+        "first_line": front.first_line,
+    }
+
+
+def front_from_data(value: object) -> FrontMatter | None:
+    """Return the FrontMatter that front_data gave value; None when value is not one."""
+    if not isinstance(value, dict):
+        return None
+    data, body = value.get("data"), value.get("body")
+    body_line, first_line = value.get("body_line"), value.get("first_line")
+    lines = _lines(value.get("lines"))
+    if not isinstance(data, dict) or not isinstance(body, str) or lines is None:
+        return None
+    if type(body_line) is not int or type(first_line) is not int:
+        return None
+    return FrontMatter(data, lines, body, body_line, first_line)
+
+
+def _lines(value: object) -> dict[Loc, int] | None:
+    if not isinstance(value, list):
+        return None
+    lines: dict[Loc, int] = {}
+    for item in value:
+        if not (isinstance(item, list) and len(item) == 2 and type(item[1]) is int):
+            return None
+        loc, line = item
+        if not isinstance(loc, list) or not all(type(part) in (str, int) for part in loc):
+            return None
+        lines[tuple(loc)] = line
+    return lines
 
 
 class MemoryMemo:
@@ -114,21 +131,3 @@ class MemoryMemo:
         """Remember entry as parsed from files with this signature."""
         if signature:
             self._kept[entry.source.content_key] = (signature, entry)
-
-
-def user_secret() -> bytes | None:
-    """Return this user's key for signing entries, made on first use; None when it cannot be."""
-    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    path = Path(state) / "sitegen" / "secret"
-    try:
-        if not path.is_file() or path.stat().st_size != SECRET_BYTES:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            temporary = path.with_name(f"secret.{os.getpid()}")
-            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(secrets.token_bytes(SECRET_BYTES))
-            temporary.replace(path)
-        data = path.read_bytes()
-    except (OSError, RuntimeError):  # no home folder, or it cannot be written
-        return None
-    return data if len(data) == SECRET_BYTES else None

@@ -48,7 +48,7 @@ def _entry_memo(
     options: BuildOptions, config: SiteConfig, cache: Cache | None, memory: Memory | None
 ) -> EntryMemo | MemoryMemo | None:
     """Return the entries kept by earlier builds of this site (in memory, or in the cache)."""
-    from sitegen.content.memo import EntryMemo, user_secret
+    from sitegen.content.memo import EntryMemo
 
     if cache is None and memory is None:
         return None
@@ -62,7 +62,7 @@ def _entry_memo(
     if memory is not None:
         return memory.entries.bind(settings)
     assert cache is not None  # checked above
-    return EntryMemo(cache, settings, user_secret())
+    return EntryMemo(cache, settings)
 
 
 def load_site(

@@ -217,7 +217,7 @@ def _environment(options: BuildOptions, decisions: Decisions) -> jinja2.Environm
 
 def _compiled_templates(options: BuildOptions) -> SignedBytecodeCache | None:
     """Return where compiled templates are kept between builds (None: without a cache)."""
-    from sitegen.content.memo import user_secret
+    from sitegen.base.stores import user_secret
 
     if options.cache_path is None:
         return None
