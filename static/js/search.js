@@ -33,6 +33,7 @@ function startSearch(container, stem) {
       .filter(Boolean)
       .map((bundle) => ({ bundlePath: bundle })),
     processTerm: (term) => prepareQuery(term, stem),
+    processResult: safeResult,
     showImages: false,
     showSubResults: true,
     showEmptyFilters: false,
@@ -73,4 +74,44 @@ function replaceSpacesInIds(container) {
       }
     }
   }
+}
+
+/** Return a result of a search shard as the page may show it: Pagefind's interface puts
+ * a result's excerpt into the page as HTML, so only its <mark> elements are kept as
+ * markup (all else becomes text), and a link leads only to a page of this site. The
+ * shards may come from a build cache restored on another machine: what they say is
+ * shown, never run. */
+function safeResult(result) {
+  result.url = sitePath(result.url);
+  result.excerpt = onlyMarks(result.excerpt);
+  for (const sub of result.sub_results || []) {
+    sub.url = sitePath(sub.url);
+    sub.excerpt = onlyMarks(sub.excerpt);
+  }
+  return result;
+}
+
+/** Return the address if it leads to this site (a path, or this origin), else "#". */
+function sitePath(address) {
+  try {
+    const url = new URL(String(address ?? ""), window.location.href);
+    return url.origin === window.location.origin ? url.href : "#";
+  } catch {
+    return "#";
+  }
+}
+
+/** Return HTML that shows the text of html with its <mark> elements and nothing else:
+ * parsed inertly (no script runs, no image loads), then written out anew. */
+function onlyMarks(html) {
+  const parsed = new DOMParser().parseFromString(String(html ?? ""), "text/html");
+  const out = document.createElement("div");
+  for (const node of parsed.body.childNodes) {
+    if (node.nodeName === "MARK") {
+      out.appendChild(document.createElement("mark")).textContent = node.textContent;
+    } else {
+      out.appendChild(document.createTextNode(node.textContent));
+    }
+  }
+  return out.innerHTML;
 }
