@@ -18,7 +18,10 @@ pixels than the memory it would take allows (see filetypes.pixel_limit).
 
 What is made is kept in the build cache (`.sitegen-cache/images/`) under a digest of
 sitegen's code and of the source's bytes, so an image that another build already made,
-into this output folder or another one (`check`, the preview), is not made again.
+into this output folder or another one (`check`, the preview), or on another machine
+whose cache was restored here (a CI runner), is not made again. What is taken from the
+cache is decoded first and must be an image of the format and size it stands for: a
+file planted there is made again, never published.
 """
 
 from __future__ import annotations
@@ -298,6 +301,8 @@ class VariantStore:
         self._pictures: dict[Path, Picture] = {}
         self._made: dict[tuple[str, str], bytes] = {}
         """Made but not yet asked for, by (kind, cache key)."""
+        self._checked: set[tuple[str, str]] = set()
+        """Keys whose bytes in the cache were found to be the image they stand for."""
 
     def expect(self, picture: Picture) -> None:
         """Make picture's variants whenever its image is decoded (for the image itself)."""
@@ -341,9 +346,12 @@ class VariantStore:
             picture = self._pictures.get(source_path)
             items: list[Variant | None] = [None, *(picture.variants if picture else ())]
             keys = {item: self._key(code, data, source_path, item) for item in items}
-            found = self._kept(keys[variant], peek=peek)
+            looks = {item: _look_of(source_path, item) for item in items}
+            found = self._kept(keys[variant], looks[variant], peek=peek)
             if found is None:
-                missing = [item for item in items if self._kept(keys[item], peek=True) is None]
+                missing = [
+                    item for item in items if self._kept(keys[item], looks[item], peek=True) is None
+                ]
                 wanted = [item for item in missing if item is not None]
                 original, variants = make_images(
                     data, source_path.suffix, picture if wanted else None, original=None in missing
@@ -352,7 +360,7 @@ class VariantStore:
                     self._keep(keys[None], original)
                 for item, made in variants.items():
                     self._keep(keys[item], made)
-                found = self._kept(keys[variant], peek=peek)
+                found = self._kept(keys[variant], looks[variant], peek=peek)
         except Exception as error:  # any failure of a decoder: Pillow raises many kinds
             raise ContentError([_unreadable(origin, error)]) from None
         assert found is not None  # just made
@@ -365,14 +373,19 @@ class VariantStore:
             return ORIGINAL_KIND, digest(code, source_path.suffix.lower(), data)
         return CACHE_KIND, digest(code, data, repr(item))
 
-    def _kept(self, key: tuple[str, str], *, peek: bool = False) -> bytes | None:
-        """Return what was made under key: in memory (then forgotten) or in the cache."""
+    def _kept(self, key: tuple[str, str], look: Look, *, peek: bool = False) -> bytes | None:
+        """Return what was made under key: in memory (then forgotten) or in the cache,
+        there only when it is an image that looks as look says."""
         if key in self._made:
             return self._made[key] if peek else self._made.pop(key)
         cache = self._open()
         kept = cache.blob(*key)
         if kept is None or digest(kept[1]) != kept[0]:
             return None
+        if key not in self._checked:
+            if not _is_image(kept[1], *look):
+                return None
+            self._checked.add(key)
         cache.mark_used(*key)
         return kept[1]
 
@@ -384,6 +397,29 @@ class VariantStore:
         if self._cache is None:
             self._cache = Cache(self._folder)
         return self._cache
+
+
+Look = tuple[str, tuple[int, int] | None]
+"""What a published image must be: its format (Pillow's name), and its size when known."""
+
+
+def _look_of(source_path: Path, item: Variant | None) -> Look:
+    """Return what the image published for source_path (item None) or its variant is."""
+    if item is None:
+        return PUBLISHED_FORMATS[source_path.suffix.lower()], None
+    return PIL_FORMATS[item.media_type], (item.width, item.height)
+
+
+def _is_image(data: bytes, image_format: str, size: tuple[int, int] | None) -> bool:
+    """Return True when data decodes as an image of image_format (and size, if given)."""
+    try:
+        with opened(data, image_format) as image:
+            if size is not None and image.size != size:
+                return False
+            image.load()
+    except Exception:  # any failure of a decoder: Pillow raises many kinds
+        return False
+    return True
 
 
 def _unreadable(origin: str, error: Exception) -> Problem:
