@@ -25,7 +25,7 @@ from PIL import Image as PILImage
 from sitegen.base.cache import digest
 from sitegen.base.options import CACHE_FOLDER, BuildOptions
 from sitegen.content import frontmatter
-from sitegen.engine import outputs, shardcache
+from sitegen.engine import indexer, make, shardcache
 from sitegen.engine.pipeline import build
 from sitegen.engine.shardcache import SPARE, ShardCache
 from sitegen.link import images, markup
@@ -73,7 +73,7 @@ class Work:
         self._count(monkeypatch, markup.Renderer, "render", self.markdown)
         self._count(monkeypatch, frontmatter, "parse_yaml_mapping", self.yaml)
         self._count(monkeypatch, images, "make_images", self.images)
-        self._count(monkeypatch, outputs, "index_pages", self.pagefind)
+        self._count(monkeypatch, indexer, "index_pages", self.pagefind)
 
     @staticmethod
     def _count(monkeypatch: pytest.MonkeyPatch, owner: object, name: str, calls: list[str]) -> None:
@@ -100,7 +100,7 @@ def on_a_fresh_runner(options: BuildOptions, home: Path, monkeypatch: pytest.Mon
         shutil.copytree(folder, folder.with_name(f"{name}.new"))
         shutil.rmtree(folder)
         folder.with_name(f"{name}.new").rename(folder)
-    outputs._ENVIRONMENTS.clear()  # a new process compiles its templates anew
+    make._ENVIRONMENTS.clear()  # a new process compiles its templates anew
 
 
 def poison(site: Path, kind: str, value: bytes) -> int:
@@ -172,8 +172,8 @@ def test_a_poisoned_cache_never_puts_a_script_on_the_site_nor_runs_code(
     assert poison(site, "entry", planted) and poison(site, "front", b'{"data": [')
     assert poison(site, "variant", b"<html><script>alert(1)</script>") == 6
     assert poison(site, "original", planted) == 1
-    for path in (site / CACHE_FOLDER / "templates").iterdir():
-        path.write_bytes(bytes(32) + planted)
+    for compiled in (site / CACHE_FOLDER / "templates").iterdir():
+        compiled.write_bytes(bytes(32) + planted)
     on_a_fresh_runner(options, tmp_path / "runner", monkeypatch)
     work = Work(monkeypatch)
     build(options)
@@ -191,8 +191,8 @@ def test_a_poisoned_cache_never_puts_a_script_on_the_site_nor_runs_code(
 
 
 @pytest.mark.skipif(
-    not hasattr(outputs, "_cached_or_indexed"),
-    reason="engine/outputs.py does not take search shards from ShardCache yet",
+    not hasattr(indexer, "_cached_or_indexed"),
+    reason="engine/indexer.py does not take search shards from ShardCache yet",
 )
 def test_a_fresh_runner_takes_the_search_shards_from_the_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -258,7 +258,7 @@ def test_a_damaged_or_poisoned_bundle_is_not_taken(tmp_path: Path, bundle: dict[
     manifest = json.loads(manifest_path.read_text())
 
     def kept(name: str) -> Path:
-        sha = manifest["files"][name]
+        sha = str(manifest["files"][name])
         return folder / "objects" / sha[:2] / sha
 
     fragment = next(name for name in manifest["files"] if name.startswith("fragment/"))
