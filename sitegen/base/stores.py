@@ -62,12 +62,6 @@ class Signer:
         return value
 
 
-def user_signer() -> Signer | None:
-    """Return the Signer with this user's key; None when the key cannot be kept."""
-    secret = user_secret()
-    return Signer(secret) if secret is not None else None
-
-
 def user_secret() -> bytes | None:
     """Return this user's key for signing, made on first use; None when it cannot be."""
     state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
