@@ -138,7 +138,10 @@ class Cache:
         except sqlite3.Error as error:
             self._give_up(error)
             return None
-        return (str(row[0]), bytes(row[1])) if row else None
+        if row is None:
+            return None
+        value = row[1]  # a value someone wrote as text is read as its bytes (then a miss)
+        return str(row[0]), value.encode() if isinstance(value, str) else bytes(value)
 
     def put_blob(self, kind: str, key: str, checksum: str, value: bytes) -> None:
         """Store bytes with the caller's own checksum under (kind, key)."""
