@@ -391,6 +391,7 @@ class VariantStore:
 
     def _keep(self, key: tuple[str, str], data: bytes) -> None:
         self._made[key] = data
+        self._checked.add(key)  # made here: what the cache keeps of it is known good
         self._open().put_blob(*key, digest(data), data)
 
     def _open(self) -> Cache:
