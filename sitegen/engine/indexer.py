@@ -1,7 +1,9 @@
 """Index: keep or make the Pagefind bundle of each search shard once its pages are made.
 
 A shard's fingerprint is the digest of the code, the language and its pages' bytes: a
-shard whose pages did not change keeps its bundle as it is in the output.
+shard whose pages did not change keeps its bundle as it is in the output, or takes it
+from the search cache (shardcache.py) when an earlier build, here or on the machine
+whose cache was restored here, indexed the same pages.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from sitegen.base.options import BuildOptions
 from sitegen.engine.commit import Commit
 from sitegen.engine.discard import discard_later
 from sitegen.engine.jobs import ShardJob
+from sitegen.engine.shardcache import SEARCH_FOLDER, ShardCache
 from sitegen.engine.state import FileStat, ShardRecord
 from sitegen.render.search import gather_pages, index_pages
 
@@ -38,6 +41,8 @@ class ShardIndexer:
         self.indexing: dict[str, tuple[str, Future[list[str]]]] = {}
         """Shard folder → (its fingerprint, its bundle's files once Pagefind is done)."""
         self.pool = ThreadPoolExecutor(max(1, options.workers), "sitegen-search")
+        cached = options.cache_path / SEARCH_FOLDER if options.cache_path else None
+        self.cache = ShardCache(cached, made.decisions.plan.language)
 
     def __enter__(self) -> ShardIndexer:
         digests = self.made.page_digests
@@ -73,6 +78,7 @@ class ShardIndexer:
                 fingerprint, bundle = self.indexing[job.shard.folder]
                 paths = tuple(f"{job.shard.folder}/{rel}" for rel in bundle.result())
                 made.shards[job.shard.folder] = ShardRecord(fingerprint, paths)
+        self.cache.prune()
 
     def _complete(self, job: ShardJob) -> None:
         made = self.made
@@ -87,7 +93,7 @@ class ShardIndexer:
             made.search_stale |= previous.fingerprint != fingerprint
         elif decisions.search:
             bundle = self.pool.submit(
-                _index_shard, made.commit, job, self.options, decisions.plan.language
+                _cached_or_indexed, made.commit, job, self.options, fingerprint, self.cache
             )
             self.indexing[job.shard.folder] = (fingerprint, bundle)
         else:
@@ -109,6 +115,28 @@ def _keep_shard(made: Made, job: ShardJob, fingerprint: str, output_path: Path) 
     made.shards[job.shard.folder] = previous
     decisions.kept |= {path: records[path] for path in previous.files}
     return True
+
+
+def _cached_or_indexed(
+    commit: Commit, job: ShardJob, options: BuildOptions, fingerprint: str, cache: ShardCache
+) -> list[str]:
+    """Stage the bundle of a shard from the search cache, or index it and keep it there;
+    return the bundle's files."""
+    folder = job.shard.folder
+    cached = cache.get(fingerprint)
+    if cached is not None:
+        for rel, data in cached.items():
+            commit.put(f"{folder}/{rel}", data)
+        return sorted(cached)
+    files = _index_shard(commit, job, options, cache.language)
+    cache.put(fingerprint, {rel: _staged(commit, f"{folder}/{rel}") for rel in files})
+    return files
+
+
+def _staged(commit: Commit, rel: str) -> Path:
+    """Return the file that holds rel after the commit: staged, or in the output."""
+    pending = commit.pending_path / rel
+    return pending if pending.is_file() else commit.output_path / rel
 
 
 def _index_shard(commit: Commit, job: ShardJob, options: BuildOptions, language: str) -> list[str]:
