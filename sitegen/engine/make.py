@@ -22,6 +22,7 @@ from sitegen.engine.jobs import FileJob, PageJob, ShardJob
 from sitegen.engine.state import BuildState, FileStat, OutputRecord, ShardRecord
 from sitegen.engine.writer import MARKER
 from sitegen.render.templates import (
+    CompiledTemplates,
     SignedBytecodeCache,
     forget_slow_templates,
     make_environment,
@@ -215,11 +216,12 @@ def _environment(options: BuildOptions, decisions: Decisions) -> jinja2.Environm
     return env
 
 
-def _compiled_templates(options: BuildOptions) -> SignedBytecodeCache | None:
-    """Return where compiled templates are kept between builds (None: without a cache)."""
+def _compiled_templates(options: BuildOptions) -> CompiledTemplates:
+    """Return where compiled templates are kept: in this process, and on disk between
+    builds (not without a cache, nor without the user's key)."""
     from sitegen.base.stores import user_secret
 
-    if options.cache_path is None:
-        return None
-    secret = user_secret()
-    return SignedBytecodeCache(options.cache_path / "templates", secret) if secret else None
+    secret = user_secret() if options.cache_path is not None else None
+    if options.cache_path is None or secret is None:
+        return CompiledTemplates()
+    return CompiledTemplates(SignedBytecodeCache(options.cache_path / "templates", secret))

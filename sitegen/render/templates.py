@@ -14,6 +14,7 @@ import signal
 import sys
 import threading
 import traceback
+import types
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -112,6 +113,92 @@ class SignedBytecodeCache(jinja2.BytecodeCache):
 
     def _name(self, bucket: jinja2.bccache.Bucket) -> str:
         return hashlib.sha256(bucket.key.encode()).hexdigest()
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates: in this process by their name and source, so that every site
+    it builds with the same templates (a test run, a preview) compiles each only once;
+    and, when given, on disk between processes (SignedBytecodeCache).
+
+    Code kept for one site's template serves another's with the same name and source,
+    its file name changed to the other's (Jinja takes a template's file name, which
+    error messages show, from its code).
+    """
+
+    def __init__(self, disk: SignedBytecodeCache | None = None) -> None:
+        self.disk = disk
+
+    def get_bucket(
+        self, environment: jinja2.Environment, name: str, filename: str | None, source: str
+    ) -> jinja2.bccache.Bucket:
+        kind = _compiler_of(environment)
+        checksum = self.get_source_checksum(source)
+        bucket = _Bucket(environment, "", checksum, (kind, name, checksum))
+        code = _COMPILED.get(bucket.memory_key)
+        if code is not None:
+            bucket.code = _with_filename(code, filename or name)
+        elif self.disk is not None:
+            kept = self.disk.get_bucket(environment, name, filename, source)
+            bucket.key, bucket.code = kept.key, kept.code
+        return bucket
+
+    def set_bucket(self, bucket: jinja2.bccache.Bucket) -> None:
+        if isinstance(bucket, _Bucket) and bucket.code is not None:
+            if len(_COMPILED) >= COMPILED_KEPT:
+                _COMPILED.clear()
+            _COMPILED[bucket.memory_key] = bucket.code
+        if self.disk is not None and bucket.key:
+            self.disk.set_bucket(bucket)
+
+
+class _Bucket(jinja2.bccache.Bucket):
+    def __init__(
+        self,
+        environment: jinja2.Environment,
+        key: str,
+        checksum: str,
+        memory_key: tuple[str, str, str],
+    ) -> None:
+        super().__init__(environment, key, checksum)
+        self.memory_key = memory_key
+
+
+_COMPILED: dict[tuple[str, str, str], types.CodeType] = {}
+"""Compiled code by (environment kind, template name, source checksum)."""
+COMPILED_KEPT = 256
+"""The most compiled templates a process keeps."""
+
+
+def _compiler_of(environment: jinja2.Environment) -> str:
+    """Return what a template's code depends on besides its source: the environment's
+    class (a sandbox compiles calls to checked ones) and its settings of the syntax."""
+    settings = (
+        type(environment).__qualname__,
+        SANDBOX_VERSION,
+        environment.block_start_string,
+        environment.variable_start_string,
+        environment.comment_start_string,
+        environment.line_statement_prefix,
+        environment.trim_blocks,
+        environment.lstrip_blocks,
+        environment.keep_trailing_newline,
+        environment.newline_sequence,
+        environment.optimized,
+        bool(environment.autoescape),
+        sorted(environment.extensions),
+        sorted(environment.filters),
+        sorted(environment.tests),
+    )
+    return hashlib.sha256(repr(settings).encode()).hexdigest()
+
+
+def _with_filename(code: types.CodeType, filename: str) -> types.CodeType:
+    """Return code (and the code of its functions) as if compiled from filename."""
+    consts = tuple(
+        _with_filename(const, filename) if isinstance(const, types.CodeType) else const
+        for const in code.co_consts
+    )
+    return code.replace(co_filename=filename, co_consts=consts)
 
 
 def make_environment(

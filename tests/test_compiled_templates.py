@@ -1,0 +1,92 @@
+"""Compiled templates are shared by every site one process builds with the same templates
+(a test run, a preview), and each site's errors still name its own template files."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pytest
+
+from sitegen.base.errors import ContentError
+from sitegen.base.options import BuildOptions
+from sitegen.engine import make
+from sitegen.engine.pipeline import build
+from sitegen.render import templates
+from tests.conftest import make_site, options_for
+
+
+def no_cache(site: Path) -> BuildOptions:
+    return dataclasses.replace(options_for(site), use_cache=False)
+
+
+NEWS = "---\ntitle: Zpráva\ndate: 2020-01-01\n---\nText.\n"
+
+
+def counting_compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    compiled: list[str] = []
+    original = jinja2.Environment.compile
+
+    def compile_counted(self: jinja2.Environment, source: str, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(str(args[0] if args else kwargs.get("name")))
+        return original(self, source, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compile_counted)
+    return compiled
+
+
+def test_a_second_site_with_the_same_templates_compiles_none_of_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    templates._COMPILED.clear()
+    compiled = counting_compiles(monkeypatch)
+    first = make_site(tmp_path / "first", {"content/news/2020-01-01-zprava.md": NEWS})
+    build(no_cache(first))
+    assert "news_item.html" in compiled
+    compiled.clear()
+    second = make_site(tmp_path / "second", {"content/news/2020-01-01-zprava.md": NEWS})
+    build(no_cache(second))
+    assert compiled == []
+    one = (tmp_path / "first/public/aktuality/zprava/index.html").read_bytes()
+    assert (tmp_path / "second/public/aktuality/zprava/index.html").read_bytes() == one
+
+
+def test_a_template_changed_in_one_site_is_compiled_for_it_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    templates._COMPILED.clear()
+    first = make_site(tmp_path / "first", {"content/news/2020-01-01-zprava.md": NEWS})
+    build(no_cache(first))
+    second = make_site(tmp_path / "second", {"content/news/2020-01-01-zprava.md": NEWS})
+    page = second / "templates/news_item.html"
+    text = page.read_text()
+    assert "{% block content %}" in text
+    page.write_text(
+        text.replace("{% block content %}", "{% block content %}<p>Jiná šablona</p>", 1)
+    )
+    compiled = counting_compiles(monkeypatch)
+    build(no_cache(second))
+    assert compiled == ["news_item.html"]
+    assert "Jiná šablona" in (second / "public/aktuality/zprava/index.html").read_text()
+    assert "Jiná šablona" not in (first / "public/aktuality/zprava/index.html").read_text()
+
+
+def test_an_error_in_shared_code_names_the_template_of_the_site_being_built(
+    tmp_path: Path,
+) -> None:
+    templates._COMPILED.clear()
+    failing = "{% extends 'base.html' %}{% block content %}{{ 1 // 0 }}{% endblock %}\n"
+    for name in ("first", "second"):
+        site = make_site(
+            tmp_path / name,
+            {"content/news/2020-01-01-zprava.md": NEWS, "templates/news_item.html": failing},
+        )
+        with pytest.raises(ContentError) as raised:
+            build(no_cache(site))
+        problem = next(iter(raised.value.problems))
+        assert (problem.path, problem.line) == ("templates/news_item.html", 1)
+    env = next(iter(make._ENVIRONMENTS.values()))  # the second site's
+    template = env.get_template("base.html")
+    assert template.filename == str(tmp_path / "second/templates/base.html")
