@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, FloatRect, Page, ViewportSize, sync_playwright
 
-from tests.conftest import REPO
+from tests.conftest import REPO, run_lock
 
 pytestmark = pytest.mark.browser
 
@@ -104,12 +104,18 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 @pytest.fixture(scope="module")
-def axe_report() -> Iterator[dict[str, Any]]:
-    """Collect axe's counts per page type and width into test-artifacts/axe.json."""
+def axe_report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """Collect axe's counts per page type and width into test-artifacts/axe.json, the
+    counts of every xdist worker that ran some of these tests together."""
     report: dict[str, Any] = {}
     yield report
-    ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "axe.json").write_text(json.dumps(report, indent=2, sort_keys=True))
+    with run_lock(tmp_path_factory, "axe") as shared:
+        so_far = shared / "axe.json"
+        if so_far.exists():
+            report |= json.loads(so_far.read_text())
+        so_far.write_text(json.dumps(report))
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "axe.json").write_text(json.dumps(report, indent=2, sort_keys=True))
 
 
 def run_axe(page: Page) -> list[dict[str, Any]]:

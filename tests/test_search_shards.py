@@ -73,7 +73,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for name, size in (("sharded", 25), ("single", 10**6)):
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(routes, "SHARD_MIN_PAGES", size)
-            build(options_for(site, root / name))
+            build(options_for(site, root / name, search=True))
         built[name] = root / name
     return built
 
