@@ -186,8 +186,8 @@ def options_for(
 ) -> BuildOptions:
     """Return build options for site with the tests' fixed "now".
 
-    The search index (Pagefind, a third of a small build) is made only when search is
-    True: a test about search asks for it.
+    The search index (Pagefind: about 0.3 s of a 0.7 s build of a small site) is made
+    only when search is True: a test about search asks for it.
     """
     return BuildOptions(
         site_path=site,
