@@ -67,6 +67,10 @@ PAGE_TYPES = {
     "not-found": "/404.html",
 }
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+JAVA_OPTIONS = ["-XX:TieredStopAtLevel=1", "-Xss4m"]
+"""The checker's one short run needs no optimising compiler (measured: half the CPU time,
+2.1 s against 4.5 s on the sample site); the simple one's deeper frames need a larger
+stack than the checker's own minimum of 512k (1m overflows)."""
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -161,7 +165,7 @@ def run_vnu(path: Path) -> list[dict[str, Any]]:
     java = shutil.which("java")
     assert java, "the Nu HTML Checker needs Java"
     completed = subprocess.run(
-        [java, "-jar", str(VNU), "--format", "json", "--skip-non-html", str(path)],
+        [java, *JAVA_OPTIONS, "-jar", str(VNU), "--format", "json", "--skip-non-html", str(path)],
         capture_output=True,
         text=True,
         check=False,
