@@ -20,8 +20,10 @@ preview: $(VENV)/.installed $(COMPILED)  ## live preview of the sample site on h
 site: $(VENV)/.installed $(COMPILED)  ## build the sample site into public/
 	$(BIN)/python build.py build
 
+# pytest-xdist runs the tests in one process per core; the tests of one xdist_group
+# (those that build the sample site with its cache) run in one of them, one at a time.
 test: $(VENV)/.installed $(COMPILED) $(BROWSER_TOOLS) lint typecheck  ## the whole test suite: ruff, mypy, pytest (browser tests included)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --numprocesses auto --dist loadgroup
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

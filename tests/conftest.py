@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
+import fcntl
 import io
 import os
 import resource
 import shutil
 import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +22,7 @@ from hypothesis.database import DirectoryBasedExampleDatabase
 
 from sitegen.base.config import BuildOptions
 from sitegen.base.i18n import set_language
-from sitegen.commands.cli import main
+from sitegen.commands import cli
 from sitegen.engine.pipeline import build
 
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
@@ -35,6 +39,9 @@ settings.load_profile(
 )
 
 REPO = Path(__file__).resolve().parent.parent
+REPOSITORY = pytest.mark.xdist_group("repository")
+"""The tests that build the sample site with its cache (REPO/.sitegen-cache): pytest-xdist
+runs them in one worker, one after another."""
 NOW_EPOCH = 1795000000
 """2026-11-18 09:46:40 UTC: the "now" of every test build."""
 NOW = datetime.fromtimestamp(NOW_EPOCH, UTC)
@@ -174,8 +181,14 @@ def sample_file(name: str, padding: int = 0) -> bytes:
     return buffer.getvalue()
 
 
-def options_for(site: Path, output: Path | None = None, *, drafts: bool = False) -> BuildOptions:
-    """Return build options for site with the tests' fixed "now"."""
+def options_for(
+    site: Path, output: Path | None = None, *, drafts: bool = False, search: bool = False
+) -> BuildOptions:
+    """Return build options for site with the tests' fixed "now".
+
+    The search index (Pagefind: about 0.3 s of a 0.7 s build of a small site) is made
+    only when search is True: a test about search asks for it.
+    """
     return BuildOptions(
         site_path=site,
         content_path=site / "content",
@@ -183,7 +196,12 @@ def options_for(site: Path, output: Path | None = None, *, drafts: bool = False)
         base_url=None,
         include_drafts=drafts,
         now=NOW,
+        search=search,
     )
+
+
+OptionsFrom = Callable[..., BuildOptions]
+"""sitegen.commands.cli.options_from: build options from parsed arguments."""
 
 
 @dataclass(frozen=True)
@@ -204,24 +222,71 @@ class Run:
         ]
 
 
+def without_search(options_from: OptionsFrom) -> OptionsFrom:
+    """Return options_from with the search index turned off, but for `check`, which
+    checks the links of the search page into it."""
+
+    def options(args: argparse.Namespace, **changes: object) -> BuildOptions:
+        options = options_from(args, **changes)
+        return options if args.command == "check" else dataclasses.replace(options, search=False)
+
+    return options
+
+
 @pytest.fixture
 def run_cli(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    request: pytest.FixtureRequest,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Callable[..., Run]:
-    """Return a function that runs the command line in-process and captures its output."""
+    """Return a function that runs the command line in-process and captures its output.
+
+    Its builds make no search index unless the test is marked search (as options_for);
+    `check` always makes one.
+    """
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(NOW_EPOCH))
+    if request.node.get_closest_marker("search") is None:
+        monkeypatch.setattr(cli, "options_from", without_search(cli.options_from))
 
     def run(*args: str | Path) -> Run:
-        status = main([str(arg) for arg in args])
+        status = cli.main([str(arg) for arg in args])
         captured = capsys.readouterr()
         return Run(status, captured.out, captured.err)
 
     return run
 
 
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return the temporary folder of the whole test run, which pytest-xdist's workers
+    (each with a folder of its own in it) share."""
+    own = tmp_path_factory.getbasetemp()
+    return own.parent if os.environ.get("PYTEST_XDIST_WORKER") else own
+
+
+@contextmanager
+def run_lock(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[Path]:
+    """Hold the lock called name, which this run's xdist workers share, for the block;
+    yield the run's shared folder."""
+    shared = run_folder(tmp_path_factory)
+    with (shared / f"{name}.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield shared
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
-def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Build the repository's sample site once; return its output folder."""
-    output = tmp_path_factory.mktemp("sample") / "public"
-    build(options_for(REPO, output))
-    yield output
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the repository's sample site, search index included, once per run (the
+    xdist workers share it; nothing writes into it); return its output folder.
+
+    The build keeps no cache in the repository: the tests that build the sample site
+    with its cache there are in the xdist group REPOSITORY, one at a time."""
+    with run_lock(tmp_path_factory, "sample") as shared:
+        output = shared / "sample" / "public"
+        built = shared / "sample" / "built"
+        if not built.exists():
+            build(dataclasses.replace(options_for(REPO, output, search=True), use_cache=False))
+            built.touch()
+    return output

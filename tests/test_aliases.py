@@ -100,7 +100,7 @@ def test_redirect_files_for_hosts_list_every_old_address(site: Path) -> None:
 
 
 def test_redirect_pages_are_in_neither_sitemap_nor_search(site: Path) -> None:
-    build(options_for(site))
+    build(options_for(site, search=True))
     output = site / "public"
     sitemap = (output / "sitemap.xml").read_text("utf-8")
     assert "https://example.cz/kontakty/" in sitemap

@@ -27,6 +27,8 @@ from sitegen.engine.writer import MARKER
 from tests.conftest import REPO, Run, make_site, options_for
 from tests.test_golden import tree
 
+pytestmark = pytest.mark.search  # the search index is staged beside the output too
+
 NEWS = "---\ntitle: Zpráva\ndate: 2024-01-01\n---\nText zprávy.\n"
 NOT_OURS_CS = (
     "tento deník sestavení nezapsal sitegen ({reason}), proto se nic nepřesunulo ani "

@@ -42,6 +42,7 @@ def site(tmp_path: Path) -> Path:
     )
 
 
+@pytest.mark.search  # the files it counts include the search index's
 def test_build_writes_the_site_and_reports_it(site: Path, run_cli: Callable[..., Run]) -> None:
     result = run_cli("build", "--source", site)
     assert result.status == 0, result.err
@@ -242,6 +243,7 @@ def test_static_file_of_a_type_that_could_run_scripts_is_an_error(
     ]
 
 
+@pytest.mark.search  # the search index is staged beside the output too
 def test_nothing_is_written_beside_the_output(
     site: Path, tmp_path: Path, run_cli: Callable[..., Run]
 ) -> None:

@@ -190,10 +190,6 @@ def test_a_poisoned_cache_never_puts_a_script_on_the_site_nor_runs_code(
     )
 
 
-@pytest.mark.skipif(
-    not hasattr(indexer, "_cached_or_indexed"),
-    reason="engine/indexer.py does not take search shards from ShardCache yet",
-)
 def test_a_fresh_runner_takes_the_search_shards_from_the_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

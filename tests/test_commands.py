@@ -16,7 +16,7 @@ from sitegen.base.options import BuildOptions
 from sitegen.commands.cli import NEW_KINDS
 from sitegen.engine import load
 from sitegen.render.templates import STATUS_LABELS
-from tests.conftest import LOCALITY, REPO, Run, make_site
+from tests.conftest import LOCALITY, REPO, REPOSITORY, Run, make_site
 
 NEWS = "---\ntitle: První zpráva\ndate: 2020-01-01\nregions: [praha]\n---\nText zprávy.\n"
 
@@ -41,6 +41,7 @@ def test_new_file_builds_as_it_is(kind: str, tmp_path: Path, run_cli: Callable[.
     assert f"{path}: already has the slug 'nova-vec-pokus'" in again.err
 
 
+@REPOSITORY
 def test_check_passes_on_the_sample_site(run_cli: Callable[..., Run]) -> None:
     result = run_cli("check", "--source", REPO)
     assert result.status == 0, result.err

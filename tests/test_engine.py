@@ -102,7 +102,7 @@ def test_an_edit_renders_its_pages_and_reindexes_only_its_search_shard(
     corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(shard_plan, "SHARD_MIN_PAGES", 20)
-    options = options_for(corpus)
+    options = options_for(corpus, search=True)
     first = build(options)
     shards = sorted(path.name for path in (corpus / "public").glob("pagefind-aktuality-*"))
     assert len(shards) >= 4
@@ -139,7 +139,7 @@ def test_search_page_names_every_shard_to_merge(
     corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(shard_plan, "SHARD_MIN_PAGES", 20)
-    build(options_for(corpus))
+    build(options_for(corpus, search=True))
     page = (corpus / "public/hledat/index.html").read_text()
     shards = sorted(path.name for path in (corpus / "public").glob("pagefind-aktuality-*"))
     merged = page.split('data-merge="')[1].split('"')[0].split()
@@ -415,6 +415,7 @@ def _failing_write(error: OSError, inside: str) -> Callable[[Path, bytes], int]:
     return write_bytes
 
 
+@pytest.mark.search  # nothing of the search index's staging is left either
 def test_a_full_disk_is_one_line_and_leaves_the_output(
     tmp_path: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -434,6 +435,7 @@ def test_a_full_disk_is_one_line_and_leaves_the_output(
     assert not list(site.glob(".public.*"))
 
 
+@pytest.mark.search  # the search index is staged beside the output too
 def test_an_output_parent_that_cannot_be_written_is_one_line(
     tmp_path: Path, run_cli: Callable[..., Run], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -479,6 +481,7 @@ def test_a_cache_that_cannot_be_written_is_skipped_with_a_warning(
     assert (site / "public/index.html").is_file()
 
 
+@pytest.mark.search  # the search index's staging folder among them
 def test_staging_folders_of_killed_builds_are_removed(
     tmp_path: Path, run_cli: Callable[..., Run]
 ) -> None:

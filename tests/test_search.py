@@ -17,12 +17,12 @@ from playwright.sync_api import Browser, Page
 
 from sitegen.engine.pipeline import build
 from sitegen.plan import shards
-from tests.conftest import REPO, options_for
+from tests.conftest import REPO, REPOSITORY, options_for
 from tests.test_browser import browser as browser  # the fixture
 from tests.test_browser import describe, run_axe, run_vnu
 from tests.test_search_shards import serve
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, REPOSITORY]
 
 QUERIES = (
     # (what the reader types, the page it must find, among the first this many results)
@@ -90,7 +90,7 @@ def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = tmp_path_factory.mktemp("search") / "public"
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(shards, "SHARD_MIN_PAGES", 2)
-        build(options_for(REPO, output))
+        build(options_for(REPO, output, search=True))
     return output
 
 

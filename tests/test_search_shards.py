@@ -25,7 +25,8 @@ from tests.conftest import options_for
 from tests.test_browser import _QuietHandler
 from tests.test_browser import browser as browser  # the fixture
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("search_shards")]
+"""One xdist worker runs these tests: the corpus is built once, for all of them."""
 
 QUERIES = (
     "dotace",
@@ -73,7 +74,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     for name, size in (("sharded", 25), ("single", 10**6)):
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(shards, "SHARD_MIN_PAGES", size)
-            build(options_for(site, root / name))
+            build(options_for(site, root / name, search=True))
         built[name] = root / name
     return built
 
