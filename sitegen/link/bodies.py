@@ -21,13 +21,11 @@ from sitegen.base.i18n import _
 from sitegen.base.parallel import Progress, map_in_order, no_progress
 from sitegen.base.urls import (
     ARCHIVE_SEGMENT,
-    LOCALITIES,
-    NEWS,
     PAGE_SEGMENT,
-    PARTNERSHIPS,
     RESERVED_ROOT_NAMES,
     Urls,
 )
+from sitegen.content.kinds import all_kinds
 from sitegen.content.load import Entry, is_draft, is_published
 from sitegen.content.models import Body
 from sitegen.link.markup import LinkError, Rendered, Renderer
@@ -309,7 +307,20 @@ def _close_address(wanted: str, addresses: Iterable[str]) -> str | None:
     return by_name[close[0]] if close else None
 
 
-_ITEM_SECTIONS = frozenset({NEWS, LOCALITIES, PARTNERSHIPS})
+def _item_sections() -> frozenset[str]:
+    """Return the sections whose addresses are items' (/aktuality/slug/), from the table
+    of kinds: the first segment of the address of each kind whose models have a page of
+    their own (a region's text is shown on a page no content file makes)."""
+    sections = set()
+    for kind in all_kinds():
+        if "url" not in getattr(kind.model, "__dataclass_fields__", {}):
+            continue
+        parts = [part for part in kind.url(_AT_ROOT, "x").split("/") if part]
+        if len(parts) == 2:
+            sections.add(parts[0])
+    return frozenset(sections)
+
+
 _LIST_SEGMENTS = frozenset({PAGE_SEGMENT, ARCHIVE_SEGMENT})
 
 
@@ -319,7 +330,7 @@ def _is_item_address(path: str, base_path: str) -> bool:
     if not path.startswith(base_path):
         return False
     parts = [part for part in path[len(base_path) :].split("/") if part]
-    if len(parts) == 2 and parts[0] in _ITEM_SECTIONS:
+    if len(parts) == 2 and parts[0] in _item_sections():
         return parts[1] not in _LIST_SEGMENTS and "." not in parts[1]
     return len(parts) == 1 and parts[0] not in RESERVED_ROOT_NAMES and "." not in parts[0]
 
