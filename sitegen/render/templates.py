@@ -137,9 +137,13 @@ class CompiledTemplates(jinja2.BytecodeCache):
         code = _COMPILED.get(bucket.memory_key)
         if code is not None:
             bucket.code = _with_filename(code, filename or name)
-        elif self.disk is not None:
+        if self.disk is not None:
             kept = self.disk.get_bucket(environment, name, filename, source)
-            bucket.key, bucket.code = kept.key, kept.code
+            bucket.key = kept.key
+            if kept.code is None and bucket.code is not None:
+                kept.code = bucket.code  # compiled for another site: kept for this one too
+                self.disk.set_bucket(kept)
+            bucket.code = bucket.code or kept.code
         return bucket
 
     def set_bucket(self, bucket: jinja2.bccache.Bucket) -> None:
