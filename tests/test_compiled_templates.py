@@ -14,7 +14,7 @@ from sitegen.base.errors import ContentError
 from sitegen.base.options import BuildOptions
 from sitegen.engine import make
 from sitegen.engine.pipeline import build
-from sitegen.render import templates
+from sitegen.render import compiled as compiled_code
 from tests.conftest import make_site, options_for
 
 
@@ -40,7 +40,7 @@ def counting_compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_a_second_site_with_the_same_templates_compiles_none_of_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    templates._COMPILED.clear()
+    compiled_code._COMPILED.clear()
     compiled = counting_compiles(monkeypatch)
     first = make_site(tmp_path / "first", {"content/news/2020-01-01-zprava.md": NEWS})
     build(no_cache(first))
@@ -56,7 +56,7 @@ def test_a_second_site_with_the_same_templates_compiles_none_of_them(
 def test_a_template_changed_in_one_site_is_compiled_for_it_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    templates._COMPILED.clear()
+    compiled_code._COMPILED.clear()
     first = make_site(tmp_path / "first", {"content/news/2020-01-01-zprava.md": NEWS})
     build(no_cache(first))
     second = make_site(tmp_path / "second", {"content/news/2020-01-01-zprava.md": NEWS})
@@ -76,7 +76,7 @@ def test_a_template_changed_in_one_site_is_compiled_for_it_alone(
 def test_an_error_in_shared_code_names_the_template_of_the_site_being_built(
     tmp_path: Path,
 ) -> None:
-    templates._COMPILED.clear()
+    compiled_code._COMPILED.clear()
     failing = "{% extends 'base.html' %}{% block content %}{{ 1 // 0 }}{% endblock %}\n"
     for name in ("first", "second"):
         site = make_site(

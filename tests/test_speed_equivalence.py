@@ -129,9 +129,9 @@ def test_a_skipped_typesetting_rule_is_one_that_cannot_apply(text: str) -> None:
 def test_a_forged_compiled_template_is_never_used(tmp_path: Path) -> None:
     from sitegen.engine import make
     from sitegen.engine.pipeline import build
-    from sitegen.render import templates
+    from sitegen.render import compiled as compiled_code
 
-    templates._COMPILED.clear()  # as a new process: compiled templates go to the cache
+    compiled_code._COMPILED.clear()  # as a new process: compiled templates go to the cache
     site = make_site(
         tmp_path / "site",
         {"content/news/2020-01-01-zprava.md": "---\ntitle: Zpráva\ndate: 2020-01-01\n---\nText.\n"},
@@ -154,7 +154,7 @@ def test_a_forged_compiled_template_is_never_used(tmp_path: Path) -> None:
         bucket.code = other.code
         path.write_bytes(path.read_bytes()[:32] + bucket.bytecode_to_string())
     make._ENVIRONMENTS.clear()  # as a new process: templates come from the cache
-    templates._COMPILED.clear()
+    compiled_code._COMPILED.clear()
     second = options_for(site, tmp_path / "second")
     build(second)
     for page in (tmp_path / "first").rglob("*.html"):

@@ -18,10 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitegen.render import sandbox, templates
+from sitegen.render.compiled import SignedBytecodeCache
 from sitegen.render.sandbox import ValueTooLarge
 from sitegen.render.templates import (
     RangeTooLarge,
-    SignedBytecodeCache,
     SiteGlobals,
     make_environment,
     template_problem,

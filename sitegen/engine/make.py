@@ -21,9 +21,8 @@ from sitegen.engine.indexer import ShardIndexer
 from sitegen.engine.jobs import FileJob, PageJob, ShardJob
 from sitegen.engine.state import BuildState, FileStat, OutputRecord, ShardRecord
 from sitegen.engine.writer import MARKER
+from sitegen.render.compiled import CompiledTemplates, SignedBytecodeCache
 from sitegen.render.templates import (
-    CompiledTemplates,
-    SignedBytecodeCache,
     forget_slow_templates,
     make_environment,
     render_page,

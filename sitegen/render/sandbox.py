@@ -39,7 +39,7 @@ PAGE_BYTES = 10_000_000
 
 SANDBOX_VERSION = "bounded-1"
 """Names the code the sandbox compiles templates to: compiled templates are cached
-between builds (templates.SignedBytecodeCache) under a key that includes it, so a
+between builds (compiled.SignedBytecodeCache) under a key that includes it, so a
 template compiled without these checks is never run. Change it with the checks."""
 
 
