@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from sitegen.base.options import BuildOptions
-from sitegen.commands.cli import NEW_KINDS
+from sitegen.commands.cli import new_kinds
 from sitegen.engine import load
 from sitegen.render.templates import STATUS_LABELS
 from tests.conftest import LOCALITY, REPO, REPOSITORY, Run, make_site
@@ -21,7 +21,7 @@ from tests.conftest import LOCALITY, REPO, REPOSITORY, Run, make_site
 NEWS = "---\ntitle: První zpráva\ndate: 2020-01-01\nregions: [praha]\n---\nText zprávy.\n"
 
 
-@pytest.mark.parametrize("kind", NEW_KINDS)
+@pytest.mark.parametrize("kind", new_kinds())
 def test_new_file_builds_as_it_is(kind: str, tmp_path: Path, run_cli: Callable[..., Run]) -> None:
     site = make_site(tmp_path / "site", {"content/localities/zlutice.md": LOCALITY})
     result = run_cli("new", kind, "Nová věc: pokus", "--source", site)

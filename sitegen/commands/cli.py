@@ -28,14 +28,18 @@ from sitegen.engine.load import load_site
 from sitegen.engine.pipeline import BuildReport, build
 
 COMMANDS = ("build", "serve", "check", "new")
-NEW_KINDS = ("news", "locality", "partnership", "page")
-"""The names of the kinds `new` writes (sitegen.content.kinds.NEW_KINDS, which
-tests/test_kinds.py holds this to; written out here so that starting the CLI does not
-load the front-matter schemas)."""
 
 
-def make_parser() -> argparse.ArgumentParser:
-    """Return the parser of sitegen's command line."""
+def new_kinds() -> tuple[str, ...]:
+    """Return the names of the kinds `new` writes, from the table of kinds (which loads
+    the front-matter schemas: only a `new` command asks)."""
+    from sitegen.content.kinds import NEW_KINDS
+
+    return tuple(kind.name for kind in NEW_KINDS)
+
+
+def make_parser(kinds: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """Return the parser of sitegen's command line; kinds: what `new` may write."""
     parser = _Parser(
         prog="sitegen",
         description=_("Build the website of the Agency for Social Inclusion from Markdown."),
@@ -77,7 +81,7 @@ def make_parser() -> argparse.ArgumentParser:
     )
     _site_options(check_parser)
     new_parser = commands.add_parser("new", help=_("write a new content file"))
-    new_parser.add_argument("kind", choices=NEW_KINDS, help=_("what to write"))
+    new_parser.add_argument("kind", choices=kinds, help=_("what to write"))
     new_parser.add_argument("title", help=_('its title, e.g. "Titulek zprávy"'))
     new_parser.add_argument(
         "--bundle",
@@ -232,7 +236,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args_list or args_list[0] not in (*COMMANDS, "-h", "--help", "--version"):
         args_list.insert(0, "build")
     set_language(_language_in(args_list))
-    args = make_parser().parse_args(args_list)
+    kinds = new_kinds() if args_list[0] == "new" else ()
+    args = make_parser(kinds).parse_args(args_list)
     if argv is None and args.command == "build":
         # The process ends with the build: Python's collector need not run after it
         # (the build pauses it; turning it on again would collect once, in vain).
