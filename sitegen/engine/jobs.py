@@ -19,7 +19,7 @@ from sitegen.base.config import SiteConfig
 from sitegen.base.fingerprint import Fingerprinter
 from sitegen.base.imagelimits import PUBLISHED_FORMATS
 from sitegen.base.urls import Urls
-from sitegen.content.models import Asset
+from sitegen.content.models import Asset, Image
 from sitegen.engine.state import FileStat
 from sitegen.engine.writer import Output
 from sitegen.link.images import VariantStore
@@ -132,14 +132,16 @@ def _render_feed(spec: FeedSpec, settings: FeedSettings, images: VariantStore) -
 
 
 def picture_jobs(site: Site, images: VariantStore, code: str) -> list[FileJob]:
-    """Return a job for each resized variant of the news items' images.
+    """Return a job for each resized variant of the models' images (of any kind whose
+    models have an `image`: news items today).
 
     A variant's fingerprint covers its source's stat, so an unchanged image is kept as
     it is in the output; the store (the build cache) saves resizing it for another one.
     """
     jobs: dict[str, FileJob] = {}
-    for item in site.news:
-        picture = item.image.picture if item.image else None
+    for item in site.models():
+        image = getattr(item, "image", None)
+        picture = image.picture if isinstance(image, Image) else None
         if picture is None:
             continue
         images.expect(picture)  # its variants are made with the photo itself
