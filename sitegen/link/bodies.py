@@ -9,6 +9,7 @@ this one is then a pure function of the entries and their bodies.
 from __future__ import annotations
 
 import difflib
+import functools
 import posixpath
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from sitegen.base.urls import (
     RESERVED_ROOT_NAMES,
     Urls,
 )
-from sitegen.content.kinds import all_kinds
+from sitegen.content.kinds import Kind, all_kinds
 from sitegen.content.load import Entry, is_draft, is_published
 from sitegen.content.models import Body
 from sitegen.link.markup import LinkError, Rendered, Renderer
@@ -309,10 +310,16 @@ def _close_address(wanted: str, addresses: Iterable[str]) -> str | None:
 
 def _item_sections() -> frozenset[str]:
     """Return the sections whose addresses are items' (/aktuality/slug/), from the table
-    of kinds: the first segment of the address of each kind whose models have a page of
-    their own (a region's text is shown on a page no content file makes)."""
+    of kinds (worked out once for each table: every link of every body asks)."""
+    return _sections_of(all_kinds())
+
+
+@functools.lru_cache(maxsize=4)
+def _sections_of(kinds: tuple[Kind, ...]) -> frozenset[str]:
+    """Return the first segment of the address of each of kinds whose models have a page
+    of their own (a region's text is shown on a page no content file makes)."""
     sections = set()
-    for kind in all_kinds():
+    for kind in kinds:
         if "url" not in getattr(kind.model, "__dataclass_fields__", {}):
             continue
         parts = [part for part in kind.url(_AT_ROOT, "x").split("/") if part]
