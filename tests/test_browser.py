@@ -148,7 +148,7 @@ def test_axe_finds_no_serious_violation(
     page = context.new_page()
     page.goto(base_url + PAGE_TYPES[kind])
     if kind == "search":
-        page.wait_for_selector(".pagefind-ui__search-input")
+        page.wait_for_selector("#hledani-dotaz")
     violations = run_axe(page)
     context.close()
     axe_report[f"{kind}@{width}"] = {
@@ -225,7 +225,7 @@ def test_search_box_is_reachable_by_keyboard(page: Page, base_url: str) -> None:
 
 def test_typing_a_query_shows_results_from_the_index(page: Page, base_url: str) -> None:
     page.goto(base_url + "/hledat/")
-    page.fill(".pagefind-ui__search-input", "memorandum")
+    page.fill("#hledani-dotaz", "memorandum")
     titles = result_titles(page, expect="memorandum")
     assert "Středočeský kraj a agentura podepsaly memorandum o spolupráci" in titles
 
@@ -235,20 +235,19 @@ def test_search_ignores_missing_diacritics_and_finds_document_titles(
 ) -> None:
     page.goto(base_url + "/hledat/?q=zlutice")
     assert "Žlutice" in result_titles(page, expect="Žlutice")
-    page.fill(".pagefind-ui__search-input", "vyrocni zprava")
+    page.fill("#hledani-dotaz", "vyrocni zprava")
     assert "Žluticko a okolí" in result_titles(page, expect="Žluticko a okolí")
 
 
 def test_search_offers_region_and_type_filters_in_czech(page: Page, base_url: str) -> None:
     page.goto(base_url + "/hledat/?q=kraj")
     result_titles(page, expect="kraj")
-    # Each search shard brings its own filters: they may appear after the first results.
-    page.locator(".pagefind-ui__filter-name", has_text="Kraj").wait_for(timeout=10_000)
-    filters = page.locator(".pagefind-ui__filter-name").all_inner_texts()
+    page.locator(".search-filters legend", has_text="Kraj").wait_for(timeout=10_000)
+    filters = page.locator(".search-filters legend").all_inner_texts()
     assert {"Kraj", "Typ"} <= {name.strip() for name in filters}
-    assert page.locator(".pagefind-ui__search-input").get_attribute("placeholder", timeout=0)
+    assert page.locator("#hledani-dotaz").get_attribute("placeholder", timeout=0)
     # the message changes from "Hledám…" to the count once the search has finished
-    page.locator(".pagefind-ui__message", has_text="Počet výsledků").wait_for(timeout=10_000)
+    page.locator(".search-status", has_text="jsme našli").wait_for(timeout=10_000)
 
 
 def test_search_page_without_javascript_links_to_the_lists(browser: Browser, base_url: str) -> None:
@@ -318,7 +317,7 @@ def test_screenshots_are_kept(browser: Browser, base_url: str, kind: str, width:
     page = context.new_page()
     page.goto(base_url + PAGE_TYPES[kind])
     if kind == "search":
-        page.wait_for_selector(".pagefind-ui__search-input")
+        page.wait_for_selector("#hledani-dotaz")
     folder = ARTIFACTS / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{kind}-{width}.png"
@@ -334,10 +333,9 @@ def focused_text(page: Page) -> str:
 
 def result_titles(page: Page, expect: str) -> list[str]:
     """Wait for search results that mention expect; return their titles."""
-    page.locator(".pagefind-ui__result-title", has_text=expect).first.wait_for(timeout=10_000)
+    page.locator(".search-result-title", has_text=expect).first.wait_for(timeout=10_000)
     return [
-        " ".join(title.split())
-        for title in page.locator(".pagefind-ui__result-title").all_inner_texts()
+        " ".join(title.split()) for title in page.locator(".search-result-title").all_inner_texts()
     ]
 
 

@@ -1,13 +1,14 @@
 """The search page in Chromium: Czech queries in any inflected form find their pages.
 
-The sample site is built with its news split into several search shards, which the
-search page merges in the browser; queries are typed the way readers type them, with
-and without diacritics, and the results are read from the page as a reader sees them.
+The sample site is built with its search index, and its tiers file written beside it
+(tests/search_tiers.py) when the build has not; queries are typed the way readers type
+them, with and without diacritics, and the results are read from the page as a reader
+sees them.
 """
 
 from __future__ import annotations
 
-import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -15,14 +16,12 @@ from urllib.parse import quote, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page
 
-from sitegen.engine.pipeline import build
-from sitegen.plan import shards
-from tests.conftest import REPO, REPOSITORY, options_for
+from tests.search_tiers import TIERS_FILE, base_tiers
 from tests.test_browser import browser as browser  # the fixture
 from tests.test_browser import describe, run_axe, run_vnu
 from tests.test_search_shards import serve
 
-pytestmark = [pytest.mark.browser, REPOSITORY]
+pytestmark = pytest.mark.browser
 
 QUERIES = (
     # (what the reader types, the page it must find, among the first this many results)
@@ -48,7 +47,28 @@ QUERIES = (
     ("lokalitách", "/aktuality/projekt-systemove-nastroje/", 10),
     ("lokalitach", "/aktuality/projekt-systemove-nastroje/", 10),
     ("memoranda", "/aktuality/memorandum-liberecky-kraj/", 5),
+    # whole titles find their item first
+    (
+        "Středočeský kraj a agentura podepsaly memorandum o spolupráci",
+        "/aktuality/memorandum-stredocesky-kraj/",
+        1,
+    ),
+    (
+        "Cheb a Most dokončují plány sociálního začleňování",
+        "/aktuality/integracni-plany-cheb-most/",
+        1,
+    ),
+    (
+        "Agentura hledá deset dalších obcí, měst a mikroregionů",
+        "/aktuality/vyzva-deset-novych-obci/",
+        1,
+    ),
+    ("Web agentury má novou podobu", "/aktuality/novy-web/", 1),
+    ("Lokální partnerství Frýdlantsko se poprvé sešlo", "/aktuality/frydlantsko-prvni-jednani/", 1),
 )
+TAGGED = ("bydlení", "/aktuality/memorandum-stredocesky-kraj/", "/kontakty/")
+"""A tag, the one item tagged with it, and a page that only mentions the word in a
+shared block ("Sekce bydlení"): the item comes in the first 3, and before that page."""
 MEMORANDUM_PAGES = {
     "/aktuality/memorandum-stredocesky-kraj/",
     "/aktuality/memorandum-liberecky-kraj/",
@@ -68,7 +88,8 @@ PREPARED = {
     "„Žluticích“?": "žluti",
     "Člověk v tísni, o.p.s.": "člověk tísn o.p.s.",
     "v 2017": "2017",
-    "ve": "ve",
+    "ve": "",
+    "je to v Mostě": "most",
 }
 """What the search page hands to Pagefind for what the reader typed."""
 PREPARE = """
@@ -81,22 +102,25 @@ async (queries) => {
 }
 """
 WIDTHS = (320, 375, 1280)
-RESULT_LINKS = "#hledani .pagefind-ui__result-title .pagefind-ui__result-link"
+RESULT_LINKS = "#hledani .search-result-link"
+DONE = "#hledani .search-status:text-matches('^Pro „')"
+"""The status line once a search has finished: "Pro „…“ jsme našli …" or "… nic nenašli"."""
 
 
 @pytest.fixture(scope="module")
-def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the sample site with its news in shards of a few items each."""
-    output = tmp_path_factory.mktemp("search") / "public"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(shards, "SHARD_MIN_PAGES", 2)
-        build(options_for(REPO, output, search=True))
-    return output
+def tiered_site(sample_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample site with its tiers file (the bundles it has, nothing stale) written
+    beside it when the build has not."""
+    site = tmp_path_factory.mktemp("search") / "public"
+    shutil.copytree(sample_site, site)
+    if not (site / TIERS_FILE).exists():
+        base_tiers(site).write(site)
+    return site
 
 
 @pytest.fixture(scope="module")
-def address(sharded_site: Path) -> Iterator[str]:
-    server, address = serve(sharded_site)
+def address(tiered_site: Path) -> Iterator[str]:
+    server, address = serve(tiered_site)
     yield address
     server.shutdown()
     server.server_close()
@@ -113,9 +137,9 @@ def search(page: Page, address: str, query: str, count: int = 5) -> list[str]:
     """Open the search page with query; return the paths of the first count results shown
     (pressing "more results" as a reader would), in order."""
     page.goto(f"{address}/hledat/?q={quote(query)}")
-    page.locator("#hledani .pagefind-ui__message", has_text="„").wait_for(timeout=10_000)
+    page.locator(DONE).wait_for(timeout=10_000)
     found = shown_results(page)
-    more = page.locator("#hledani .pagefind-ui__button")
+    more = page.locator("#hledani .search-more")
     while len(found) < count and more.is_visible():
         more.click()
         page.wait_for_function(
@@ -126,24 +150,16 @@ def search(page: Page, address: str, query: str, count: int = 5) -> list[str]:
 
 
 def shown_results(page: Page) -> list[str]:
-    """Wait for the results to load; return the paths of the pages (not their sections)."""
-    page.wait_for_function(
-        "document.querySelectorAll('#hledani .pagefind-ui__result').length > 0"
-        " && !document.querySelector('#hledani .pagefind-ui__loading')",
-        timeout=10_000,
-    )
-    hrefs = page.locator(RESULT_LINKS).evaluate_all(
-        "links => links.filter((a) => !a.closest('.pagefind-ui__result-nested')).map((a) => a.href)"
-    )
+    """Return the paths of the results shown, in order."""
+    hrefs = page.locator(RESULT_LINKS).evaluate_all("links => links.map((a) => a.href)")
     return [urlsplit(href).path for href in hrefs]
 
 
-def test_the_sample_site_is_searched_in_merged_shards(sharded_site: Path) -> None:
-    search_page = (sharded_site / "hledat/index.html").read_text("utf-8")
-    merged = re.search(r'data-merge="([^"]*)"', search_page)
-    assert merged
-    assert len(merged.group(1).split()) >= 2
-    assert len(list(sharded_site.glob("pagefind-aktuality-*/pagefind-entry.json"))) >= 2
+def test_the_search_page_names_its_tiers_and_bundles(sample_site: Path) -> None:
+    search_page = (sample_site / "hledat/index.html").read_text("utf-8")
+    assert f'data-tiers="/{TIERS_FILE}"' in search_page
+    assert 'data-bundles="/pagefind/' in search_page
+    assert "pagefind-ui" not in search_page  # Pagefind's own interface is not loaded
 
 
 @pytest.mark.parametrize(("query", "expected", "within"), QUERIES)
@@ -152,6 +168,43 @@ def test_inflected_query_finds_its_page(
 ) -> None:
     found = search(page, address, query, within)
     assert expected in found[:within], found
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="needs the item templates to index tags with data-pagefind-weight and to keep"
+    " the shared block of /kontakty/ out of the index (the site helper's branch): drop"
+    " this mark when that is merged",
+)
+def test_the_tagged_item_comes_before_a_page_that_only_mentions_the_tag(
+    page: Page, address: str
+) -> None:
+    tag, item, mention = TAGGED
+    found = search(page, address, tag, 10)
+    assert item in found[:3], found
+    assert mention not in found[: found.index(item)], found
+
+
+@pytest.mark.parametrize("query", ["housing", "xyzzy", "ve", "a i v"])
+def test_a_query_of_no_indexed_word_finds_nothing(page: Page, address: str, query: str) -> None:
+    """Pagefind alone finds the first letters of a word it lacks ("ho" of "housing")."""
+    assert search(page, address, query) == []
+    status = page.locator("#hledani .search-status").inner_text()
+    assert status == f"Pro „{query}“ jsme nic nenašli."
+
+
+@pytest.mark.parametrize(
+    ("query", "suggestion"), [("memorandun", "memorandum"), ("zlutcie", "žlutice")]
+)
+def test_a_misspelling_offers_the_nearest_word(
+    page: Page, address: str, query: str, suggestion: str
+) -> None:
+    assert search(page, address, query) == []
+    offer = page.locator("#hledani .search-suggestion")
+    assert offer.inner_text() == f"Myslíte {suggestion}?"
+    offer.get_by_role("link").click()
+    page.locator(DONE).wait_for(timeout=10_000)
+    assert shown_results(page), "the suggestion finds pages"
 
 
 def test_queries_become_the_beginnings_of_their_words(page: Page, address: str) -> None:
@@ -187,13 +240,13 @@ def test_results_read_like_the_rest_of_the_site(browser: Browser, address: str, 
         return {
           body: size(document.body),
           linkColor: style(textLink).color,
-          excerpts: all("#hledani .pagefind-ui__result-excerpt").map(size),
+          excerpts: all("#hledani .search-result-excerpt").map(size),
           controls: all("#hledani button, #hledani summary, #hledani label").map(size),
-          titles: all("#hledani .pagefind-ui__result-link").map((link) => ({
+          titles: all("#hledani .search-result-link").map((link) => ({
             color: style(link).color,
             line: style(link).textDecorationLine,
           })),
-          filterValues: all("#hledani .pagefind-ui__filter-label").map((label) =>
+          filterValues: all("#hledani .search-filter:not([hidden]) label").map((label) =>
             label.textContent.trim()),
         };
     }"""
@@ -217,7 +270,7 @@ def test_axe_finds_no_violation_among_results(browser: Browser, address: str, wi
     context = browser.new_context(viewport={"width": width, "height": 900}, locale="cs-CZ")
     page = context.new_page()
     search(page, address, "ve Žluticích")
-    page.locator("#hledani .pagefind-ui__filter-name").first.click()
+    page.locator("#hledani .search-filters").evaluate("details => { details.open = true; }")
     violations = run_axe(page)
     context.close()
     assert describe(violations) == []

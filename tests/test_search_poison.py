@@ -1,10 +1,10 @@
 """A poisoned search shard shows its text as text (issue 20, item 4).
 
-Search shards may come from a build cache restored on another machine. Pagefind's
-interface puts a result's excerpt into the page as HTML (Pagefind 1.5 escapes the text
-of a fragment itself); the search page (search.js) keeps only Pagefind's <mark>
-elements of it whatever Pagefind does, and links only to this site: a fragment's
-address "//elsewhere.example/" would otherwise lead readers to another site.
+Search bundles may come from a build cache restored on another machine. The search
+page (search.js) puts a result's excerpt into the page as HTML (Pagefind 1.5 escapes the
+text of a fragment itself), keeping only Pagefind's <mark> elements of it whatever
+Pagefind does, and links only to this site: a fragment's address "//elsewhere.example/"
+would otherwise lead readers to another site.
 """
 
 from __future__ import annotations
@@ -65,14 +65,14 @@ def test_a_poisoned_result_shows_its_markup_as_text(browser: Browser, poisoned_u
     context = browser.new_context(locale="cs-CZ")
     page = context.new_page()
     page.goto(poisoned_url + "/hledat/?q=zlutice")
-    result = page.locator(".pagefind-ui__result", has_text=TITLE)
+    result = page.locator(".search-result", has_text=TITLE)
     result.first.wait_for(timeout=10_000)
     page.wait_for_timeout(500)  # time for an image's error to fire, were there one
     assert page.evaluate("window.poisoned") is None
-    excerpt = result.first.locator(".pagefind-ui__result-excerpt")
+    excerpt = result.first.locator(".search-result-excerpt")
     assert excerpt.locator("img, script").count() == 0
     assert "<img" in excerpt.inner_text()  # shown as the text it is
     assert excerpt.locator("mark").count() > 0  # Pagefind's marks stay
-    link = result.first.locator(".pagefind-ui__result-link")
+    link = result.first.locator(".search-result-link")
     assert link.evaluate("link => link.host") == poisoned_url.removeprefix("http://")
     context.close()

@@ -9,12 +9,15 @@
 // the indexed forms ("Žlutice"). Where the stemmer keeps a consonant that an ending in -e
 // or -i softened ("Smržovce" → "smržovc", of "Smržovka"), the query drops it ("smržov").
 
-// Prepositions and conjunctions: Pagefind wants every query word on the page, and these
-// would only count as the beginnings of other words ("ve" of "velký").
-const FUNCTION_WORDS = new Set(
+// Czech stop words: prepositions, conjunctions, particles and the forms of "být".
+// Pagefind wants every query word on a page and takes each as the beginning of words,
+// so these would only find other words ("ve" of "velký", "je" of "jejich"): they are
+// left out of every query, and a query of nothing else searches for nothing.
+const STOP_WORDS = new Set(
   (
-    "a ale ani bez do i k ke ku mezi na nad nebo o od po pod pro před přes při s se " +
-    "u v ve z za ze"
+    "a aby ale ani až bez by co do i jak jako je jen již jsem jsme jsou jste k ke ku " +
+    "kde když mezi na nad nebo než o od po pod pro před přes při s se si tak také " +
+    "to u v ve však z za ze že"
   ).split(" ")
 );
 const SHORTEST_PREFIX = 3;
@@ -26,17 +29,22 @@ const ENDING_LENGTH = 3;
 const SOFTENED = /[cčzžřš]$/u;
 const SOFTENING = /^[eěií]/u;
 
-/** Return the query Pagefind should run for what the reader typed. */
+/** Return the query Pagefind should run for what the reader typed ("" for stop words
+ * alone). */
 export function prepareQuery(query, stem) {
-  const words = splitWords(query.toLocaleLowerCase("cs"));
-  const content = words.filter((word) => !FUNCTION_WORDS.has(word));
-  const kept = content.length > 0 ? content : words;
-  return kept.map((word) => prefixOfForms(word, stem)).join(" ");
+  return queryWords(query)
+    .map((word) => prefixOfForms(word, stem))
+    .join(" ");
 }
 
-/** Return the words of query; an abbreviation with dots ("o.p.s.") stays one word. */
-function splitWords(query) {
-  return query
+/** Return the words of query in lower case, without stop words. */
+export function queryWords(query) {
+  return splitWords(query.toLocaleLowerCase("cs")).filter((word) => !STOP_WORDS.has(word));
+}
+
+/** Return the words of text; an abbreviation with dots ("o.p.s.") stays one word. */
+function splitWords(text) {
+  return text
     .split(/\s+/u)
     .map((token) => token.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}.]+$/gu, ""))
     .flatMap((token) => (/\p{L}\./u.test(token) ? [token] : token.match(/[\p{L}\p{N}]+/gu) || []));
@@ -88,4 +96,36 @@ function accentedEndings(word) {
     forms = forms.flatMap((form) => choices.map((choice) => form + choice));
   }
   return forms.filter((form) => form !== word);
+}
+
+const MOST_EDITS = 2;
+
+/** Return the word of candidates nearest to word (fewest letters to change, diacritics
+ * aside), if at most MOST_EDITS and less than a third of its letters; else null. */
+export function nearestWord(word, candidates) {
+  const folded = fold(word);
+  let best = null;
+  let bestDistance = Math.min(MOST_EDITS, Math.ceil(word.length / 3) - 1);
+  for (const candidate of new Set(candidates)) {
+    const distance = editDistance(folded, fold(candidate));
+    if (distance > 0 && distance <= bestDistance && (best === null || distance < bestDistance)) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** Return the Levenshtein distance of a and b. */
+function editDistance(a, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      const change = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(change, previous[j] + 1, current[j - 1] + 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }

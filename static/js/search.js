@@ -1,94 +1,300 @@
-// The search page: Pagefind's interface in Czech, with the query from the header form.
-// Pagefind has no Czech stemmer, so each query is turned into the beginnings of the words
-// it stands for (czech-query.js) with Snowball's Czech stemmer, vendored by
-// `make vendor-stemmer`.
-import initStemmer, { Languages, Stemmer } from "./vendor/multilingual-stemmer/index.js";
-import { prepareQuery } from "./czech-query.js";
+// The search page: a form, filters and results built on Pagefind's JavaScript API.
+// Before the reader searches, the page loads only this script and czech-query.js:
+// Pagefind's files, the tiers file (search-tiers.js) and the Czech stemmer load on the
+// first keystroke or submit, or at once when the page opens with ?q=.
+// Pagefind has no Czech stemmer, so each query is turned into the beginnings of the
+// words it stands for (czech-query.js).
+import { nearestWord, prepareQuery, queryWords } from "./czech-query.js";
 
-const container = document.getElementById("hledani");
-if (container && typeof PagefindUI !== "undefined") {
-  startSearch(container, await loadStemmer());
+const PAGE_SIZE = 10;
+const TYPING_PAUSE_MS = 250;
+const FILTERS = ["Kraj", "Typ"];
+const WIDE = "(min-width: 48rem)";
+
+function startSearch(container) {
+  const form = container.querySelector(".search-form");
+  const input = form.querySelector("input[type=search]");
+  const view = new ResultsView(container);
+  const search = new SearchSession(container, view);
+  form.hidden = false;
+  let timer = null;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    search.prepare();
+    timer = setTimeout(() => search.run(input.value), TYPING_PAUSE_MS);
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearTimeout(timer);
+    const url = new URL(window.location.href);
+    url.searchParams.set("q", input.value);
+    window.history.replaceState(null, "", url);
+    search.run(input.value);
+  });
+  view.onFilterChange = () => search.run(input.value);
+  view.onMore = () => search.showMore();
+  const query = new URLSearchParams(window.location.search).get("q");
+  if (query) {
+    input.value = query;
+    search.run(query);
+  }
 }
 
-/** Return a function that stems a Czech word; without WebAssembly, one that keeps it. */
+/** One reader's searches on the page: the index opened once, the latest query run. */
+class SearchSession {
+  constructor(container, view) {
+    this.container = container;
+    this.view = view;
+    this.loading = null;
+    this.latest = 0;
+    this.results = [];
+    this.shown = 0;
+  }
+
+  /** Start loading the index and the stemmer (once). */
+  prepare() {
+    this.loading ??= openIndex(this.container).then((loaded) => {
+      this.view.showFilters(loaded.totals);
+      return loaded;
+    });
+    return this.loading;
+  }
+
+  async run(typed) {
+    const run = ++this.latest;
+    const { index, stem } = await this.prepare();
+    const query = prepareQuery(typed, stem);
+    if (run !== this.latest) return;
+    if (!query) {
+      this.results = [];
+      this.view.clear();
+      this.view.updateFilters(await index.filters());
+      if (typed.trim()) this.view.announce(typed, 0, null); // stop words alone
+      return;
+    }
+    this.view.searching(typed);
+    const found = await index.search(query, this.view.selectedFilters());
+    if (run !== this.latest) return;
+    this.results = found.results;
+    this.shown = 0;
+    this.view.updateFilters(found.filters);
+    const suggestion = found.results.length === 0 ? await suggest(index, typed, stem) : null;
+    await this.showMore();
+    if (run !== this.latest) return;
+    this.view.announce(typed, found.results.length, suggestion);
+  }
+
+  async showMore() {
+    const run = this.latest;
+    const next = this.results.slice(this.shown, this.shown + PAGE_SIZE);
+    const pages = await Promise.all(next.map((result) => result.data()));
+    if (run !== this.latest) return;
+    const first = this.shown === 0;
+    this.shown += pages.length;
+    this.view.addResults(pages.map(safeResult), first, this.shown < this.results.length);
+  }
+}
+
+let marked = () => [];
+
+/** Return {index, stem, totals}: the tiered index opened, the stemmer, the filters. */
+async function openIndex(container) {
+  const { Tiers, TieredIndex, markedWords } = await import("./search-tiers.js");
+  marked = markedWords;
+  const tiers = await Tiers.load(container.dataset.tiers, container.dataset.bundles);
+  const [index, stem] = await Promise.all([TieredIndex.open(tiers), loadStemmer()]);
+  return { index, stem, totals: await index.filters() };
+}
+
+/** Return a function that stems a Czech word; without the stemmer, one that keeps it. */
 async function loadStemmer() {
   try {
-    await initStemmer();
-    const stemmer = new Stemmer(Languages.Czech);
-    return (word) => stemmer.stem(word);
+    const stemmer = await import("./vendor/multilingual-stemmer/index.js");
+    await stemmer.default();
+    const czech = new stemmer.Stemmer(stemmer.Languages.Czech);
+    return (word) => czech.stem(word);
   } catch (error) {
     console.warn("Hledání bez českého stemmeru:", error);
     return (word) => word;
   }
 }
 
-function startSearch(container, stem) {
-  const ui = new PagefindUI({
-    element: "#hledani",
-    bundlePath: container.dataset.bundle,
-    // News of each span of years have an index of their own (an edit re-indexes one);
-    // Pagefind merges them here, so results and filter counts are those of one index.
-    mergeIndex: (container.dataset.merge || "")
-      .split(" ")
-      .filter(Boolean)
-      .map((bundle) => ({ bundlePath: bundle })),
-    processTerm: (term) => prepareQuery(term, stem),
-    processResult: safeResult,
-    showImages: false,
-    showSubResults: true,
-    showEmptyFilters: false,
-    resetStyles: false,
-    autofocus: false,
-    translations: {
-      search_label: "Hledat na webu",
-      placeholder: "Co hledáte? Např. Žlutice, bydlení, memorandum",
-      filters_label: "Zúžit výsledky",
-      // Czech has three plural forms; Pagefind knows two, so the count comes last.
-      zero_results: "Pro „[SEARCH_TERM]“ jsme nic nenašli",
-      one_result: "Pro „[SEARCH_TERM]“ jsme našli jeden výsledek",
-      many_results: "Počet výsledků pro „[SEARCH_TERM]“: [COUNT]",
-      total_zero_results: "Žádné výsledky",
-      total_one_result: "Jeden výsledek",
-      total_many_results: "Počet výsledků: [COUNT]",
-      searching: "Hledám „[SEARCH_TERM]“…",
-    },
-  });
-  new MutationObserver(() => replaceSpacesInIds(container)).observe(container, {
-    childList: true,
-    subtree: true,
-  });
-  const query = new URLSearchParams(window.location.search).get("q");
-  if (query) {
-    ui.triggerSearch(query);
+/** Return the query with each word the index lacks replaced by the nearest word of the
+ * pages that share its beginning ("memorandun" → "memorandum"), or null. */
+async function suggest(index, typed, stem) {
+  const words = queryWords(typed);
+  let changed = false;
+  const better = [];
+  for (const word of words) {
+    const prepared = prepareQuery(word, stem);
+    if (!prepared || (await index.search(prepared, {})).results.length > 0) {
+      better.push(word);
+      continue;
+    }
+    const nearest = await nearestInIndex(index, word);
+    changed ||= nearest !== null;
+    better.push(nearest ?? word);
   }
+  return changed ? better.join(" ") : null;
 }
 
-/** Make ids valid: Pagefind names each filter checkbox after its value, spaces included
- * ("Kraj-Karlovarský kraj"), in the checkbox's id and its label's for. */
-function replaceSpacesInIds(container) {
-  for (const element of container.querySelectorAll("[id], label[for]")) {
-    for (const name of ["id", "for"]) {
-      const value = element.getAttribute(name);
-      if (value && /\s/.test(value)) {
-        element.setAttribute(name, value.replace(/\s+/g, "-"));
-      }
+const SHORTEST_BEGINNING = 4;
+
+/** Return the word of the index nearest to word: among the titles and found words of
+ * the pages that contain the longest beginning of word that the index knows. */
+async function nearestInIndex(index, word) {
+  for (let length = word.length - 1; length >= SHORTEST_BEGINNING; length -= 1) {
+    const found = await index.search(word.slice(0, length), {});
+    if (found.results.length === 0) continue;
+    const pages = await Promise.all(found.results.slice(0, 8).map((result) => result.data()));
+    const candidates = pages.flatMap((page) => [
+      ...queryWords(String(page.meta?.title ?? "")),
+      ...marked(page.excerpt),
+    ]);
+    return nearestWord(word, candidates);
+  }
+  return null;
+}
+
+/** The form's results, filters and messages. */
+class ResultsView {
+  constructor(container) {
+    this.status = container.querySelector(".search-status");
+    this.suggestion = container.querySelector(".search-suggestion");
+    this.list = container.querySelector(".search-results");
+    this.more = container.querySelector(".search-more");
+    this.filters = container.querySelector(".search-filters");
+    this.panel = container.querySelector(".search-filter-groups");
+    this.boxes = [];
+    this.onFilterChange = () => {};
+    this.onMore = () => {};
+    this.more.addEventListener("click", () => this.onMore());
+    this.filters.open = window.matchMedia(WIDE).matches;
+  }
+
+  /** Make a checkbox for each filter value of the site (counts: {filter: {value: n}}). */
+  showFilters(counts) {
+    this.panel.replaceChildren();
+    FILTERS.forEach((filter, group) => {
+      const values = Object.keys(counts[filter] || {}).sort((a, b) => a.localeCompare(b, "cs"));
+      if (values.length === 0) return;
+      const fieldset = this.panel.appendChild(document.createElement("fieldset"));
+      fieldset.appendChild(document.createElement("legend")).textContent = filter;
+      values.forEach((value, index) => {
+        fieldset.appendChild(this.checkbox(filter, value, `hledani-filtr-${group}-${index}`));
+      });
+    });
+    this.filters.hidden = this.boxes.length === 0;
+    this.updateFilters(counts);
+  }
+
+  checkbox(filter, value, id) {
+    const row = document.createElement("div");
+    row.className = "search-filter";
+    const box = row.appendChild(document.createElement("input"));
+    Object.assign(box, { type: "checkbox", id, value });
+    box.dataset.filter = filter;
+    box.addEventListener("change", () => this.onFilterChange());
+    const label = row.appendChild(document.createElement("label"));
+    label.htmlFor = id;
+    label.append(value, " ");
+    label.appendChild(document.createElement("span")).className = "search-filter-count";
+    this.boxes.push(box);
+    return row;
+  }
+
+  /** Show each value's count; hide the values no page has, unless chosen. */
+  updateFilters(counts) {
+    for (const box of this.boxes) {
+      const count = counts[box.dataset.filter]?.[box.value] ?? 0;
+      box.parentElement.querySelector(".search-filter-count").textContent = `(${count})`;
+      box.parentElement.hidden = count === 0 && !box.checked;
     }
   }
+
+  /** Return the chosen filter values, as Pagefind takes them. */
+  selectedFilters() {
+    const chosen = {};
+    for (const box of this.boxes.filter((box) => box.checked)) {
+      (chosen[box.dataset.filter] ??= { any: [] }).any.push(box.value);
+    }
+    return chosen;
+  }
+
+  clear() {
+    this.status.textContent = "";
+    this.suggestion.hidden = true;
+    this.list.replaceChildren();
+    this.more.hidden = true;
+  }
+
+  searching(typed) {
+    this.status.textContent = `Hledám „${typed.trim()}“…`;
+  }
+
+  announce(typed, count, suggestion) {
+    const term = typed.trim();
+    this.status.textContent =
+      count === 0 ? `Pro „${term}“ jsme nic nenašli.` : `Pro „${term}“ jsme našli ${resultCount(count)}.`;
+    this.suggestion.hidden = suggestion === null;
+    if (suggestion !== null) {
+      const link = this.suggestion.querySelector("a");
+      link.textContent = suggestion;
+      link.href = `?q=${encodeURIComponent(suggestion)}`;
+    }
+  }
+
+  addResults(pages, first, more) {
+    if (first) this.list.replaceChildren();
+    const items = pages.map(resultItem);
+    this.list.append(...items);
+    this.more.hidden = !more;
+    if (!first && items.length > 0) items[0].querySelector("a").focus();
+  }
 }
 
-/** Return a result of a search shard as the page may show it: Pagefind's interface puts
- * a result's excerpt into the page as HTML, so only its <mark> elements are kept as
- * markup (all else becomes text), and a link leads only to a page of this site. The
- * shards may come from a build cache restored on another machine: what they say is
- * shown, never run. */
-function safeResult(result) {
-  result.url = sitePath(result.url);
-  result.excerpt = onlyMarks(result.excerpt);
-  for (const sub of result.sub_results || []) {
-    sub.url = sitePath(sub.url);
-    sub.excerpt = onlyMarks(sub.excerpt);
+/** Return "1 výsledek", "3 výsledky", "7 výsledků": Czech's three plural forms. */
+export function resultCount(count) {
+  if (count === 1) return "1 výsledek";
+  if (count >= 2 && count <= 4) return `${count} výsledky`;
+  return `${count} výsledků`;
+}
+
+/** Return the list item of a result: its title as a link, its kind and date, its excerpt. */
+function resultItem(page) {
+  const item = document.createElement("li");
+  item.className = "search-result";
+  const heading = item.appendChild(document.createElement("h2"));
+  heading.className = "search-result-title";
+  const link = heading.appendChild(document.createElement("a"));
+  link.className = "search-result-link";
+  link.href = page.url;
+  link.textContent = page.title;
+  const about = [page.kind, page.date].filter(Boolean).join(" · ");
+  if (about) {
+    const meta = item.appendChild(document.createElement("p"));
+    meta.className = "search-result-meta";
+    meta.textContent = about;
   }
-  return result;
+  const excerpt = item.appendChild(document.createElement("p"));
+  excerpt.className = "search-result-excerpt";
+  excerpt.innerHTML = page.excerpt; // only <mark> elements and text: see safeResult
+  return item;
+}
+
+/** Return what the page shows of a page of the index: its excerpt keeps only Pagefind's
+ * <mark> elements as markup (all else becomes text), its link leads only to a page of
+ * this site. The bundles may come from a build cache restored on another machine: what
+ * they say is shown, never run. */
+export function safeResult(page) {
+  const title = String(page.meta?.title ?? page.url ?? "");
+  return {
+    url: sitePath(page.url),
+    title,
+    kind: String(page.filters?.Typ?.[0] ?? ""),
+    date: String(page.meta?.datum ?? ""),
+    excerpt: onlyMarks(page.excerpt, title),
+  };
 }
 
 /** Return the address if it leads to this site (a path, or this origin), else "#". */
@@ -101,17 +307,52 @@ function sitePath(address) {
   }
 }
 
+const EDGE_PUNCTUATION = /^([\p{P}\s]*)(.*?)([\p{P}\s]*)$/su;
+
 /** Return HTML that shows the text of html with its <mark> elements and nothing else:
- * parsed inertly (no script runs, no image loads), then written out anew. */
-function onlyMarks(html) {
+ * parsed inertly (no script runs, no image loads), then written out anew. Punctuation
+ * at the edges of a mark goes outside it ("<mark>Kolín,</mark>" → "<mark>Kolín</mark>,"),
+ * and the title where the excerpt starts with it is left out (it is the link above). */
+function onlyMarks(html, title) {
   const parsed = new DOMParser().parseFromString(String(html ?? ""), "text/html");
   const out = document.createElement("div");
   for (const node of parsed.body.childNodes) {
-    if (node.nodeName === "MARK") {
-      out.appendChild(document.createElement("mark")).textContent = node.textContent;
+    const text = node.textContent;
+    if (node.nodeName !== "MARK") {
+      out.append(text);
+      continue;
+    }
+    const [, before, word, after] = text.match(EDGE_PUNCTUATION);
+    out.append(before);
+    if (word) out.appendChild(document.createElement("mark")).textContent = word;
+    out.append(after);
+  }
+  out.normalize();
+  dropLeadingText(out, title);
+  return out.innerHTML;
+}
+
+/** Remove title (and the punctuation after it) from the start of element's text. */
+function dropLeadingText(element, title) {
+  const spaced = (words) => words.replace(/\s/gu, " "); // no-break spaces too
+  const text = spaced(element.textContent);
+  if (!title || !text.startsWith(spaced(title)) || text.length <= title.length + 1) return;
+  let left = title.length + (text.slice(title.length).match(/^[.:!?]?\s*/u)?.[0].length ?? 0);
+  for (const node of [...element.childNodes]) {
+    if (left === 0) break;
+    const length = node.textContent.length;
+    if (length <= left) {
+      node.remove();
+      left -= length;
     } else {
-      out.appendChild(document.createTextNode(node.textContent));
+      const textNode = node.nodeType === Node.TEXT_NODE ? node : node.firstChild;
+      textNode.textContent = textNode.textContent.slice(left);
+      left = 0;
     }
   }
-  return out.innerHTML;
+}
+
+const container = document.getElementById("hledani");
+if (container) {
+  startSearch(container);
 }
