@@ -61,7 +61,8 @@ def fragment_of(bundle: Path, url: str) -> Fragment:
 
 def base_tiers(site: Path) -> Tiers:
     """Return the tiers of a site built as now: its Pagefind bundles, no delta."""
-    bundles = sorted(path.parent.name for path in site.glob("pagefind*/pagefind-entry.json"))
+    entries = site.glob("pagefind*/pagefind-entry.json")
+    bundles = sorted(path.parent.name for path in entries if path.parent.name != DELTA)
     return Tiers([f"/{name}/" for name in bundles])
 
 

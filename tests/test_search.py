@@ -90,6 +90,7 @@ PREPARED = {
     "v 2017": "2017",
     "ve": "",
     "je to v Mostě": "most",
+    "obcí v regionu.": "obcí region",
 }
 """What the search page hands to Pagefind for what the reader typed."""
 PREPARE = """

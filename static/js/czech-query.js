@@ -42,12 +42,13 @@ export function queryWords(query) {
   return splitWords(query.toLocaleLowerCase("cs")).filter((word) => !STOP_WORDS.has(word));
 }
 
-/** Return the words of text; an abbreviation with dots ("o.p.s.") stays one word. */
+/** Return the words of text; an abbreviation with dots inside ("o.p.s.") stays one word,
+ * a word at the end of a sentence ("regionu.") loses its full stop. */
 function splitWords(text) {
   return text
     .split(/\s+/u)
     .map((token) => token.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}.]+$/gu, ""))
-    .flatMap((token) => (/\p{L}\./u.test(token) ? [token] : token.match(/[\p{L}\p{N}]+/gu) || []));
+    .flatMap((token) => (/\p{L}\.\p{L}/u.test(token) ? [token] : token.match(/[\p{L}\p{N}]+/gu) || []));
 }
 
 /** Return the beginning that the inflected forms of word share. */

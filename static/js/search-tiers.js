@@ -1,14 +1,20 @@
 // The site's search index in tiers, searched as one index. The build writes
 // /pagefind-tiers.json: a few large base bundles made at the last compaction, then a
 // small delta bundle of the pages added or changed since, and the base's "stale" pages
-// (changed since, or removed), which are never shown. Each bundle is a Pagefind
-// instance of its own; this module merges their results the way one index would:
+// (changed since, or removed), which are never shown. Pagefind's script of the first
+// bundle opens it and merges the others (mergeIndex); this module makes their results
+// those of one index:
 //   - stale pages are dropped before anything is counted or paged, and the filter
 //     counts lose their values;
 //   - each bundle scores a word by its own statistics (BM25's idf: how rare the word is
 //     among the bundle's pages), so a page of a small delta would rank far below where
-//     one index puts it. Each bundle's scores are weighed by how rare the query's words
-//     are in the whole site against how rare they are in that bundle.
+//     one index puts it. Each bundle's scores are weighed (Pagefind's indexWeight) by
+//     how much a rare word weighs in the whole site against in the bundle: a title's
+//     words are rare, so an edited item ranks for its title as it did before the edit.
+//     (A word on many pages then weighs more in the delta than in one index would: a
+//     small lift for pages changed since the last compaction.)
+//   - a word that no page has finds nothing: Pagefind alone would find the longest
+//     beginning of it that some page has ("ho" of "housing").
 // Nothing here is loaded before the reader searches (search.js imports it then).
 
 /** The tiers of the index: the bundles to search and the base's pages not to show. */
@@ -33,86 +39,61 @@ export class Tiers {
   }
 }
 
-/** The bundles of the tiers, each a Pagefind instance, searched as one index. */
+/** The bundles of the tiers merged into one Pagefind index. */
 export class TieredIndex {
-  constructor(tiers, instances, pageCounts) {
+  constructor(tiers, pagefind, queue) {
     this.tiers = tiers;
-    this.instances = instances;
-    this.pageCounts = pageCounts;
+    this.pagefind = pagefind;
+    this.queue = queue;
   }
 
-  /** Open every bundle of tiers with Pagefind's script from the first. */
+  /** Open the first bundle of tiers with its Pagefind script and merge the others, each
+   * weighed by weightOf() for its number of pages. */
   static async open(tiers) {
-    const pagefind = await import(tiers.bundles[0] + "pagefind.js");
-    // One after another: Pagefind's shared worker fails when instances start at once.
-    const instances = [];
-    for (const bundle of tiers.bundles) {
-      const instance = pagefind.createInstance({ basePath: bundle, excerptLength: 24 });
-      await instance.init();
-      instances.push(instance);
+    const [first, ...others] = tiers.bundles;
+    const pagefind = await import(first + "pagefind.js");
+    const counts = await Promise.all(tiers.bundles.map(pageCount));
+    const pages = Math.max(1, counts.reduce((sum, count) => sum + count, 0) - tiers.stale.size);
+    const queue = new Queue();
+    await queue.run(() =>
+      pagefind.options({ basePath: first, excerptLength: 24, indexWeight: weightOf(pages, counts[0]) })
+    );
+    for (const [index, bundle] of others.entries()) {
+      const indexWeight = weightOf(pages, counts[index + 1]);
+      await queue.run(() => pagefind.mergeIndex(bundle, { indexWeight }));
     }
-    const pageCounts = await Promise.all(tiers.bundles.map(pageCount));
-    return new TieredIndex(tiers, instances, pageCounts);
-  }
-
-  /** Return the pages of the site as one index holds them: every bundle's, less stale. */
-  pages() {
-    const all = this.pageCounts.reduce((sum, count) => sum + count, 0);
-    return Math.max(1, all - this.tiers.stale.size);
+    return new TieredIndex(tiers, pagefind, queue);
   }
 
   /** Return the filter counts of the whole site: {filter: {value: count}}. */
   async filters() {
-    const counts = await Promise.all(this.instances.map((instance) => instance.filters()));
-    const stale = [...this.tiers.stale.values()];
-    return subtractPages(mergeCounts(counts), stale);
+    const counts = await this.queue.run(() => this.pagefind.filters());
+    return subtractPages(structuredClone(counts), [...this.tiers.stale.values()]);
   }
 
   /** Search for query (as Pagefind takes it) among the pages that pass filters;
    * return {results, filters}: results best first, each {id, score, data()}, without
-   * stale pages, and the filter counts of those results. A query with a word that no
-   * page has finds nothing (Pagefind itself would find the word's first letters). */
+   * stale pages, and the filter counts of those results. */
   async search(query, filters) {
     const words = query.split(/\s+/u).filter(Boolean);
-    const [found, byWord] = await Promise.all([
-      Promise.all(this.instances.map((instance) => instance.search(query, { filters }))),
-      this.searchWords(words),
-    ]);
-    if (!(await this.knowsAll(words, byWord))) {
-      return { results: [], filters: zeroCounts(mergeCounts(found.map((s) => s.filters))) };
+    if (!(await this.knowsAll(words))) {
+      return { results: [], filters: zeroCounts(await this.filters()) };
     }
-    const weights = this.weights(byWord);
-    const results = [];
-    const stale = [];
-    found.forEach((search, bundle) => {
-      for (const result of search.results) {
-        if (this.tiers.stale.has(result.id)) {
-          stale.push(this.tiers.stale.get(result.id));
-        } else {
-          results.push({ id: result.id, score: result.score * weights[bundle], data: result.data });
-        }
-      }
-    });
-    results.sort((a, b) => b.score - a.score);
-    const counts = mergeCounts(found.map((search) => search.filters));
-    return { results, filters: subtractPages(counts, stale) };
+    const found = await this.queue.run(() => this.pagefind.search(query, { filters }));
+    const results = found.results.filter((result) => !this.tiers.stale.has(result.id));
+    const stale = found.results
+      .filter((result) => this.tiers.stale.has(result.id))
+      .map((result) => this.tiers.stale.get(result.id));
+    return { results, filters: subtractPages(structuredClone(found.filters), stale) };
   }
 
-  /** Return, for each bundle, for each of words, the results of searching it alone. */
-  searchWords(words) {
-    return Promise.all(
-      this.instances.map((instance) =>
-        Promise.all(words.map((word) => instance.search(word).then((search) => search.results)))
-      )
-    );
-  }
-
-  /** Return whether every one of words begins a word of some page. Pagefind finds the
-   * longest beginning of a word it lacks ("ho" of "housing"); its first page's marked
-   * words then do not begin with the word. */
-  async knowsAll(words, byWord) {
-    for (const [index, word] of words.entries()) {
-      const first = byWord.map((bundle) => bundle[index][0]).find(Boolean);
+  /** Return whether every one of words begins a word of some page. For a word that no
+   * page has, Pagefind finds the longest beginning of it that some page has; the
+   * marked words of its first page then do not begin with the word. */
+  async knowsAll(words) {
+    for (const word of words) {
+      const found = await this.queue.run(() => this.pagefind.search(word));
+      const first = found.results.find((result) => !this.tiers.stale.has(result.id));
       if (!first) return false;
       const marks = markedWords((await first.data()).excerpt);
       if (marks.length > 0 && !marks.some((mark) => fold(mark).startsWith(fold(word)))) {
@@ -121,45 +102,33 @@ export class TieredIndex {
     }
     return true;
   }
+}
 
-  /** Return each bundle's weight for the words of a query (byWord: searchWords()): how
-   * rare the words are in the whole site against how rare they are in the bundle (sums
-   * of BM25's idf). One bundle weighs 1. */
-  weights(byWord) {
-    if (this.instances.length === 1) {
-      return [1];
-    }
-    const live = (results) => results.filter((result) => !this.tiers.stale.has(result.id)).length;
-    const words = byWord[0].map((_results, index) => index);
-    const inSite = words.map((index) => byWord.reduce((sum, bundle) => sum + live(bundle[index]), 0));
-    const siteIdf = inSite.reduce((sum, count) => sum + idf(this.pages(), count), 0);
-    return byWord.map((bundle, index) => {
-      const bundleIdf = bundle.reduce(
-        (sum, results) => sum + idf(this.pageCounts[index], results.length),
-        0
-      );
-      return bundleIdf > 0 ? siteIdf / bundleIdf : 1;
-    });
+/** Return the weight of a bundle of count pages in a site of pages: the idf of a word
+ * on one page of the site against that of a word on one page of the bundle. */
+export function weightOf(pages, count) {
+  return idf(pages, 1) / idf(Math.max(1, count), 1);
+}
+
+/** Runs one task at a time: Pagefind's calls wait for each other. (Two Pagefind
+ * instances made apart, by createInstance(), share its WebAssembly module and corrupt
+ * each other's memory: "unreachable", "memory access out of bounds"; merged instances
+ * share it safely.) */
+class Queue {
+  constructor() {
+    this.last = Promise.resolve();
+  }
+
+  run(task) {
+    const result = this.last.then(task);
+    this.last = result.catch(() => {});
+    return result;
   }
 }
 
 /** BM25's inverse document frequency of a word on count of pages pages. */
 export function idf(pages, count) {
   return Math.log((pages - count + 0.5) / (count + 0.5) + 1);
-}
-
-/** Return the sum of filter counts ({filter: {value: count}}). */
-export function mergeCounts(all) {
-  const merged = {};
-  for (const counts of all) {
-    for (const [filter, values] of Object.entries(counts || {})) {
-      merged[filter] ??= {};
-      for (const [value, count] of Object.entries(values)) {
-        merged[filter][value] = (merged[filter][value] || 0) + count;
-      }
-    }
-  }
-  return merged;
 }
 
 /** Return counts less the filter values of pages ({filter: [value, ...]} each). */
