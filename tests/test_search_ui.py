@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Route
+from playwright.sync_api import Browser, Page, Request, Route, ViewportSize
 
 from tests.search_tiers import (
     TIERS_FILE,
@@ -36,7 +36,7 @@ pytestmark = pytest.mark.browser
 
 PAGE_BUDGET = 150_000
 """Bytes the search page may load before the reader types."""
-PHONE = {"width": 375, "height": 667}
+PHONE: ViewportSize = {"width": 375, "height": 667}
 EDITED = "/aktuality/memorandum-stredocesky-kraj/"
 EDITED_TITLE = "Středočeský kraj a agentura podepsaly memorandum o spolupráci"
 ADDED = "Hejtmanka převzala záštitu nad společným plánem obcí regionu."
@@ -154,8 +154,8 @@ def test_the_page_loads_at_most_150_kb_before_the_reader_types(
     assert any(url.endswith("/pagefind.js") for url in loaded), "the first keystroke loads it"
 
 
-def body_size(request: object) -> int:
-    response = request.response()  # type: ignore[attr-defined]
+def body_size(request: Request) -> int:
+    response = request.response()
     return len(response.body()) if response else 0
 
 

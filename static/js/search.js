@@ -312,7 +312,8 @@ const EDGE_PUNCTUATION = /^([\p{P}\s]*)(.*?)([\p{P}\s]*)$/su;
 /** Return HTML that shows the text of html with its <mark> elements and nothing else:
  * parsed inertly (no script runs, no image loads), then written out anew. Punctuation
  * at the edges of a mark goes outside it ("<mark>Kolín,</mark>" → "<mark>Kolín</mark>,"),
- * and the title where the excerpt starts with it is left out (it is the link above). */
+ * the title where the excerpt starts with it is left out (it is the link above), and
+ * an ellipsis marks where the excerpt cuts a sentence. */
 function onlyMarks(html, title) {
   const parsed = new DOMParser().parseFromString(String(html ?? ""), "text/html");
   const out = document.createElement("div");
@@ -329,7 +330,17 @@ function onlyMarks(html, title) {
   }
   out.normalize();
   dropLeadingText(out, title);
+  markCuts(out);
   return out.innerHTML;
+}
+
+/** Put an ellipsis where Pagefind's excerpt cuts a sentence: at a start in lower case,
+ * at an end without a full stop. */
+function markCuts(element) {
+  const text = element.textContent.trim();
+  if (!text) return;
+  if (/^\p{Ll}/u.test(text)) element.prepend("…\u00a0");
+  if (!/[.!?…“"]$/u.test(text)) element.append("\u00a0…");
 }
 
 /** Remove title (and the punctuation after it) from the start of element's text. */
