@@ -96,10 +96,8 @@ PREPARED = {
 PREPARE = """
 async (queries) => {
   const { prepareQuery } = await import("/js/czech-query.js");
-  const stemmer = await import("/js/vendor/multilingual-stemmer/index.js");
-  await stemmer.default();
-  const czech = new stemmer.Stemmer(stemmer.Languages.Czech);
-  return queries.map((query) => prepareQuery(query, (word) => czech.stem(word)));
+  const { stem } = await import("/js/czech-stem.js");
+  return queries.map((query) => prepareQuery(query, stem));
 }
 """
 WIDTHS = (320, 375, 1280)
@@ -217,7 +215,7 @@ def test_queries_become_the_beginnings_of_their_words(page: Page, address: str) 
 def test_search_works_without_the_stemmer(page: Page, address: str) -> None:
     warnings: list[str] = []
     page.on("console", lambda message: warnings.append(message.text))
-    page.route("**/multilingual-stemmer/index_bg.wasm", lambda route: route.abort())
+    page.route("**/js/czech-stem.js", lambda route: route.abort())
     assert search(page, address, "Žlutice")[0] == "/lokality/zlutice/"
     assert any(text.startswith("Hledání bez českého stemmeru") for text in warnings)
 

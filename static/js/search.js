@@ -106,13 +106,12 @@ async function openIndex(container) {
   return { index, stem, totals: await index.filters() };
 }
 
-/** Return a function that stems a Czech word; without the stemmer, one that keeps it. */
+/** Return a function that stems a Czech word (Snowball's Czech stemmer as a small
+ * script, czech-stem.js); without the stemmer, one that keeps the word. */
 async function loadStemmer() {
   try {
-    const stemmer = await import("./vendor/multilingual-stemmer/index.js");
-    await stemmer.default();
-    const czech = new stemmer.Stemmer(stemmer.Languages.Czech);
-    return (word) => czech.stem(word);
+    const { stem } = await import("./czech-stem.js");
+    return stem;
   } catch (error) {
     console.warn("Hledání bez českého stemmeru:", error);
     return (word) => word;
