@@ -86,10 +86,10 @@ RESULT_LINKS = "#hledani .pagefind-ui__result-title .pagefind-ui__result-link"
 
 @pytest.fixture(scope="module")
 def sharded_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the sample site with its news in shards of a few items each."""
+    """Build the sample site with its search base index in parts of a few items each."""
     output = tmp_path_factory.mktemp("search") / "public"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(shards, "SHARD_MIN_PAGES", 2)
+        patch.setattr(shards, "BASE_PART_PAGES", 2)
         build(options_for(REPO, output, search=True))
     return output
 
