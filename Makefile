@@ -117,3 +117,32 @@ vendor-stemmer:  ## copy the pinned Czech query stemmer into static/js/vendor
 	  cat build/stemmer/package/dist/browser/index.js; } > $(STEMMER_DIR)/index.js
 	cp build/stemmer/package/dist/browser/index_bg.wasm $(STEMMER_DIR)/index_bg.wasm
 	cp build/stemmer/package/LICENSE $(STEMMER_DIR)/LICENSE.txt
+
+# The same stemmer as a small ES module, which the search page is to load instead of the
+# WebAssembly above: Snowball 3.1.1's Czech algorithm (algorithms/czech.sbl) compiled to
+# JavaScript by the Snowball compiler of the same release, with Snowball's JavaScript
+# runtime (base-stemmer.js) and its licence. The source is the release's tagged commit,
+# checked by its id; the files written are checked against their sha256, so the copy in
+# the repository is exactly what that release compiles. SNOWBALL_GIT may name a local
+# clone of Snowball's repository instead.
+SNOWBALL_GIT ?= https://github.com/snowballstem/snowball.git
+SNOWBALL_TAG := v3.1.1
+SNOWBALL_COMMIT := cd195b51e948a902a4312f023f4a14392516a543
+SNOWBALL_CZECH_DIR := static/js/vendor/snowball-czech
+SNOWBALL_CZECH_SHA256 := \
+	55c7f42589587ac7ac5bcf4db748435d68166e99eed9c7ceaa965e988be8276f czech-stemmer.js \
+	bf6f03e1a0d29d9e6e669a3a13069187e4095a8c67251e475f5b6b2102974e26 base-stemmer.js \
+	880802872ce34f313df826e96131b1b147dcfa09c76fc82129f25503a922a678 LICENSE.txt
+
+.PHONY: vendor-stemmer-js
+vendor-stemmer-js:  ## compile the pinned Snowball Czech stemmer to JavaScript into static/js/vendor
+	rm -rf build/snowball && mkdir -p build
+	git clone --quiet --branch $(SNOWBALL_TAG) $(SNOWBALL_GIT) build/snowball
+	test "$$(git -C build/snowball rev-parse HEAD)" = "$(SNOWBALL_COMMIT)"
+	$(MAKE) --no-print-directory -C build/snowball snowball > build/snowball/compiler.log
+	rm -rf $(SNOWBALL_CZECH_DIR) && mkdir -p $(SNOWBALL_CZECH_DIR)
+	build/snowball/snowball build/snowball/algorithms/czech.sbl -js \
+		-o $(SNOWBALL_CZECH_DIR)/czech-stemmer
+	cp build/snowball/javascript/base-stemmer.js $(SNOWBALL_CZECH_DIR)/base-stemmer.js
+	cp build/snowball/COPYING $(SNOWBALL_CZECH_DIR)/LICENSE.txt
+	cd $(SNOWBALL_CZECH_DIR) && printf '%s  %s\n' $(SNOWBALL_CZECH_SHA256) | sha256sum --check --quiet
