@@ -6,6 +6,7 @@ browser would: the tiers file, and the URLs and filters in the bundles' fragment
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from bench.corpus import write_corpus
-from sitegen.engine import tiers
+from sitegen.engine import indexer, tiers
+from sitegen.engine.compaction import wait_for_background
 from sitegen.engine.pipeline import build
 from sitegen.plan import shards
 from sitegen.render.search import fragment_of
@@ -182,3 +184,30 @@ def test_builds_without_search_keep_the_index_and_say_it_is_behind(corpus: Path)
     again = build(options_for(corpus, search=True))
     assert not again.search_stale
     assert tiers_of(corpus)["bundles"][-1] == "/pagefind-delta/"  # type: ignore[index]
+
+
+def test_the_preview_compacts_in_the_background_and_swaps_the_base_in_later(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tiers, "DELTA_MAX_PAGES", 3)
+    options = dataclasses.replace(options_for(corpus, search=True), compact_in_background=True)
+    for year in (2010, 2012, 2014, 2016, 2018):
+        edit(corpus, f"{year}-*.md", f"Změna roku {year}.")
+    report = build(options)
+    assert report.search_stale  # the old base still serves, with a delta past its limit
+    assert len(urls_in(corpus / "public/pagefind-delta")) >= 5
+    wait_for_background()
+
+    def no_pagefind(*args: object) -> list[str]:
+        raise AssertionError("the new base must come from the search cache")
+
+    monkeypatch.setattr(indexer, "index_pages", no_pagefind)
+    again = build(options)
+    assert not again.search_stale
+    assert not (corpus / "public/pagefind-delta").exists()
+    parts = base_parts(corpus)
+    assert tiers_of(corpus) == {"bundles": [f"/{part.name}/" for part in parts], "stale": []}
+    contents = " ".join(
+        str(fragment["content"]) for part in parts for fragment in fragments(part).values()
+    )
+    assert "Změna roku 2018." in contents

@@ -21,6 +21,7 @@ from sitegen.base.cache import code_fingerprint, digest
 from sitegen.base.options import BuildOptions
 from sitegen.base.urls import SEARCH_DELTA_FOLDER, SEARCH_TIERS_FILE
 from sitegen.engine.commit import Commit
+from sitegen.engine.compaction import prepare_in_background
 from sitegen.engine.discard import discard_later
 from sitegen.engine.jobs import ShardJob
 from sitegen.engine.shardcache import SEARCH_FOLDER, ShardCache
@@ -101,7 +102,7 @@ class ShardIndexer:
         delta = Delta((), (), 0)
         if not self.compacting:
             delta = split_delta(self.base, self._searchable())
-            if delta.too_large:
+            if delta.too_large and not self._compact_later():
                 self.compacting = True
                 delta = Delta((), (), 0)
                 for job in made.decisions.plan.shards:
@@ -121,23 +122,54 @@ class ShardIndexer:
             path: digests[path] for job in self.made.decisions.plan.shards for path in job.pages
         }
 
-    def _complete(self, job: ShardJob) -> None:
-        """Keep a part of the base whose pages did not change, or start indexing it."""
+    def _compact_later(self) -> bool:
+        """In the preview, start indexing the parts of the new base that the search cache
+        does not hold in the background; return True when some were missing (the old
+        base stays until a later refresh finds them all)."""
+        cache_path = self.options.cache_path
+        if not (self.options.compact_in_background and cache_path):
+            return False
+        missing = [
+            (fingerprint, job)
+            for job in self.made.decisions.plan.shards
+            if (fingerprint := self._fingerprint(job))
+            and not self._keepable(job.shard.folder, fingerprint)
+            and not self.cache.has(fingerprint)
+        ]
+        if missing:
+            commit = self.made.commit
+            parts = [
+                (fingerprint, {path: _staged(commit, path) for path in job.pages})
+                for fingerprint, job in missing
+            ]
+            prepare_in_background(parts, cache_path / SEARCH_FOLDER, self.cache.language)
+            self.made.search_stale = True
+        return bool(missing)
+
+    def _fingerprint(self, job: ShardJob) -> str:
         made = self.made
-        fingerprint = digest(
+        return digest(
             code_fingerprint(),
             made.decisions.plan.language,
             *(made.page_digests[path] for path in job.pages),
         )
-        previous = made.decisions.previous_shards.get(job.shard.folder)
-        folder = job.shard.folder
-        if (
+
+    def _keepable(self, folder: str, fingerprint: str) -> bool:
+        """Return True when the output holds the bundle of folder made from these pages."""
+        previous = self.made.decisions.previous_shards.get(folder)
+        return bool(
             previous
             and previous.fingerprint == fingerprint
             and previous.pages
             and self._intact({folder: previous})
-        ):
-            self._keep(folder, previous)
+        )
+
+    def _complete(self, job: ShardJob) -> None:
+        """Keep a part of the base whose pages did not change, or start indexing it."""
+        fingerprint = self._fingerprint(job)
+        folder = job.shard.folder
+        if self._keepable(folder, fingerprint):
+            self._keep(folder, self.made.decisions.previous_shards[folder])
             return
         self._submit(fingerprint, job)
 
