@@ -282,6 +282,28 @@ def test_a_month_without_news_is_an_error_saying_so(
     assert not output.exists()
 
 
+def test_files_planted_in_the_output_are_replaced_not_written_through(
+    news_site: Path, run_cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside.html"
+    outside.write_text("mine")
+    output = tmp_path / "out"
+    output.mkdir()
+    (output / f"zpravodaj-{MONTH}.html").symlink_to(outside)
+    (output / "zpravodaj-2026-04.txt").write_text("an earlier digest")
+    result = run_cli("newsletter", MONTH, "--source", news_site, "--output", output)
+    assert result.status == 0, result.err
+    assert outside.read_text() == "mine"
+    assert not (output / f"zpravodaj-{MONTH}.html").is_symlink()
+    assert (output / "zpravodaj-2026-04.txt").read_text() == "an earlier digest"
+    assert sorted(path.name for path in output.iterdir()) == [
+        "zpravodaj-2026-04.txt",
+        f"zpravodaj-{MONTH}.html",
+        f"zpravodaj-{MONTH}.listmonk.json",
+        f"zpravodaj-{MONTH}.txt",
+    ]
+
+
 def test_a_month_is_written_as_yyyy_mm(
     news_site: Path, run_cli: Callable[..., Run], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import secrets
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from sitegen.base.errors import ContentError, Problem, UsageError, WriteError
-from sitegen.base.i18n import _
+from sitegen.base.i18n import _, ngettext
 from sitegen.base.options import BuildOptions
 
 if TYPE_CHECKING:  # the command loads these when it runs: other commands start faster
@@ -92,7 +94,11 @@ def run_newsletter(args: argparse.Namespace) -> int:
     mail = render_mail(site, digest, options.templates_path)
     paths = write_digest(digest, mail, output, site.config.newsletter.lists)
     if not args.quiet:
-        message = _("Wrote the digest of {month} ({count} news, {size} KB): {paths}")
+        message = ngettext(
+            "Wrote the digest of {month} ({count} news item, {size} KB): {paths}",
+            "Wrote the digest of {month} ({count} news items, {size} KB): {paths}",
+            len(digest.items),
+        )
         print(
             message.format(
                 month=f"{digest.month:%Y-%m}",
@@ -207,7 +213,14 @@ def write_digest(
 
 
 def _write_file(path: Path, text: str) -> None:
-    """Write text to path whole or not at all (a file beside it, renamed over it)."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
+    """Write text to path whole or not at all: into a new file beside it (never one
+    planted there: O_EXCL), renamed over it; its mode is the umask's, as any file's."""
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+    try:
+        with os.fdopen(os.open(temporary, flags, 0o666), "w", encoding="utf-8") as file:
+            file.write(text)
+        temporary.replace(path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
