@@ -86,8 +86,11 @@ def run_newsletter(args: argparse.Namespace) -> int:
     region = region_named(args.region) if args.region is not None else None
     output: Path = args.output if args.output is not None else args.source / FOLDER
     with tempfile.TemporaryDirectory(prefix="sitegen-newsletter-") as folder:
-        # The site is loaded, not built: its output folder stays empty.
-        options = options_from(args, output_path=Path(folder) / "unused", include_drafts=False)
+        # The site is loaded, not built: its output folder stays empty, and nothing is
+        # written into the site's cache (the digest writes its three files, no more).
+        options = options_from(
+            args, output_path=Path(folder) / "unused", include_drafts=False, use_cache=False
+        )
         _check_output(output, options)
         site = load_site(options)
     digest = make_digest(site, args.month, region)
