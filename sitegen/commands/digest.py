@@ -80,7 +80,7 @@ class Digest:
 
     @property
     def subject(self) -> str:
-        """Return the subject of the mail, e.g. "Zpravodaj: říjen 2017"."""
+        """Return the subject of the mail, e.g. "Zpravodaj Agentury pro …: říjen 2017"."""
         where = f"{self.region.name}, " if self.region else ""
         return f"Zpravodaj {self.site_name_genitive}: {where}{self.heading}"
 
