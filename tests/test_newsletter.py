@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, Page, Route
 
 from sitegen.engine.pipeline import build
 from tests.conftest import REPO, SITE_YAML, Run, make_site, options_for, sample_file
-from tests.test_browser import ARTIFACTS, browser  # noqa: F401  (fixture)
+from tests.test_browser import ARTIFACTS, browser, run_vnu  # noqa: F401  (fixture)
 
 BASE = "https://example.cz"
 MONTH = "2026-05"
@@ -364,6 +364,19 @@ def test_the_sample_sites_digest_of_october_2017(
         "podpis-memoranda-640w.jpg"
     )
     assert digest.campaign["subject"] == ("Zpravodaj Agentury pro sociální začleňování: říjen 2017")
+
+
+@pytest.mark.browser
+def test_the_nu_html_checker_finds_no_error_once_the_placeholder_is_filled(
+    may: Digest, tmp_path: Path
+) -> None:
+    # The sending system puts each reader's address where the placeholder is; the
+    # tables' width and cellpadding, obsolete on the web, are what Outlook needs.
+    mail = tmp_path / "zpravodaj.html"
+    mail.write_text(may.html.replace(UNSUBSCRIBE, f"{BASE}/odhlasit?id=1"), encoding="utf-8")
+    messages = run_vnu(mail)
+    errors = [m for m in messages if m["type"] == "error" or m.get("subType") == "fatal"]
+    assert [f"{m.get('lastLine')}: {m['message']}" for m in errors] == []
 
 
 def _serve_from(public: Path, base: str) -> Callable[[Route], None]:
