@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, Page, Route
 
 from sitegen.engine.pipeline import build
 from tests.conftest import REPO, SITE_YAML, Run, make_site, options_for, sample_file
-from tests.test_browser import ARTIFACTS, browser, run_vnu  # noqa: F401  (fixture)
+from tests.test_browser import ARTIFACTS, browser, describe, run_axe, run_vnu  # noqa: F401
 
 BASE = "https://example.cz"
 MONTH = "2026-05"
@@ -428,6 +428,15 @@ def test_chromium_shows_the_digest_without_sideways_scrolling(
     for natural_width, right in images:
         assert natural_width == 640  # the published variant loaded
         assert right <= inner_width
+
+
+@pytest.mark.browser
+def test_axe_finds_no_serious_violation_in_the_digest(
+    may: Digest, news_site: Path, mail_page: Callable[..., Page]
+) -> None:
+    page = mail_page(may.html, 600, news_site / "public", BASE)
+    serious = [v for v in run_axe(page) if v["impact"] in ("critical", "serious")]
+    assert describe(serious) == []
 
 
 @pytest.mark.browser
