@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import errno
 import hashlib
-import itertools
 import json
 import os
 import pickle
@@ -30,13 +29,10 @@ from sitegen.content import load as load_module
 from sitegen.content.load import Entry
 from sitegen.content.sources import SourceFile
 from sitegen.engine.commit import recover
-from sitegen.engine.load import load_site
 from sitegen.engine.lock import build_lock
 from sitegen.engine.memory import Memory
 from sitegen.engine.pipeline import build
 from sitegen.engine.state import STATE_VERSION
-from sitegen.plan import routes
-from sitegen.plan import shards as shard_plan
 from tests.conftest import NOW, REPO, Run, make_site, options_for
 from tests.test_golden import tree
 
@@ -64,18 +60,6 @@ def identities(output: Path) -> dict[str, tuple[int, int]]:
     }
 
 
-def shard_span(shard: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """Return the first and last (year, month, day) of pagefind-aktuality-YYYY-MM-DD-YYYY-MM-DD."""
-    parts = tuple(map(int, shard.rsplit("-", 6)[1:]))
-    return parts[:3], parts[3:]
-
-
-def covers(shard: str, day: tuple[int, ...]) -> bool:
-    """Return True when the shard holds news of that day."""
-    first, last = shard_span(shard)
-    return first <= day <= last
-
-
 def a_news_file(site: Path, year: str) -> Path:
     return next(path for path in sorted((site / "content/news").glob(f"{year}-*.md")))
 
@@ -96,55 +80,6 @@ def test_build_with_nothing_to_do_loads_no_stage_and_writes_nothing(corpus: Path
     assert "files: 0 written" in again.stdout
     assert again.stdout.splitlines()[-1] == "0 []"
     assert identities(corpus / "public") == before
-
-
-def test_an_edit_renders_its_pages_and_reindexes_only_its_search_shard(
-    corpus: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(shard_plan, "SHARD_MIN_PAGES", 20)
-    options = options_for(corpus, search=True)
-    first = build(options)
-    shards = sorted(path.name for path in (corpus / "public").glob("pagefind-aktuality-*"))
-    assert len(shards) >= 4
-    before = identities(corpus / "public")
-    edited = a_news_file(corpus, "2010")
-    day = tuple(map(int, edited.name.split("-")[:3]))
-    edited.write_text(edited.read_text() + "\nVěta přidaná při testu.\n")
-    report = build(options)
-    after = identities(corpus / "public")
-    changed = {path for path in after if before.get(path) != after[path]}
-    assert 0 < report.pages_rendered < 30 < first.pages_rendered
-    changed_shards = {path.split("/")[0] for path in changed if path.startswith("pagefind-")}
-    assert changed_shards == {next(name for name in shards if covers(name, day))}
-    assert not any(path.startswith("pagefind/") for path in changed)
-
-
-def test_search_shards_hold_every_searchable_page_once(
-    corpus: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(shard_plan, "SHARD_MIN_PAGES", 20)
-    site = load_site(options_for(corpus))
-    shards = routes.plan_search_shards(site)
-    searchable = [route.url for route in routes.plan_routes(site) if route.search]
-    indexed = [url for shard in shards for url in shard.urls]
-    assert sorted(indexed) == sorted(searchable)
-    sizes = [len(shard.urls) for shard in shards[1:]]
-    assert len(sizes) >= 4
-    assert all(size >= 20 for size in sizes)
-    spans = [shard_span(shard.folder) for shard in shards[1:]]
-    assert all(a[1] < b[0] for a, b in itertools.pairwise(spans))
-
-
-def test_search_page_names_every_shard_to_merge(
-    corpus: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(shard_plan, "SHARD_MIN_PAGES", 20)
-    build(options_for(corpus, search=True))
-    page = (corpus / "public/hledat/index.html").read_text()
-    shards = sorted(path.name for path in (corpus / "public").glob("pagefind-aktuality-*"))
-    merged = page.split('data-merge="')[1].split('"')[0].split()
-    assert merged == [f"/{name}/" for name in shards]
-    assert 'data-bundle="/pagefind/"' in page
 
 
 def test_a_scheduled_item_comes_out_when_its_time_comes(tmp_path: Path) -> None:

@@ -1,14 +1,14 @@
 """The search page in Chromium: Czech queries in any inflected form find their pages.
 
-The sample site is built with its search index, and its tiers file written beside it
-(tests/search_tiers.py) when the build has not; queries are typed the way readers type
-them, with and without diacritics, and the results are read from the page as a reader
-sees them.
+The sample site is built with its search index and tiers file (one base bundle; the
+search page merging a delta is tested in test_search_ui.py); queries are typed the way
+readers type them, with and without diacritics, and the results are read from the page
+as a reader sees them.
 """
 
 from __future__ import annotations
 
-import shutil
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -16,12 +16,14 @@ from urllib.parse import quote, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.search_tiers import TIERS_FILE, base_tiers
+from sitegen.engine.pipeline import build
+from tests.conftest import REPO, REPOSITORY, options_for
 from tests.test_browser import browser as browser  # the fixture
 from tests.test_browser import describe, run_axe, run_vnu
 from tests.test_search_shards import serve
+from tests.tiers_file import TIERS_FILE
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, REPOSITORY]
 
 QUERIES = (
     # (what the reader types, the page it must find, among the first this many results)
@@ -107,14 +109,12 @@ DONE = "#hledani .search-status:text-matches('^Pro „')"
 
 
 @pytest.fixture(scope="module")
-def tiered_site(sample_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample site with its tiers file (the bundles it has, nothing stale) written
-    beside it when the build has not."""
-    site = tmp_path_factory.mktemp("search") / "public"
-    shutil.copytree(sample_site, site)
-    if not (site / TIERS_FILE).exists():
-        base_tiers(site).write(site)
-    return site
+def tiered_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the sample site with its search index and tiers file (one base bundle, as
+    every site of fewer than 2 × BASE_PART_PAGES pages has)."""
+    output = tmp_path_factory.mktemp("search") / "public"
+    build(options_for(REPO, output, search=True))
+    return output
 
 
 @pytest.fixture(scope="module")
@@ -154,11 +154,14 @@ def shown_results(page: Page) -> list[str]:
     return [urlsplit(href).path for href in hrefs]
 
 
-def test_the_search_page_names_its_tiers_and_bundles(sample_site: Path) -> None:
-    search_page = (sample_site / "hledat/index.html").read_text("utf-8")
+def test_the_search_page_finds_its_bundles_in_the_tiers_file(tiered_site: Path) -> None:
+    search_page = (tiered_site / "hledat/index.html").read_text("utf-8")
     assert f'data-tiers="/{TIERS_FILE}"' in search_page
-    assert 'data-bundles="/pagefind/' in search_page
     assert "pagefind-ui" not in search_page  # Pagefind's own interface is not loaded
+    tiers = json.loads((tiered_site / TIERS_FILE).read_text("utf-8"))
+    assert tiers["bundles"]
+    for bundle in tiers["bundles"]:
+        assert (tiered_site / bundle.strip("/") / "pagefind-entry.json").is_file()
 
 
 @pytest.mark.parametrize(("query", "expected", "within"), QUERIES)

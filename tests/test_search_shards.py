@@ -1,13 +1,14 @@
-"""A search over the shards merged in the browser finds what one index finds.
+"""A search over the parts of the base index merged in the browser finds what one index finds.
 
-Two builds of one corpus: one with news split into shards of a few years, one with a
-single index. Pagefind's own JavaScript runs in Chromium against each, merging the
+Two builds of one corpus: one with the base index in parts of a few years of news, one
+with a single index. Pagefind's own JavaScript runs in Chromium against each, merging the
 shards the way the search page does; every query must find the same pages with the
 same filter counts.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from functools import partial
@@ -73,7 +74,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     built = {}
     for name, size in (("sharded", 25), ("single", 10**6)):
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(shards, "SHARD_MIN_PAGES", size)
+            patch.setattr(shards, "BASE_PART_PAGES", size)
             build(options_for(site, root / name, search=True))
         built[name] = root / name
     return built
@@ -95,8 +96,9 @@ def servers(outputs: dict[str, Path]) -> Iterator[dict[str, str]]:
 
 
 def search_all(browser: Browser, address: str, folder: Path) -> dict[str, Any]:
-    page_html = (folder / "hledat/index.html").read_text()
-    merged = page_html.split('data-merge="')[1].split('"')[0].split()
+    bundles = json.loads((folder / "pagefind-tiers.json").read_bytes())["bundles"]
+    assert bundles[0] == "/pagefind/"
+    merged = bundles[1:]
     context = browser.new_context()
     try:
         page = context.new_page()

@@ -314,12 +314,15 @@ def test_a_save_reloads_first_and_the_search_index_catches_up_after(
     preview = start_preview(site)
     port = preview.port
     wait_for(lambda: preview.count("Built: ") == 1)
-    entry = get(port, "/pagefind/pagefind-entry.json")[1]
+    assert json.loads(get(port, "/pagefind-tiers.json")[1])["bundles"] == ["/pagefind/"]
     path = site / "content/news/2020-01-01-prvni.md"
     path.write_text(NEWS.replace("Text zprávy.", "Text zprávy.\n\nDoplněný odstavec."))
     wait_for(lambda: "Doplněný odstavec." in get(port, "/aktuality/prvni/")[1])
     wait_for(lambda: "Search index updated" in preview.output, seconds=20)
-    assert get(port, "/pagefind/pagefind-entry.json")[1] != entry
+    tiers = json.loads(get(port, "/pagefind-tiers.json")[1])
+    assert tiers["bundles"] == ["/pagefind/", "/pagefind-delta/"]
+    assert len(tiers["stale"]) == 1  # the page as it was, left out of the base's results
+    assert get(port, "/pagefind-delta/pagefind-entry.json")[0] == 200
     output = preview.output
     assert output.index("Rebuilt: ") < output.index("Search index updated")
     preview.stop()

@@ -196,6 +196,26 @@ class Accessibility(_Settings):
         return self
 
 
+def _check_web_address(value: str) -> str:
+    problem = web_address_problem(value)
+    if problem is not None:
+        raise fail(problem)
+    return value
+
+
+class Newsletter(_Settings):
+    """The monthly e-mail digest (`newsletter` command) and its sign-up on /odber/."""
+
+    signup_url: Annotated[str, AfterValidator(_check_web_address)] | None = None
+    """Address of the agency's sign-up form for the e-mail digest; /odber/ offers it
+    only when it is set."""
+    unsubscribe: Text = "{{ UnsubscribeURL }}"
+    """What the digest's unsubscribe link points to: the sending system's placeholder
+    (listmonk's by default), which it replaces with each reader's own address."""
+    lists: tuple[int, ...] = ()
+    """Ids of the listmonk lists the campaign goes to (its JSON names them when set)."""
+
+
 class ParentBody(_Settings):
     """The body the publisher belongs to, named in the state bar above the header."""
 
@@ -231,6 +251,8 @@ class SiteConfig(_Settings):
     """Links to the agency's profiles: name → URL (e.g. Facebook, YouTube)."""
     accessibility: Accessibility
     """The accessibility statement required by Act No. 99/2019 Coll."""
+    newsletter: Newsletter = Newsletter()
+    """The monthly e-mail digest: unsubscribe placeholder, listmonk lists, sign-up form."""
 
     @property
     def tz(self) -> ZoneInfo:

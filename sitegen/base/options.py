@@ -36,6 +36,9 @@ class BuildOptions:
     """Keep rendered bodies and page fingerprints in SITE/.sitegen-cache/."""
     search: bool = True
     """Make the search index (Pagefind)."""
+    compact_in_background: bool = False
+    """When the search delta outgrows its limit, index the new base in the background and
+    keep the old one until then (the preview: engine/compaction.py)."""
 
     @property
     def workers(self) -> int:

@@ -23,8 +23,12 @@ ARCHIVE_SEGMENT = "archiv"
 SEARCH = "hledat"
 SUBSCRIBE = "odber"
 SEARCH_FOLDER = "pagefind"
-"""The main search bundle's folder; the news shards' folders start with it too
-(pagefind-aktuality-2012-01-05-2015-03-02)."""
+"""The main search bundle's folder; the folders of the other parts of the search base
+index start with it too (pagefind-aktuality-2012-01-05-2015-03-02)."""
+SEARCH_DELTA_FOLDER = "pagefind-delta"
+"""The search delta index: the pages changed since the base index was made."""
+SEARCH_TIERS_FILE = "pagefind-tiers.json"
+"""Which search bundles the search page merges, and which pages of the base to leave out."""
 
 RESERVED_ROOT_NAMES = frozenset(
     {
@@ -36,6 +40,8 @@ RESERVED_ROOT_NAMES = frozenset(
         SEARCH,
         SUBSCRIBE,
         SEARCH_FOLDER,
+        SEARCH_DELTA_FOLDER,
+        SEARCH_TIERS_FILE,
         "static",
         "feed.xml",
         "atom.xml",

@@ -1,7 +1,7 @@
 """Command line: argv → BuildOptions → one command; problems to stderr, exit status.
 
-Commands: build (the default), serve, check, new. Exit status: 0 done; 1 content
-errors (nothing written) or a failed check; 2 bad usage.
+Commands: build (the default), serve, check, new, newsletter (commands/newsletter.py).
+Exit status: 0 done; 1 content errors (nothing written) or a failed check; 2 bad usage.
 """
 
 from __future__ import annotations
@@ -24,10 +24,11 @@ from sitegen.base.errors import ContentError, SitegenError
 from sitegen.base.i18n import LANGUAGES, N_, _, decimal, ngettext, set_language
 from sitegen.base.options import BuildOptions, build_time, web_address_problem
 from sitegen.base.parallel import Progress, no_progress
+from sitegen.commands import newsletter
 from sitegen.engine.load import load_site
 from sitegen.engine.pipeline import BuildReport, build
 
-COMMANDS = ("build", "serve", "check", "new")
+COMMANDS = ("build", "serve", "check", "new", "newsletter")
 
 
 def new_kinds() -> tuple[str, ...]:
@@ -89,6 +90,7 @@ def make_parser(kinds: Sequence[str] = ()) -> argparse.ArgumentParser:
         help=_("write FOLDER/index.md, so that photos and documents can go beside it"),
     )
     _site_options(new_parser)
+    newsletter.add_parser(commands, _site_options)
     _language_option(parser)
     return parser
 
@@ -242,7 +244,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The process ends with the build: Python's collector need not run after it
         # (the build pauses it; turning it on again would collect once, in vain).
         gc.disable()
-    run = {"build": run_build, "serve": run_serve, "check": run_check, "new": run_new}
+    run = {
+        "build": run_build,
+        "serve": run_serve,
+        "check": run_check,
+        "new": run_new,
+        "newsletter": newsletter.run_newsletter,
+    }
     try:
         return run[args.command](args)
     except ContentError as error:

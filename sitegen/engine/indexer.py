@@ -1,50 +1,72 @@
-"""Index: keep or make the Pagefind bundle of each search shard once its pages are made.
+"""Index: keep or make the search bundles once their pages are made, and the tiers file.
 
-A shard's fingerprint is the digest of the code, the language and its pages' bytes: a
-shard whose pages did not change keeps its bundle as it is in the output, or takes it
-from the search cache (shardcache.py) when an earlier build, here or on the machine
-whose cache was restored here, indexed the same pages.
+The search index has tiers (tiers.py): the parts of the base index, made at a
+compaction, and a delta of the pages changed since. A cold build compacts: each part is
+indexed as soon as its pages are made, while the other pages render. Later builds keep
+the base and index only the delta, until it outgrows DELTA_MAX_PAGES. A bundle's
+fingerprint is the digest of the code, the language and its pages' bytes: a bundle whose
+pages did not change is kept as it is in the output, or taken from the search cache
+(shardcache.py) when an earlier build, here or on the machine whose cache was restored
+here, indexed the same pages.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen.base.cache import code_fingerprint, digest
 from sitegen.base.options import BuildOptions
+from sitegen.base.urls import SEARCH_DELTA_FOLDER, SEARCH_TIERS_FILE
 from sitegen.engine.commit import Commit
+from sitegen.engine.compaction import prepare_in_background
 from sitegen.engine.discard import discard_later
 from sitegen.engine.jobs import ShardJob
 from sitegen.engine.shardcache import SEARCH_FOLDER, ShardCache
 from sitegen.engine.state import FileStat, ShardRecord
-from sitegen.render.search import gather_pages, index_pages
+from sitegen.engine.tiers import Delta, is_base, split_delta, tiers_file
+from sitegen.plan.shards import SearchShard
+from sitegen.render.search import gather_pages, index_pages, page_ids
 
 if TYPE_CHECKING:
     from sitegen.engine.make import Made
 
+Bundle = Future[dict[str, str]]
+"""A bundle being made: its files (path inside it → output path of the file)."""
+
 
 class ShardIndexer:
-    """Keeps or indexes each search shard once all of its pages are made, on every core.
+    """Keeps or indexes each search bundle once all of its pages are made.
 
-    Pagefind runs in processes of its own: the threads here only wait for them, so the
-    pages of the next shards are rendered meanwhile.
+    Pagefind runs in processes of its own, one at a time (it holds a whole index in
+    memory): the thread here only waits for them, so the other pages render meanwhile.
     """
 
     def __init__(self, made: Made, options: BuildOptions) -> None:
         self.made, self.options = made, options
+        decisions = made.decisions
+        self.base = {
+            folder: record
+            for folder, record in decisions.previous_shards.items()
+            if is_base(folder) and record.pages
+        }
+        self.compacting = decisions.search and not (self.base and self._intact(self.base))
+        """A cold build (or a base that is missing or was changed): make the base anew."""
         self.missing: dict[str, int] = {}
-        """Shard folder → how many of its pages are not made yet."""
+        """Part folder → how many of its pages are not made yet."""
         self.shards_of: dict[str, list[ShardJob]] = {}
-        """Page not made yet → the shards that index it."""
-        self.indexing: dict[str, tuple[str, Future[list[str]]]] = {}
-        """Shard folder → (its fingerprint, its bundle's files once Pagefind is done)."""
-        self.pool = ThreadPoolExecutor(max(1, options.workers), "sitegen-search")
+        """Page not made yet → the parts that index it."""
+        self.indexing: dict[str, tuple[str, ShardJob, Bundle]] = {}
+        """Bundle folder → (its fingerprint, its job, its files once Pagefind is done)."""
+        self.pool = ThreadPoolExecutor(1, "sitegen-search")
         cached = options.cache_path / SEARCH_FOLDER if options.cache_path else None
-        self.cache = ShardCache(cached, made.decisions.plan.language)
+        self.cache = ShardCache(cached, decisions.plan.language)
 
     def __enter__(self) -> ShardIndexer:
+        if not self.compacting:
+            return self
         digests = self.made.page_digests
         for job in self.made.decisions.plan.shards:
             missing = [path for path in job.pages if path not in digests]
@@ -59,7 +81,7 @@ class ShardIndexer:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
     def pages_done(self, paths: list[str]) -> None:
-        """Note that paths were made; keep or start indexing the shards they complete."""
+        """Note that paths were made; keep or start indexing the parts they complete."""
         for path in paths:
             for job in self.shards_of.get(path, ()):
                 self.missing[job.shard.folder] -= 1
@@ -67,70 +89,202 @@ class ShardIndexer:
                     self._complete(job)
 
     def finish(self) -> None:
-        """Wait for Pagefind; record every indexed shard's bundle, in the order of the shards.
+        """Keep or index the delta (or compact the base), wait for Pagefind, and record
+        every bundle and the tiers file.
 
         Raises:
             SearchIndexError: when Pagefind failed.
         """
         made = self.made
-        for job in made.decisions.plan.shards:
-            if job.shard.folder in self.indexing:
-                fingerprint, bundle = self.indexing[job.shard.folder]
-                paths = tuple(f"{job.shard.folder}/{rel}" for rel in bundle.result())
-                made.shards[job.shard.folder] = ShardRecord(fingerprint, paths)
+        if not made.decisions.search:
+            self._keep_without_search()
+            return
+        delta = Delta((), (), 0)
+        if not self.compacting:
+            delta = split_delta(self.base, self._searchable())
+            if delta.too_large and not self._compact_later():
+                self.compacting = True
+                delta = Delta((), (), 0)
+                for job in made.decisions.plan.shards:
+                    self._complete(job)
+            else:
+                self._keep_base()
+                self._delta(delta)
+        for folder, (fingerprint, job, bundle) in self.indexing.items():
+            made.shards[folder] = self._record(fingerprint, job, bundle.result())
+        self._tiers(delta)
         self.cache.prune()
 
-    def _complete(self, job: ShardJob) -> None:
+    def _searchable(self) -> dict[str, str]:
+        """Return every searchable page's output path → digest of its bytes, in order."""
+        digests = self.made.page_digests
+        return {
+            path: digests[path] for job in self.made.decisions.plan.shards for path in job.pages
+        }
+
+    def _compact_later(self) -> bool:
+        """In the preview, start indexing the parts of the new base that the search cache
+        does not hold in the background; return True when some were missing (the old
+        base stays until a later refresh finds them all)."""
+        cache_path = self.options.cache_path
+        if not (self.options.compact_in_background and cache_path):
+            return False
+        missing = [
+            (fingerprint, job)
+            for job in self.made.decisions.plan.shards
+            if (fingerprint := self._fingerprint(job))
+            and not self._keepable(job.shard.folder, fingerprint)
+            and not self.cache.has(fingerprint)
+        ]
+        if missing:
+            commit = self.made.commit
+            parts = [
+                (fingerprint, {path: _staged(commit, path) for path in job.pages})
+                for fingerprint, job in missing
+            ]
+            prepare_in_background(parts, cache_path / SEARCH_FOLDER, self.cache.language)
+            self.made.search_stale = True
+        return bool(missing)
+
+    def _fingerprint(self, job: ShardJob) -> str:
         made = self.made
-        decisions = made.decisions
-        fingerprint = digest(
+        return digest(
             code_fingerprint(),
-            decisions.plan.language,
+            made.decisions.plan.language,
             *(made.page_digests[path] for path in job.pages),
         )
-        if _keep_shard(made, job, fingerprint, self.options.output_path):
-            previous = made.shards[job.shard.folder]
-            made.search_stale |= previous.fingerprint != fingerprint
-        elif decisions.search:
-            bundle = self.pool.submit(
-                _cached_or_indexed, made.commit, job, self.options, fingerprint, self.cache
-            )
-            self.indexing[job.shard.folder] = (fingerprint, bundle)
+
+    def _keepable(self, folder: str, fingerprint: str) -> bool:
+        """Return True when the output holds the bundle of folder made from these pages."""
+        previous = self.made.decisions.previous_shards.get(folder)
+        return bool(
+            previous
+            and previous.fingerprint == fingerprint
+            and previous.pages
+            and self._intact({folder: previous})
+        )
+
+    def _complete(self, job: ShardJob) -> None:
+        """Keep a part of the base whose pages did not change, or start indexing it."""
+        fingerprint = self._fingerprint(job)
+        folder = job.shard.folder
+        if self._keepable(folder, fingerprint):
+            self._keep(folder, self.made.decisions.previous_shards[folder])
+            return
+        self._submit(fingerprint, job)
+
+    def _submit(self, fingerprint: str, job: ShardJob) -> None:
+        bundle = self.pool.submit(
+            _cached_or_indexed, self.made.commit, job, self.options, fingerprint, self.cache
+        )
+        self.indexing[job.shard.folder] = (fingerprint, job, bundle)
+
+    def _keep_base(self) -> None:
+        for folder, record in self.base.items():
+            self._keep(folder, record)
+
+    def _delta(self, delta: Delta) -> None:
+        """Keep the delta bundle if it holds these pages as they are, or index it."""
+        if not delta.pages:
+            return
+        digests = self.made.page_digests
+        fingerprint = digest(
+            code_fingerprint(),
+            self.made.decisions.plan.language,
+            *(f"{path}\0{digests[path]}" for path in delta.pages),
+        )
+        previous = self.made.decisions.previous_shards.get(SEARCH_DELTA_FOLDER)
+        if (
+            previous
+            and previous.fingerprint == fingerprint
+            and self._intact({SEARCH_DELTA_FOLDER: previous})
+        ):
+            self._keep(SEARCH_DELTA_FOLDER, previous)
+            return
+        job = ShardJob(SearchShard(SEARCH_DELTA_FOLDER, ()), delta.pages)
+        self._submit(fingerprint, job)
+
+    def _tiers(self, delta: Delta) -> None:
+        """Keep or write the tiers file: the bundles to merge and the stale pages."""
+        made = self.made
+        urls = made.decisions.plan.globals.urls
+        folders = sorted(folder for folder in made.shards if is_base(folder))  # main first
+        if SEARCH_DELTA_FOLDER in made.shards:
+            folders.append(SEARCH_DELTA_FOLDER)
+        data = tiers_file(
+            [urls.file(f"{folder}/") for folder in folders], delta.stale, self.options.output_path
+        )
+        fingerprint = digest(data.decode())
+        previous = made.decisions.previous_shards.get(SEARCH_TIERS_FILE)
+        record = ShardRecord(fingerprint, (SEARCH_TIERS_FILE,))
+        if previous == record and self._intact({SEARCH_TIERS_FILE: previous}):
+            self._keep(SEARCH_TIERS_FILE, previous)
         else:
+            made.commit.put(SEARCH_TIERS_FILE, data)
+            made.shards[SEARCH_TIERS_FILE] = record
+
+    def _keep_without_search(self) -> None:
+        """Keep every search file of the previous output (the preview's quick builds);
+        note when its index no longer shows every page as it is."""
+        made = self.made
+        previous = made.decisions.previous_shards
+        kept = {name: record for name, record in previous.items() if self._intact({name: record})}
+        for name, record in kept.items():
+            self._keep(name, record)
+        base = {name: record for name, record in kept.items() if is_base(name) and record.pages}
+        if not base or len(kept) != len(previous):
             made.search_stale = True
+            return
+        searchable = self._searchable()
+        wanted = {path: searchable[path] for path in split_delta(base, searchable).pages}
+        indexed = previous.get(SEARCH_DELTA_FOLDER, _NO_DELTA).pages
+        made.search_stale = wanted != {path: page[0] for path, page in indexed.items()}
+
+    def _keep(self, name: str, record: ShardRecord) -> None:
+        records = self.made.decisions.previous_records
+        self.made.shards[name] = record
+        self.made.decisions.kept |= {path: records[path] for path in record.files}
+
+    def _intact(self, records: Mapping[str, ShardRecord]) -> bool:
+        """Return True when the files of these search records are as the build left them."""
+        previous = self.made.decisions.previous_records
+        output = self.options.output_path
+        return all(
+            path in previous and FileStat.of(output / path) == previous[path].stat
+            for record in records.values()
+            for path in record.files
+        )
+
+    def _record(self, fingerprint: str, job: ShardJob, files: dict[str, str]) -> ShardRecord:
+        """Return the record of a bundle just made: its files, and its pages with their ids."""
+        ids = page_ids({rel: _staged(self.made.commit, path) for rel, path in files.items()})
+        digests = self.made.page_digests
+        pages = {path: (digests[path], ids.get(_url_of(path), "")) for path in job.pages}
+        return ShardRecord(fingerprint, tuple(sorted(files.values())), pages)
 
 
-def _keep_shard(made: Made, job: ShardJob, fingerprint: str, output_path: Path) -> bool:
-    """Keep the previous bundle of a shard whose pages did not change (or without search)."""
-    decisions = made.decisions
-    previous = decisions.previous_shards.get(job.shard.folder)
-    if not previous or not (previous.fingerprint == fingerprint or not decisions.search):
-        return False
-    records = decisions.previous_records
-    if not all(
-        path in records and FileStat.of(output_path / path) == records[path].stat
-        for path in previous.files
-    ):
-        return False
-    made.shards[job.shard.folder] = previous
-    decisions.kept |= {path: records[path] for path in previous.files}
-    return True
+_NO_DELTA = ShardRecord("", ())
+
+
+def _url_of(path: str) -> str:
+    """Return the URL Pagefind gives the page at an output path (inside its bundle)."""
+    return "/" + path.removesuffix("index.html")
 
 
 def _cached_or_indexed(
     commit: Commit, job: ShardJob, options: BuildOptions, fingerprint: str, cache: ShardCache
-) -> list[str]:
-    """Stage the bundle of a shard from the search cache, or index it and keep it there;
-    return the bundle's files."""
+) -> dict[str, str]:
+    """Stage a bundle from the search cache, or index it and keep it there; return the
+    bundle's files (path inside it → output path)."""
     folder = job.shard.folder
     cached = cache.get(fingerprint)
     if cached is not None:
         for rel, data in cached.items():
             commit.put(f"{folder}/{rel}", data)
-        return sorted(cached)
+        return {rel: f"{folder}/{rel}" for rel in sorted(cached)}
     files = _index_shard(commit, job, options, cache.language)
     cache.put(fingerprint, {rel: _staged(commit, f"{folder}/{rel}") for rel in files})
-    return files
+    return {rel: f"{folder}/{rel}" for rel in files}
 
 
 def _staged(commit: Commit, rel: str) -> Path:
@@ -140,10 +294,10 @@ def _staged(commit: Commit, rel: str) -> Path:
 
 
 def _index_shard(commit: Commit, job: ShardJob, options: BuildOptions, language: str) -> list[str]:
-    """Index one shard from its pages as they will be after the commit; stage its bundle
-    (the files the output does not hold already) and return the bundle's files.
+    """Index one bundle from its pages as they will be after the commit; stage it (the
+    files the output does not hold already) and return the bundle's files.
 
-    When the output has no bundle of the shard yet (a cold build), Pagefind writes it
+    When the output has no bundle in its folder yet (a cold build), Pagefind writes it
     straight into the commit.
     """
     folder = job.shard.folder

@@ -79,6 +79,12 @@ class ShardCache:
             self._used.add(fingerprint)
         return files
 
+    def has(self, fingerprint: str) -> bool:
+        """Return True when a bundle is kept for fingerprint (get checks it is sound)."""
+        if self._folder is None or not _DIGEST.fullmatch(fingerprint):
+            return False
+        return (self._folder / "shards" / f"{fingerprint}.json").is_file()
+
     def put(self, fingerprint: str, files: Mapping[str, Path]) -> None:
         """Keep the bundle of fingerprint: each path inside it → the file holding its bytes.
 

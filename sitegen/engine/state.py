@@ -18,12 +18,13 @@ from __future__ import annotations
 import hashlib
 import os
 import stat as kinds
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
-STATE_VERSION = 4
+STATE_VERSION = 5
 
 
 class FileStat(NamedTuple):
@@ -85,10 +86,14 @@ class OutputRecord(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class ShardRecord:
-    """One search index shard: the fingerprint of its pages and its files."""
+    """One search bundle (a part of the base index, or the delta), or the tiers file:
+    the fingerprint of what it was made from and its files."""
 
     fingerprint: str
     files: tuple[str, ...]
+    pages: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    """Output path of each page it indexes → (digest of the page's bytes when indexed,
+    its Pagefind id in the bundle)."""
 
 
 @dataclass(slots=True)
@@ -268,7 +273,11 @@ def to_json(state: BuildState) -> bytes:
             for rel, record in state.outputs.items()
         },
         "shards": {
-            name: {"fingerprint": shard.fingerprint, "files": list(shard.files)}
+            name: {
+                "fingerprint": shard.fingerprint,
+                "files": list(shard.files),
+                "pages": {path: list(page) for path, page in shard.pages.items()},
+            }
             for name, shard in state.shards.items()
         },
     }
@@ -313,7 +322,11 @@ def from_json(data: bytes) -> BuildState:
             for rel, values in body["outputs"].items()
         },
         shards={
-            str(name): ShardRecord(str(shard["fingerprint"]), tuple(map(str, shard["files"])))
+            str(name): ShardRecord(
+                str(shard["fingerprint"]),
+                tuple(map(str, shard["files"])),
+                {str(path): (str(page[0]), str(page[1])) for path, page in shard["pages"].items()},
+            )
             for name, shard in body["shards"].items()
         },
         pages=int(body["pages"]),

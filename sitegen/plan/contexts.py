@@ -280,7 +280,10 @@ class SearchContext(Context):
     template: ClassVar[str] = "search.html"
 
     bundles: tuple[str, ...]
-    """URLs of the search bundles, the main one first."""
+    """URLs of the parts of the search base index, the main one first."""
+    tiers: str
+    """URL of the tiers file: every bundle to merge (the delta too) and the pages of the
+    base to leave out (engine/tiers.py)."""
 
 
 @dataclass(frozen=True, slots=True)

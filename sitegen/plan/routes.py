@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sitegen.base.config import SiteConfig
+from sitegen.base.urls import SEARCH_TIERS_FILE
 from sitegen.link.site import Site
 from sitegen.plan.contexts import (
     Context,
@@ -27,12 +28,11 @@ from sitegen.plan.contexts import (
 from sitegen.plan.feeds import FeedSpec, subscribe_page
 from sitegen.plan.kinds import kind_plans
 from sitegen.plan.pages import home, not_found, redirect
-from sitegen.plan.shards import MAX_NEWS_SHARDS, SHARD_MIN_PAGES, SearchShard, plan_search_shards
+from sitegen.plan.shards import BASE_PART_PAGES, SearchShard, plan_search_shards
 from sitegen.plan.titles import shorten, unique_titles, with_crumbs
 
 __all__ = [
-    "MAX_NEWS_SHARDS",
-    "SHARD_MIN_PAGES",
+    "BASE_PART_PAGES",
     "Context",
     "Crumb",
     "FeedLink",
@@ -74,11 +74,11 @@ def _search_description(config: SiteConfig) -> str:
 
 
 def search_page(site: Site, shards: Sequence[SearchShard]) -> Route:
-    """Return the search page, which merges every shard of the index."""
+    """Return the search page; it finds the bundles to merge in the tiers file."""
     bundles = tuple(site.urls.file(f"{shard.folder}/") for shard in shards)
     return Route(
         site.urls.search(),
         "Vyhledávání",
         _search_description(site.config),
-        SearchContext(bundles),
+        SearchContext(bundles, site.urls.file(SEARCH_TIERS_FILE)),
     )

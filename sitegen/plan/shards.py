@@ -1,6 +1,9 @@
-"""Plan stage, search shards: which pages each part of the search index holds.
+"""Plan stage, search parts: which pages each part of the search base index holds.
 
-Input: Site. Output: SearchShards, the main bundle first, then the news by days.
+Input: Site. Output: SearchShards, the base index's parts: the pages of every kind's plan
+first, then the news from the oldest day on. The base is made whole at a compaction (a
+cold build, or when the pages changed since outgrow the delta, engine/tiers.py); between
+compactions the changed pages go into a small delta index instead.
 """
 
 from __future__ import annotations
@@ -13,61 +16,58 @@ from sitegen.content.models import NewsItem
 from sitegen.link.site import Site
 from sitegen.plan.kinds import kind_plans
 
-SHARD_MIN_PAGES = 60
-"""News of consecutive days are indexed together until a shard has this many pages
-(or a multiple of it on large sites, see MAX_NEWS_SHARDS).
+BASE_PART_PAGES = 1500
+"""Pages of one part of the base index; a site with fewer than twice as many searchable
+pages has one base index.
 
-An edit re-indexes only its shard (Pagefind takes 2 to 4 ms per page here), so shards
-are small; a shard ranks words by its own statistics, so they must be large enough to
-rank like one index would. A site with fewer than twice this many searchable pages
-has one index."""
-MAX_NEWS_SHARDS = 60
-"""The shard size is the smallest multiple of SHARD_MIN_PAGES that fits the news into
-this many shards. A merged shard costs a reader little: Pagefind loads its WebAssembly
-once, for the main bundle, and each shard adds its entry and metadata (about 2 KB) at
-the first search and one index chunk per searched word. A size that grows in steps
-(rather than dividing the news evenly) keeps shard boundaries stable as news are
-added: they move once every 3,600 news items."""
+One index ranks best and costs a reader least: every part adds an index chunk per
+searched word (about 100 KB) to a search. But Pagefind holds a whole index in memory
+while it writes it, about 0.3 MB per page here (2.8 GB for 10,000 pages), so at 1,500
+pages a part's Pagefind stays near 450 MB, and the build's processes within 1 GB."""
 
 
 @dataclass(frozen=True, slots=True)
 class SearchShard:
-    """One part of the search index: a Pagefind bundle made from some of the pages."""
+    """One part of the search base index: a Pagefind bundle made from some of the pages."""
 
     folder: str
-    """Output folder of the bundle, e.g. pagefind or pagefind-aktuality-2012-2015."""
+    """Output folder of the bundle, e.g. pagefind or pagefind-aktuality-2012-01-05-2015-03-02."""
     urls: tuple[str, ...]
     """The pages it indexes."""
 
 
 def plan_search_shards(site: Site) -> tuple[SearchShard, ...]:
-    """Return the parts of the search index, the main bundle first.
+    """Return the parts of the search base index, the main bundle first.
 
-    The main bundle indexes the pages each kind's plan says (localities, partnerships
-    and pages); news go into shards of consecutive days, each of at least the shard
-    size (see MAX_NEWS_SHARDS); the newest days join the shard before them when they
-    have fewer.
+    The main bundle indexes the pages each kind's plan says (localities, partnerships and
+    pages) and the oldest news; the news after them go into parts of consecutive days of
+    at least BASE_PART_PAGES pages each, the newest days joining the part before them when
+    they are fewer. A part's folder names its days, so it stays while older news stay.
     """
     others = tuple(url for plan in kind_plans() for url in plan.searched(site))
-    if len(others) + len(site.news) < 2 * SHARD_MIN_PAGES:
-        return (SearchShard(SEARCH_FOLDER, tuple(item.url for item in site.news) + others),)
-    size = SHARD_MIN_PAGES * max(1, -(-len(site.news) // (SHARD_MIN_PAGES * MAX_NEWS_SHARDS)))
+    news = tuple(item.url for item in reversed(site.news))  # oldest first
+    if len(others) + len(news) < 2 * BASE_PART_PAGES:
+        return (SearchShard(SEARCH_FOLDER, news + others),)
     by_day: dict[date, list[NewsItem]] = {}
-    for item in reversed(site.news):  # oldest first
+    for item in reversed(site.news):
         by_day.setdefault(item.date.date(), []).append(item)
-    groups: list[list[NewsItem]] = []
+    groups: list[list[NewsItem]] = [[]]
+    size = len(others)  # of the part being filled
     for day in sorted(by_day):
-        if not groups or len(groups[-1]) >= size:
+        if size >= BASE_PART_PAGES:
             groups.append([])
+            size = 0
         groups[-1] += by_day[day]
-    if len(groups) > 1 and len(groups[-1]) < size:
+        size += len(by_day[day])
+    if len(groups) > 1 and len(groups[-1]) < BASE_PART_PAGES:
         newest = groups.pop()
         groups[-1] += newest
-    shards = [
+    main = SearchShard(SEARCH_FOLDER, tuple(item.url for item in groups[0]) + others)
+    parts = [
         SearchShard(
             f"{SEARCH_FOLDER}-aktuality-{group[0].date:%Y-%m-%d}-{group[-1].date:%Y-%m-%d}",
             tuple(item.url for item in group),
         )
-        for group in groups
+        for group in groups[1:]
     ]
-    return (SearchShard(SEARCH_FOLDER, others), *shards)
+    return (main, *parts)

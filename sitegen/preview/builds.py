@@ -74,7 +74,8 @@ class Preview:
         """Index the search shards whose pages changed since they were indexed."""
         self.search_stale = False
         try:
-            report = build(dataclasses.replace(self.options, search=True), memory=self.memory)
+            options = dataclasses.replace(self.options, search=True, compact_in_background=True)
+            report = build(options, memory=self.memory)
         except SitegenError:
             return  # the next save builds again, and reports the problem
         self.search_stale = report.search_stale

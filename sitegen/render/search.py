@@ -1,16 +1,18 @@
-"""Site search: index the built pages with Pagefind, one shard at a time.
+"""Site search: index the built pages with Pagefind, one bundle at a time.
 
-Input: a folder holding one shard's pages at their output paths. Output: that shard's
-Pagefind bundle (index and interface), as files by path. Pages take part through the
+Input: a folder holding one bundle's pages at their output paths. Output: that bundle's
+Pagefind bundle (index and interface), as files by path, and the Pagefind id of each
+of its pages (read from its fragments). Pages take part through the
 attributes the templates set: `data-pagefind-body` on the content, `data-pagefind-filter`
 for the "Kraj" and "Typ" filters. Pagefind folds diacritics when it indexes, so
 "zlutice" finds "Žlutice". Pagefind has no Czech stemmer, so words are indexed as
 written and the search page stems the query instead (static/js/czech-query.js):
 "ve Žluticích" becomes "žluti", which Pagefind finds as the beginning of "Žlutice".
-The search page merges the shards in the browser (Pagefind's mergeIndex), so an edit
-re-indexes one shard, not the site.
+The search page merges the bundles in the browser (Pagefind's mergeIndex): the parts of
+the base index and the delta of the pages changed since (engine/tiers.py), so an edit
+re-indexes the small delta, not the site.
 
-Each shard is indexed by Pagefind's command line in bulk: its Python API costs about
+Each bundle is indexed by Pagefind's command line in bulk: its Python API costs about
 100 ms per page added one by one. Pagefind writes its filter and metadata files in an
 arbitrary order (upstream issue Pagefind/pagefind#638), so the bundles are the one
 part of the output that is not byte-identical between two builds of the same input.
@@ -18,9 +20,15 @@ part of the output that is not byte-identical between two builds of the same inp
 
 from __future__ import annotations
 
+import contextlib
+import gzip
+import json
 import os
+import re
 import subprocess
 import sys
+import zlib
+from collections.abc import Mapping
 from pathlib import Path
 
 from sitegen.base.errors import SitegenError
@@ -91,3 +99,35 @@ def gather_pages(target: Path, pages: dict[str, Path]) -> None:
             os.link(source, destination)
         except OSError:
             destination.write_bytes(source.read_bytes())
+
+
+_FRAGMENT = re.compile(r"fragment/([\w-]{1,64})\.pf_fragment")
+_FRAGMENT_SIGNATURE = b"pagefind_dcd"
+
+
+def fragment_of(data: bytes) -> dict[str, object]:
+    """Return what a bundle's fragment file says of its page (url, filters, meta, …);
+    {} when it is not a fragment Pagefind wrote."""
+    try:
+        text = gzip.decompress(data)
+        if not text.startswith(_FRAGMENT_SIGNATURE):
+            return {}
+        fragment = json.loads(text[len(_FRAGMENT_SIGNATURE) :])
+    except (OSError, EOFError, ValueError, zlib.error):
+        return {}
+    return fragment if isinstance(fragment, dict) else {}
+
+
+def page_ids(files: Mapping[str, bytes | Path]) -> dict[str, str]:
+    """Return the Pagefind id of each page of a bundle (the id of its search results), by
+    the page's URL; files are the bundle's files by path inside it (bytes, or the file)."""
+    ids: dict[str, str] = {}
+    for name, data in files.items():
+        match = _FRAGMENT.fullmatch(name)
+        if not match:
+            continue
+        with contextlib.suppress(OSError):
+            url = fragment_of(data if isinstance(data, bytes) else data.read_bytes()).get("url")
+            if isinstance(url, str):
+                ids[url] = match.group(1)
+    return ids

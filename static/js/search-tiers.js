@@ -8,11 +8,10 @@
 //     counts lose their values;
 //   - each bundle scores a word by its own statistics (BM25's idf: how rare the word is
 //     among the bundle's pages), so a page of a small delta would rank far below where
-//     one index puts it. Each bundle's scores are weighed (Pagefind's indexWeight) by
-//     how much a rare word weighs in the whole site against in the bundle: a title's
-//     words are rare, so an edited item ranks for its title as it did before the edit.
-//     (A word on many pages then weighs more in the delta than in one index would: a
-//     small lift for pages changed since the last compaction.)
+//     one index puts it. Each bundle's pages carry a filter of their own (Pagefind's
+//     mergeFilter), which tells on how many pages of each bundle each word of a query
+//     is; each bundle's results are searched apart and their scores weighed by how
+//     rare the query's words are in the whole site against how rare in the bundle.
 //   - a word that no page has finds nothing: Pagefind alone would find the longest
 //     beginning of it that some page has ("ho" of "housing").
 // Nothing here is loaded before the reader searches (search.js imports it then).
@@ -39,36 +38,44 @@ export class Tiers {
   }
 }
 
+const TIER = "tier";
+/** A filter Pagefind gives every page of a bundle (mergeFilter): the bundle's number. */
+
 /** The bundles of the tiers merged into one Pagefind index. */
 export class TieredIndex {
-  constructor(tiers, pagefind, queue) {
+  constructor(tiers, pagefind, queue, pageCounts) {
     this.tiers = tiers;
     this.pagefind = pagefind;
     this.queue = queue;
+    this.pageCounts = pageCounts;
   }
 
-  /** Open the first bundle of tiers with its Pagefind script and merge the others, each
-   * weighed by weightOf() for its number of pages. */
+  /** Open the first bundle of tiers with its Pagefind script and merge the others. */
   static async open(tiers) {
     const [first, ...others] = tiers.bundles;
     const pagefind = await import(first + "pagefind.js");
-    const counts = await Promise.all(tiers.bundles.map(pageCount));
-    const pages = Math.max(1, counts.reduce((sum, count) => sum + count, 0) - tiers.stale.size);
     const queue = new Queue();
-    await queue.run(() =>
-      pagefind.options({ basePath: first, excerptLength: 24, indexWeight: weightOf(pages, counts[0]) })
-    );
+    const options = { basePath: first, excerptLength: 24, mergeFilter: { [TIER]: "0" } };
+    await queue.run(() => pagefind.options(options));
     for (const [index, bundle] of others.entries()) {
-      const indexWeight = weightOf(pages, counts[index + 1]);
-      await queue.run(() => pagefind.mergeIndex(bundle, { indexWeight }));
+      const mergeFilter = { [TIER]: String(index + 1) };
+      await queue.run(() => pagefind.mergeIndex(bundle, { mergeFilter }));
     }
-    return new TieredIndex(tiers, pagefind, queue);
+    const counts = await queue.run(() => pagefind.filters());
+    const pageCounts = tiers.bundles.map((_bundle, index) => counts[TIER]?.[index] ?? 0);
+    return new TieredIndex(tiers, pagefind, queue, pageCounts);
+  }
+
+  /** Return the number of pages of the site: every bundle's, less the stale ones. */
+  pages() {
+    const all = this.pageCounts.reduce((sum, count) => sum + count, 0);
+    return Math.max(1, all - this.tiers.stale.size);
   }
 
   /** Return the filter counts of the whole site: {filter: {value: count}}. */
   async filters() {
     const counts = await this.queue.run(() => this.pagefind.filters());
-    return subtractPages(structuredClone(counts), [...this.tiers.stale.values()]);
+    return subtractPages(withoutTier(counts), [...this.tiers.stale.values()]);
   }
 
   /** Search for query (as Pagefind takes it) among the pages that pass filters;
@@ -76,23 +83,40 @@ export class TieredIndex {
    * stale pages, and the filter counts of those results. */
   async search(query, filters) {
     const words = query.split(/\s+/u).filter(Boolean);
-    if (!(await this.knowsAll(words))) {
-      return { results: [], filters: zeroCounts(await this.filters()) };
+    const byWord = [];
+    for (const word of words) {
+      byWord.push(await this.queue.run(() => this.pagefind.search(word)));
     }
-    const found = await this.queue.run(() => this.pagefind.search(query, { filters }));
-    const results = found.results.filter((result) => !this.tiers.stale.has(result.id));
-    const stale = found.results
-      .filter((result) => this.tiers.stale.has(result.id))
-      .map((result) => this.tiers.stale.get(result.id));
-    return { results, filters: subtractPages(structuredClone(found.filters), stale) };
+    const weights = this.weights(byWord);
+    const results = [];
+    const stale = [];
+    const counts = [];
+    for (const [bundle, weight] of weights.entries()) {
+      if (!(await this.knowsAll(words, bundle))) continue;
+      const options = { filters: { ...filters, [TIER]: String(bundle) } };
+      const found = await this.queue.run(() => this.pagefind.search(query, options));
+      counts.push(withoutTier(found.filters));
+      for (const result of found.results) {
+        if (this.tiers.stale.has(result.id)) {
+          stale.push(this.tiers.stale.get(result.id));
+        } else {
+          results.push({ id: result.id, score: result.score * weight, data: result.data });
+        }
+      }
+    }
+    results.sort((a, b) => b.score - a.score);
+    const merged = counts.length > 0 ? mergeCounts(counts) : zeroCounts(await this.filters());
+    return { results, filters: subtractPages(merged, stale) };
   }
 
-  /** Return whether every one of words begins a word of some page. For a word that no
-   * page has, Pagefind finds the longest beginning of it that some page has; the
-   * marked words of its first page then do not begin with the word. */
-  async knowsAll(words) {
+  /** Return whether every one of words begins a word of a page of bundle. For a word
+   * that none of its pages has, Pagefind finds the longest beginning of the word that
+   * some page has ("ho" of "housing"); the marked words of the first page it finds
+   * then do not begin with the word. */
+  async knowsAll(words, bundle) {
+    const options = { filters: { [TIER]: String(bundle) } };
     for (const word of words) {
-      const found = await this.queue.run(() => this.pagefind.search(word));
+      const found = await this.queue.run(() => this.pagefind.search(word, options));
       const first = found.results.find((result) => !this.tiers.stale.has(result.id));
       if (!first) return false;
       const marks = markedWords((await first.data()).excerpt);
@@ -102,12 +126,25 @@ export class TieredIndex {
     }
     return true;
   }
-}
 
-/** Return the weight of a bundle of count pages in a site of pages: the idf of a word
- * on one page of the site against that of a word on one page of the bundle. */
-export function weightOf(pages, count) {
-  return idf(pages, 1) / idf(Math.max(1, count), 1);
+  /** Return each bundle's weight for a query whose words found byWord (Pagefind's
+   * searches for each word alone): how rare the words are in the whole site against
+   * how rare they are in the bundle (sums of BM25's idf). */
+  weights(byWord) {
+    if (this.pageCounts.length === 1) {
+      return [1];
+    }
+    const inBundle = (found, bundle) => found.filters?.[TIER]?.[bundle] ?? 0;
+    const live = (found) => found.results.filter((r) => !this.tiers.stale.has(r.id)).length;
+    const siteIdf = byWord.reduce((sum, found) => sum + idf(this.pages(), live(found)), 0);
+    return this.pageCounts.map((pages, bundle) => {
+      const bundleIdf = byWord.reduce(
+        (sum, found) => sum + idf(Math.max(1, pages), inBundle(found, bundle)),
+        0
+      );
+      return bundleIdf > 0 ? siteIdf / bundleIdf : 1;
+    });
+  }
 }
 
 /** Runs one task at a time: Pagefind's calls wait for each other. (Two Pagefind
@@ -145,14 +182,24 @@ export function subtractPages(counts, pages) {
   return counts;
 }
 
-/** Return the number of pages of the bundle at address (its entry file says). */
-async function pageCount(bundle) {
-  try {
-    const entry = await (await fetch(bundle + "pagefind-entry.json")).json();
-    return Object.values(entry.languages).reduce((sum, language) => sum + language.page_count, 0);
-  } catch {
-    return 1;
+/** Return the sum of filter counts ({filter: {value: count}}). */
+export function mergeCounts(all) {
+  const merged = {};
+  for (const counts of all) {
+    for (const [filter, values] of Object.entries(counts || {})) {
+      merged[filter] ??= {};
+      for (const [value, count] of Object.entries(values)) {
+        merged[filter][value] = (merged[filter][value] || 0) + count;
+      }
+    }
   }
+  return merged;
+}
+
+/** Return a copy of filter counts without the bundles' own filter. */
+function withoutTier(counts) {
+  const { [TIER]: _tiers, ...others } = structuredClone(counts || {});
+  return others;
 }
 
 /** Return counts with every count 0. */
