@@ -62,7 +62,7 @@ class SearchSession {
 
   async run(typed) {
     const run = ++this.latest;
-    const { index, stem } = await this.prepare();
+    const { index, stem, markedWords } = await this.prepare();
     const query = prepareQuery(typed, stem);
     if (run !== this.latest) return;
     if (!query) {
@@ -78,7 +78,8 @@ class SearchSession {
     this.results = found.results;
     this.shown = 0;
     this.view.updateFilters(found.filters);
-    const suggestion = found.results.length === 0 ? await suggest(index, typed, stem) : null;
+    const suggestion =
+      found.results.length === 0 ? await suggest(index, typed, stem, markedWords) : null;
     await this.showMore();
     if (run !== this.latest) return;
     this.view.announce(typed, found.results.length, suggestion);
@@ -95,15 +96,14 @@ class SearchSession {
   }
 }
 
-let marked = () => [];
-
-/** Return {index, stem, totals}: the tiered index opened, the stemmer, the filters. */
+/** Return {index, stem, totals, markedWords}: the tiered index opened, the stemmer,
+ * the filter counts of the site, and the function that reads the words of an excerpt's
+ * marks. */
 async function openIndex(container) {
   const { Tiers, TieredIndex, markedWords } = await import("./search-tiers.js");
-  marked = markedWords;
   const tiers = await Tiers.load(container.dataset.tiers, container.dataset.bundles);
   const [index, stem] = await Promise.all([TieredIndex.open(tiers), loadStemmer()]);
-  return { index, stem, totals: await index.filters() };
+  return { index, stem, totals: await index.filters(), markedWords };
 }
 
 /** Return a function that stems a Czech word (Snowball's Czech stemmer as a small
@@ -120,7 +120,7 @@ async function loadStemmer() {
 
 /** Return the query with each word the index lacks replaced by the nearest word of the
  * pages that share its beginning ("memorandun" → "memorandum"), or null. */
-async function suggest(index, typed, stem) {
+async function suggest(index, typed, stem, markedWords) {
   const words = queryWords(typed);
   let changed = false;
   const better = [];
@@ -130,7 +130,7 @@ async function suggest(index, typed, stem) {
       better.push(word);
       continue;
     }
-    const nearest = await nearestInIndex(index, word);
+    const nearest = await nearestInIndex(index, word, markedWords);
     changed ||= nearest !== null;
     better.push(nearest ?? word);
   }
@@ -141,14 +141,14 @@ const SHORTEST_BEGINNING = 4;
 
 /** Return the word of the index nearest to word: among the titles and found words of
  * the pages that contain the longest beginning of word that the index knows. */
-async function nearestInIndex(index, word) {
+async function nearestInIndex(index, word, markedWords) {
   for (let length = word.length - 1; length >= SHORTEST_BEGINNING; length -= 1) {
     const found = await index.search(word.slice(0, length), {});
     if (found.results.length === 0) continue;
     const pages = await Promise.all(found.results.slice(0, 8).map((result) => result.data()));
     const candidates = pages.flatMap((page) => [
       ...queryWords(String(page.meta?.title ?? "")),
-      ...marked(page.excerpt),
+      ...markedWords(page.excerpt),
     ]);
     return nearestWord(word, candidates);
   }
