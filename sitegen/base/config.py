@@ -21,6 +21,7 @@ from pydantic import (
 
 from sitegen.base.errors import ContentError, Problem, UsageError
 from sitegen.base.i18n import _
+from sitegen.base.licences import CC_BY, LICENCES
 from sitegen.base.options import BuildOptions, build_time, web_address_problem
 from sitegen.base.reading import KB, MB, FileRefused, read_regular
 from sitegen.base.text import decode_text
@@ -196,6 +197,24 @@ class Accessibility(_Settings):
         return self
 
 
+def _check_licence(value: str) -> str:
+    if value not in LICENCES:
+        raise fail(
+            _(
+                "{value!r} is not a licence of open data sitegen knows; write {choices} "
+                "(the SPDX id of the licence)"
+            ).format(value=value, choices=_(" or ").join(sorted(LICENCES)))
+        )
+    return value
+
+
+class OpenData(_Settings):
+    """The open data on the localities (/data/, /otevrena-data/)."""
+
+    licence: Annotated[str, AfterValidator(_check_licence)] = CC_BY.spdx
+    """The SPDX id of their licence: CC-BY-4.0 (the default) or CC0-1.0."""
+
+
 class ParentBody(_Settings):
     """The body the publisher belongs to, named in the state bar above the header."""
 
@@ -231,6 +250,8 @@ class SiteConfig(_Settings):
     """Links to the agency's profiles: name → URL (e.g. Facebook, YouTube)."""
     accessibility: Accessibility
     """The accessibility statement required by Act No. 99/2019 Coll."""
+    open_data: OpenData = OpenData()
+    """The licence of the open data on the localities."""
 
     @property
     def tz(self) -> ZoneInfo:
