@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from csvw import CSVW, Table
@@ -20,6 +20,7 @@ from playwright.sync_api import Browser
 from pyld import jsonld
 
 from sitegen.base.errors import ContentError
+from sitegen.base.licences import LICENCES, LicenceId
 from sitegen.base.options import BuildOptions
 from sitegen.engine.pipeline import build
 from tests.conftest import SITE_YAML, Run, make_site, options_for
@@ -312,10 +313,21 @@ def test_an_unknown_licence_is_an_error_naming_the_ones_allowed(
     run = run_cli("build", "--source", site)
     assert run.status == 1
     assert run.problems == [
-        "site.yaml:14: open_data.licence: 'CC-BY' is not a licence of open data sitegen "
-        "knows; write CC-BY-4.0 or CC0-1.0 (the SPDX id of the licence)"
+        "site.yaml:14: open_data.licence: 'CC-BY' is not allowed; write one of: "
+        "'CC-BY-4.0' or 'CC0-1.0'"
     ]
     assert not (site / "public").exists()
+    czech = run_cli("build", "--source", site, "--lang", "cs")
+    assert czech.err.splitlines()[0] == (
+        "site.yaml:14: open_data.licence: 'CC-BY' zde není dovoleno; napište jedno z: "
+        "'CC-BY-4.0' nebo 'CC0-1.0'"
+    )
+
+
+def test_every_licence_site_yaml_allows_has_its_address_and_czech_name() -> None:
+    assert sorted(get_args(LicenceId)) == sorted(LICENCES)
+    for spdx, licence in LICENCES.items():
+        assert licence.spdx == spdx and licence.url.startswith("https://creativecommons.org/")
 
 
 # Builds -------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from pydantic import (
 
 from sitegen.base.errors import ContentError, Problem, UsageError
 from sitegen.base.i18n import _
-from sitegen.base.licences import CC_BY, LICENCES
+from sitegen.base.licences import LicenceId
 from sitegen.base.options import BuildOptions, build_time, web_address_problem
 from sitegen.base.reading import KB, MB, FileRefused, read_regular
 from sitegen.base.text import decode_text
@@ -197,21 +197,10 @@ class Accessibility(_Settings):
         return self
 
 
-def _check_licence(value: str) -> str:
-    if value not in LICENCES:
-        raise fail(
-            _(
-                "{value!r} is not a licence of open data sitegen knows; write {choices} "
-                "(the SPDX id of the licence)"
-            ).format(value=value, choices=_(" or ").join(sorted(LICENCES)))
-        )
-    return value
-
-
 class OpenData(_Settings):
     """The open data on the localities (/data/, /otevrena-data/)."""
 
-    licence: Annotated[str, AfterValidator(_check_licence)] = CC_BY.spdx
+    licence: LicenceId = "CC-BY-4.0"
     """The SPDX id of their licence: CC-BY-4.0 (the default) or CC0-1.0."""
 
 

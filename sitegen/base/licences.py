@@ -8,6 +8,7 @@ and name.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,5 +36,7 @@ CC0 = Licence(
 )
 """No conditions at all: the data are given to the public domain."""
 
+LicenceId = Literal["CC-BY-4.0", "CC0-1.0"]
+"""The SPDX ids site.yaml may write (a test checks that LICENCES has each)."""
 LICENCES: dict[str, Licence] = {licence.spdx: licence for licence in (CC_BY, CC0)}
 """Every licence site.yaml may name, by SPDX id."""
