@@ -171,6 +171,14 @@ def test_the_csv_read_with_its_metadata_has_one_typed_row_per_published_locality
     assert rows["hodonin"]["stav"] == "plánovaná" and rows["hodonin"]["zemepisna_sirka"] is None
 
 
+def test_the_preview_with_drafts_still_leaves_drafts_out_of_the_data(tmp_path: Path) -> None:
+    site = write_site(tmp_path)
+    build(no_search(options_for(site, drafts=True)))
+    assert (site / "public/lokality/smrzovka/index.html").is_file()  # the preview shows it
+    slugs = [row["slug"] for row in read_table(site / "public").iterdicts()]
+    assert slugs == ["hodonin", "valec", "zlutice"]
+
+
 def test_the_metadata_gives_every_column_a_czech_title_and_a_datatype(built: Path) -> None:
     columns = {
         column.name: (str(column.titles), column.datatype.base)

@@ -22,7 +22,7 @@ from typing import ClassVar
 
 from sitegen.base.config import SiteConfig
 from sitegen.base.licences import LICENCES, Licence
-from sitegen.content.kinds import LOCALITY, PARTNERSHIP
+from sitegen.content.kinds import LOCALITY
 from sitegen.content.models import Locality
 from sitegen.link.site import Site
 from sitegen.plan.contexts import Context, Route
@@ -209,8 +209,10 @@ def _row(site: Site, locality: Locality) -> LocalityRow:
 
 def _partnership(site: Site, slug: str | None) -> tuple[str, str] | None:
     """Return the title and URL of the published partnership slug, or None."""
-    found = [item for item in site.items(PARTNERSHIP) if item.slug == slug and not item.is_draft]
-    return (found[0].title, found[0].url) if found else None
+    partnership = site.partnership_by_slug.get(slug) if slug else None
+    if partnership is None or partnership.is_draft:  # a preview's draft is no open data
+        return None
+    return partnership.title, partnership.url
 
 
 def _publisher_iri(config: SiteConfig) -> str | None:
