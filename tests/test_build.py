@@ -46,7 +46,7 @@ def site(tmp_path: Path) -> Path:
 def test_build_writes_the_site_and_reports_it(site: Path, run_cli: Callable[..., Run]) -> None:
     result = run_cli("build", "--source", site)
     assert result.status == 0, result.err
-    assert result.out.startswith("Built 32 pages (71 files: 71 written, 0 unchanged) into ")
+    assert result.out.startswith("Built 33 pages (76 files: 76 written, 0 unchanged) into ")
     assert (site / "public/aktuality/a/index.html").is_file()
 
 

@@ -21,6 +21,7 @@ from pydantic import (
 
 from sitegen.base.errors import ContentError, Problem, UsageError
 from sitegen.base.i18n import _
+from sitegen.base.licences import LicenceId
 from sitegen.base.options import BuildOptions, build_time, web_address_problem
 from sitegen.base.reading import KB, MB, FileRefused, read_regular
 from sitegen.base.text import decode_text
@@ -216,6 +217,13 @@ class Newsletter(_Settings):
     """Ids of the listmonk lists the campaign goes to (its JSON names them when set)."""
 
 
+class OpenData(_Settings):
+    """The open data on the localities (/data/, /otevrena-data/)."""
+
+    licence: LicenceId = "CC-BY-4.0"
+    """The SPDX id of their licence: CC-BY-4.0 (the default) or CC0-1.0."""
+
+
 class ParentBody(_Settings):
     """The body the publisher belongs to, named in the state bar above the header."""
 
@@ -253,6 +261,8 @@ class SiteConfig(_Settings):
     """The accessibility statement required by Act No. 99/2019 Coll."""
     newsletter: Newsletter = Newsletter()
     """The monthly e-mail digest: unsubscribe placeholder, listmonk lists, sign-up form."""
+    open_data: OpenData = OpenData()
+    """The licence of the open data on the localities."""
 
     @property
     def tz(self) -> ZoneInfo:

@@ -22,6 +22,10 @@ PAGE_SEGMENT = "strana"
 ARCHIVE_SEGMENT = "archiv"
 SEARCH = "hledat"
 SUBSCRIBE = "odber"
+OPEN_DATA = "otevrena-data"
+"""The page that explains the open data on the localities."""
+DATA_FOLDER = "data"
+"""The folder of the open-data files (lokality.csv, katalog.jsonld, …)."""
 SEARCH_FOLDER = "pagefind"
 """The main search bundle's folder; the folders of the other parts of the search base
 index start with it too (pagefind-aktuality-2012-01-05-2015-03-02)."""
@@ -39,6 +43,8 @@ RESERVED_ROOT_NAMES = frozenset(
         PARTNERSHIPS,
         SEARCH,
         SUBSCRIBE,
+        OPEN_DATA,
+        DATA_FOLDER,
         SEARCH_FOLDER,
         SEARCH_DELTA_FOLDER,
         SEARCH_TIERS_FILE,
@@ -138,6 +144,14 @@ class Urls:
     def subscribe(self) -> str:
         """Return the URL of the page that lists every feed."""
         return f"{self.base_path}{SUBSCRIBE}/"
+
+    def open_data(self) -> str:
+        """Return the URL of the page that explains the open data."""
+        return f"{self.base_path}{OPEN_DATA}/"
+
+    def data_file(self, name: str) -> str:
+        """Return the URL of an open-data file, e.g. lokality.csv."""
+        return f"{self.base_path}{DATA_FOLDER}/{name}"
 
     def file(self, name: str) -> str:
         """Return the URL of a file at the site root, e.g. feed.xml."""

@@ -24,7 +24,9 @@ from sitegen.engine.state import FileStat
 from sitegen.engine.writer import Output
 from sitegen.link.images import VariantStore
 from sitegen.link.site import Site
+from sitegen.plan.opendata import CATALOG_FILE, CSV_FILE, JSON_FILE, METADATA_FILE, plan_dataset
 from sitegen.plan.routes import FeedSpec, RedirectContext, Route, SearchShard
+from sitegen.render.opendata import render_catalog, render_csv, render_csv_metadata, render_json
 from sitegen.render.sitemap import (
     render_nginx_map,
     render_redirects,
@@ -180,6 +182,22 @@ def crawler_jobs(site: Site, routes: list[Route]) -> list[FileJob]:
     return [
         FileJob("sitemap.xml", digest(sitemap), lambda: sitemap, "sitemap"),
         FileJob("robots.txt", digest(robots), lambda: robots, "robots"),
+    ]
+
+
+def open_data_jobs(site: Site) -> list[FileJob]:
+    """Return the open data on the localities (/data/): made from the front matter of
+    the published localities and site.yaml, fingerprinted by their bytes like the sitemap."""
+    dataset, urls = plan_dataset(site), site.urls
+    files = {
+        CSV_FILE: render_csv(dataset),
+        JSON_FILE: render_json(dataset),
+        METADATA_FILE: render_csv_metadata(dataset, urls),
+        CATALOG_FILE: render_catalog(dataset, urls),
+    }
+    return [
+        FileJob(urls.output_path(urls.data_file(name)), digest(data), partial(bytes, data), name)
+        for name, data in files.items()
     ]
 
 

@@ -24,6 +24,7 @@ from sitegen.engine.jobs import (
     feed_shared,
     image_jobs,
     is_published_image,
+    open_data_jobs,
     origin_of,
     page_fingerprint,
     picture_jobs,
@@ -77,7 +78,7 @@ def plan_site(site: Site, options: BuildOptions) -> SitePlan:
     settings = feed_settings(site)
     feeds_shared = feed_shared(settings, printer, code)
     feed_jobs = [feed_job(spec, settings, feeds_shared, printer, images) for spec in feeds]
-    files = feed_jobs + crawler_jobs(site, routes) + redirect_jobs(site)
+    files = feed_jobs + crawler_jobs(site, routes) + open_data_jobs(site) + redirect_jobs(site)
     files += picture_jobs(site, images, code)
     for file_job in files:
         claims.add_elsewhere(file_job.path, file_job.origin)

@@ -23,7 +23,7 @@ DELTA_MAX_PAGES = 100
 """Pages the delta may hold (changed, added or removed since the base was made) before
 the build compacts. Pagefind indexes the delta anew at every edit, in about 0.1 s plus
 3 ms a page, so the delta costs an edit at most about 0.4 s; a compaction costs a run of
-Pagefind over a base part (about 3 s for 1,500 pages), once in about 15 to 100 edits."""
+Pagefind over a base part (about 3 s of CPU for 1,200 pages), once in about 15 to 100 edits."""
 
 
 def is_base(folder: str) -> bool:

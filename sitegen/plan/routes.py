@@ -27,6 +27,7 @@ from sitegen.plan.contexts import (
 )
 from sitegen.plan.feeds import FeedSpec, subscribe_page
 from sitegen.plan.kinds import kind_plans
+from sitegen.plan.opendata import open_data_page, plan_dataset
 from sitegen.plan.pages import home, not_found, redirect
 from sitegen.plan.shards import BASE_PART_PAGES, SearchShard, plan_search_shards
 from sitegen.plan.titles import shorten, unique_titles, with_crumbs
@@ -56,6 +57,7 @@ def plan_routes(site: Site) -> list[Route]:
         *(route for plan in kind_plans() for route in plan.pages(site)),
         subscribe_page(site, plan_feeds(site)),
         search_page(site, plan_search_shards(site)),
+        open_data_page(site, plan_dataset(site)),
         not_found(site),
         *(redirect(site, old) for old in site.redirects),  # last: see engine/outputs.py
     ]

@@ -16,14 +16,15 @@ from sitegen.content.models import NewsItem
 from sitegen.link.site import Site
 from sitegen.plan.kinds import kind_plans
 
-BASE_PART_PAGES = 1500
-"""Pages of one part of the base index; a site with fewer than twice as many searchable
-pages has one base index.
+BASE_PART_PAGES = 1200
+"""Pages of one part of the base index (the newest part holds from half to one and a half
+times as many); a site with fewer than twice as many searchable pages has one index.
 
-One index ranks best and costs a reader least: every part adds an index chunk per
-searched word (about 100 KB) to a search. But Pagefind holds a whole index in memory
-while it writes it, about 0.3 MB per page here (2.8 GB for 10,000 pages), so at 1,500
-pages a part's Pagefind stays near 450 MB, and the build's processes within 1 GB."""
+One index ranks best and costs a reader least: every part adds its WebAssembly, filters
+and an index chunk per searched word to a search. But Pagefind holds a whole index in
+memory while it writes it, about 0.26 MB a page on the benchmark corpus (2.8 GB for
+10,000 pages), so a part of at most 1,800 pages keeps Pagefind under 500 MB, and the
+build's processes within 1 GB."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +43,8 @@ def plan_search_shards(site: Site) -> tuple[SearchShard, ...]:
     The main bundle indexes the pages each kind's plan says (localities, partnerships and
     pages) and the oldest news; the news after them go into parts of consecutive days of
     at least BASE_PART_PAGES pages each, the newest days joining the part before them when
-    they are fewer. A part's folder names its days, so it stays while older news stay.
+    they are fewer than half of it. A part's folder names its days, so it stays while
+    older news stay.
     """
     others = tuple(url for plan in kind_plans() for url in plan.searched(site))
     news = tuple(item.url for item in reversed(site.news))  # oldest first
@@ -59,7 +61,7 @@ def plan_search_shards(site: Site) -> tuple[SearchShard, ...]:
             size = 0
         groups[-1] += by_day[day]
         size += len(by_day[day])
-    if len(groups) > 1 and len(groups[-1]) < BASE_PART_PAGES:
+    if len(groups) > 1 and 2 * len(groups[-1]) < BASE_PART_PAGES:
         newest = groups.pop()
         groups[-1] += newest
     main = SearchShard(SEARCH_FOLDER, tuple(item.url for item in groups[0]) + others)
