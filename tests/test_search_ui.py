@@ -338,3 +338,15 @@ def test_stale_pages_are_neither_shown_nor_counted(page: Page, address: str, sit
     page.wait_for_function("document.querySelectorAll('.search-filter').length > 0")
     live = [page for page in fragments(base) if page.url not in STALE_PAGES]
     assert filter_counts(page) == counts_of(live)
+
+
+def test_a_search_index_that_does_not_load_is_reported(page: Page, address: str) -> None:
+    page.route("**/pagefind.js", lambda route: route.abort())
+    page.goto(f"{address}/hledat/?q=Kolín")
+    status = page.locator("#hledani .search-status")
+    status.filter(has_text="nepodařilo").wait_for(timeout=10_000)
+    assert status.inner_text() == "Vyhledávání se nepodařilo načíst. Zkuste to prosím znovu."
+    page.unroute("**/pagefind.js")
+    page.locator("#hledani-dotaz").fill("Kolín")
+    page.locator(DONE).wait_for(timeout=10_000)
+    assert shown(page)[0] == "/lokality/kolin/"

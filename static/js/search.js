@@ -60,7 +60,18 @@ class SearchSession {
     return this.loading;
   }
 
+  /** Search for what the reader typed; say so when the index cannot be loaded. */
   async run(typed) {
+    try {
+      await this.search(typed);
+    } catch (error) {
+      console.error("Hledání selhalo:", error);
+      this.loading = null; // the next keystroke tries again
+      this.view.failed();
+    }
+  }
+
+  async search(typed) {
     const run = ++this.latest;
     const { index, stem, markedWords } = await this.prepare();
     const query = prepareQuery(typed, stem);
@@ -225,6 +236,11 @@ class ResultsView {
     this.suggestion.hidden = true;
     this.list.replaceChildren();
     this.more.hidden = true;
+  }
+
+  failed() {
+    this.clear();
+    this.status.textContent = "Vyhledávání se nepodařilo načíst. Zkuste to prosím znovu.";
   }
 
   searching(typed) {
