@@ -157,8 +157,9 @@ def index_html(config: SiteConfig, urls: Urls) -> bytes:
     """Return the editor's page: Decap's script from the site, in Czech, with the
     theme's styles in its preview and empty optional fields left out of the files."""
     styles = "\n".join(f"CMS.registerPreviewStyle({urls.file(css)!r});" for css in STYLES)
+    canonical = escape(config.base_url + urls.file(f"{ADMIN}/").removeprefix(urls.base_path))
     return _PAGE.format(
-        title=escape(config.title), version=DECAP_SHA256[:12], styles=styles
+        title=escape(config.title), canonical=canonical, version=DECAP_SHA256[:12], styles=styles
     ).encode()
 
 
@@ -170,6 +171,8 @@ _PAGE = """<!doctype html>
 <meta name="robots" content="noindex, nofollow">
 <meta name="referrer" content="same-origin">
 <title>Webový editor – {title}</title>
+<meta name="description" content="Webový editor obsahu webu {title}.">
+<link rel="canonical" href="{canonical}">
 <link href="config.yml" type="text/yaml" rel="cms-config-url">
 </head>
 <body>

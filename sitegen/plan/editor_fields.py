@@ -15,10 +15,11 @@ from __future__ import annotations
 import re
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
 from sitegen.base.regions import all_regions
 from sitegen.base.urls import MACHINERY_NAMES, MAX_ALIAS_PART, SEARCH_FOLDER
@@ -159,11 +160,11 @@ def fields_of(model: type[BaseModel]) -> list[Field]:
     last = [key for key in schema.ItemFrontMatter.model_fields if key != "title"]
     keys = [key for key in model.model_fields if key not in last]
     keys += [key for key in last if key in model.model_fields]
-    infos = model.model_fields
-    return [_field(key, hints[key], infos[key].is_required(), infos[key].default) for key in keys]
+    return [_field(key, hints[key], model.model_fields[key]) for key in keys]
 
 
-def _field(key: str, hint: Any, required: bool, default: Any) -> Field:
+def _field(key: str, hint: Any, info: FieldInfo) -> Field:
+    required, default = info.is_required(), info.default
     label, help_text = _LABELS.get(key, (key, ""))
     field: Field = {"name": key, "label": label}
     if help_text:
@@ -174,6 +175,11 @@ def _field(key: str, hint: Any, required: bool, default: Any) -> Field:
         field["default"] = default
     inner = _without_none(hint)
     field |= _widget(key, inner, required)
+    if field.get("widget") == "number":
+        field |= _minimum(info.metadata)
+    fewest = next((rule.min_length for rule in info.metadata if hasattr(rule, "min_length")), 0)
+    if field.get("multiple") or field.get("widget") == "list":
+        field |= {"min": fewest} if fewest else {}
     return field
 
 
@@ -199,16 +205,19 @@ def _widget(key: str, hint: Any, required: bool) -> Field:
     if base is bool:
         return {"widget": "boolean"}
     if base is int:
-        return {"widget": "number", "value_type": "int", **_minimum(hint)}
+        metadata = typing.get_args(hint)[1:] if typing.get_origin(hint) is typing.Annotated else ()
+        return {"widget": "number", "value_type": "int", **_minimum(metadata)}
     if isinstance(base, type) and issubclass(base, BaseModel):
         return {"widget": "object", "collapsed": True, "fields": fields_of(base)}
     return _text(key, required)
 
 
-def _minimum(hint: Any) -> Field:
-    for meta in typing.get_args(hint)[1:] if typing.get_origin(hint) is typing.Annotated else ():
-        if getattr(meta, "ge", None) is not None:
-            return {"min": meta.ge}
+def _minimum(metadata: Sequence[object]) -> Field:
+    """Return the number widget's lowest value from the schema's ge= rule."""
+    for rule in metadata:
+        lowest = getattr(rule, "ge", None)
+        if lowest is not None:
+            return {"min": lowest}
     return {}
 
 
