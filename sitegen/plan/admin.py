@@ -173,7 +173,6 @@ _PAGE = """<!doctype html>
 <title>Webový editor – {title}</title>
 <meta name="description" content="Webový editor obsahu webu {title}.">
 <link rel="canonical" href="{canonical}">
-<link href="config.yml" type="text/yaml" rel="cms-config-url">
 </head>
 <body>
 <script src="decap-cms.js?v={version}"></script>
