@@ -128,7 +128,7 @@ def test_admin_signs_in_in_czech_and_asks_no_other_host(
         page.goto(base + "/admin/")
         sign_in = page.get_by_role("button", name="Přihlásit pomocí GitLab")
         sign_in.wait_for()
-        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(2000)  # what the page asks after it shows itself counts too
         text = page.inner_text("body")
     context.close()
     assert watched.hosts == {urlsplit(base).netloc}
@@ -154,6 +154,23 @@ def pick(page: Page, label: str, typed: str, option: str) -> None:
     page.keyboard.type(typed)
     page.get_by_text(option, exact=True).last.wait_for()
     page.keyboard.press("Enter")
+
+
+def save(page: Page) -> None:
+    """Save the entry as a draft until nothing is left to save, so that it can go out.
+
+    Decap 3 marks a new entry with a select or relation field as changed again right
+    after its first save (the fields take their loaded value); the second save settles
+    it, and docs/webovy-editor.md tells press officers so.
+    """
+    for _ in range(2):
+        page.get_by_role("button", name="Uložit").click()
+        page.get_by_text("Položka uložena").first.wait_for()
+        page.wait_for_timeout(1000)
+        if page.get_by_text("Změny uloženy").count():
+            break
+    page.get_by_text("Změny uloženy").wait_for()
+    page.get_by_role("button", name="Publikovat").wait_for()
 
 
 def saved_files(page: Page) -> dict[str, str]:
@@ -182,8 +199,7 @@ def test_a_news_item_written_in_the_editor_builds(
         page.get_by_label("Perex").fill("")  # an optional field emptied is left out
         page.locator("[data-slate-editor]").last.click()
         page.keyboard.type("Město otevřelo poradnu pro lidi, kterým hrozí ztráta bydlení.")
-        page.get_by_role("button", name="Uložit").click()
-        page.get_by_text("Položka uložena").wait_for()
+        save(page)
         files = saved_files(page)
         page.context.close()
     assert watched.errors == []

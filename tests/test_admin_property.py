@@ -111,12 +111,13 @@ def entry_of(fields: list[dict[str, Any]]) -> st.SearchStrategy[dict[str, Any]]:
 
 
 def pruned(value: Any) -> Any:
-    """Leave out empty values, as the editor's page does before it saves."""
+    """Leave out empty texts and mappings, as the editor's page does before it saves
+    (empty lists stay: the form would make them again, and sitegen reads them as none)."""
     if isinstance(value, dict):
         kept = {key: pruned(item) for key, item in value.items()}
-        return {key: item for key, item in kept.items() if item not in ("", [], {}, None)}
+        return {key: item for key, item in kept.items() if item not in ("", {}, None)}
     if isinstance(value, list):
-        return [pruned(item) for item in value if pruned(item) not in ("", [], {}, None)]
+        return [pruned(item) for item in value if pruned(item) not in ("", {}, None)]
     return value
 
 

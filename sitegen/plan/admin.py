@@ -180,9 +180,11 @@ _PAGE = """<!doctype html>
 {styles}
 // An optional field left empty is left out of the file: sitegen reads a key that is
 // there as filled in, and refuses "" (the editor would write it for a cleared field).
+// Empty lists stay: sitegen reads them as none, and the form makes them again.
 function sitegenIsEmpty(value) {{
   return value === null || value === undefined || value === "" ||
-    (typeof value === "object" && typeof value.filter === "function" && value.size === 0);
+    (typeof value === "object" && typeof value.filter === "function" &&
+     typeof value.push !== "function" && value.size === 0);
 }}
 function sitegenPrune(value) {{
   if (value !== null && typeof value === "object" && typeof value.filter === "function") {{

@@ -141,6 +141,12 @@ _LABELS: dict[str, tuple[str, str]] = {
 }
 """Czech label and hint of each front-matter key, whatever kind holds it."""
 
+_INNER_LABELS: dict[tuple[str, str], tuple[str, str]] = {
+    ("DocumentRef", "title"): ("Název dokumentu", "Např. Memorandum o spolupráci."),
+    ("Member", "name"): ("Organizace", "Např. Město Žlutice."),
+}
+"""Labels of keys inside a list's items, where the key alone says too little."""
+
 _OPTION_LABELS = {
     "active": "probíhá",
     "planned": "připravuje se",
@@ -160,12 +166,12 @@ def fields_of(model: type[BaseModel]) -> list[Field]:
     last = [key for key in schema.ItemFrontMatter.model_fields if key != "title"]
     keys = [key for key in model.model_fields if key not in last]
     keys += [key for key in last if key in model.model_fields]
-    return [_field(key, hints[key], model.model_fields[key]) for key in keys]
+    return [_field(key, hints[key], model.model_fields[key], model.__name__) for key in keys]
 
 
-def _field(key: str, hint: Any, info: FieldInfo) -> Field:
+def _field(key: str, hint: Any, info: FieldInfo, model: str) -> Field:
     required, default = info.is_required(), info.default
-    label, help_text = _LABELS.get(key, (key, ""))
+    label, help_text = _INNER_LABELS.get((model, key)) or _LABELS.get(key, (key, ""))
     field: Field = {"name": key, "label": label}
     if help_text:
         field["hint"] = help_text
