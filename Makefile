@@ -146,3 +146,24 @@ vendor-stemmer-js:  ## compile the pinned Snowball Czech stemmer to JavaScript i
 	cp build/snowball/javascript/base-stemmer.js $(SNOWBALL_CZECH_DIR)/base-stemmer.js
 	cp build/snowball/COPYING $(SNOWBALL_CZECH_DIR)/LICENSE.txt
 	cd $(SNOWBALL_CZECH_DIR) && printf '%s  %s\n' $(SNOWBALL_CZECH_SHA256) | sha256sum --check --quiet
+
+# The web editor of /admin/ (docs/webovy-editor.md): Decap CMS's one bundled script,
+# copied from the npm package at a pinned version and checked against its published
+# integrity. The build publishes it only for a site.yaml with a `cms:` block, and checks
+# it against DECAP_SHA256 in sitegen/plan/admin.py (say the new digest there).
+DECAP_PACKAGE := decap-cms@3.16.3
+DECAP_INTEGRITY := sha512-hf+dPlCh7TJmWl8+6VRzHYOWhri5xgUknrZbDewaWe4s9B7xJ8PQugp2QHeSldMUKzav6+z0oIpwUYhUJDYtYw==
+DECAP_DIR := sitegen/vendor/decap-cms
+
+.PHONY: vendor-decap
+vendor-decap:  ## copy the pinned web editor (Decap CMS) into sitegen/vendor/decap-cms
+	rm -rf build/decap && mkdir -p build/decap $(DECAP_DIR)
+	cd build/decap && npm pack --silent $(DECAP_PACKAGE) > name.txt
+	cd build/decap && echo "$(DECAP_INTEGRITY)" | sed 's/^sha512-//' | base64 -d | od -An -tx1 | tr -d ' \n' > expected.txt
+	cd build/decap && test "$$(sha512sum "$$(cat name.txt)" | cut -d' ' -f1)" = "$$(cat expected.txt)"
+	cd build/decap && tar xzf "$$(cat name.txt)"
+	cp build/decap/package/dist/decap-cms.js $(DECAP_DIR)/decap-cms.js
+	{ printf '%s: MIT licence (its package.json),\nhttps://github.com/decaporg/decap-cms/blob/main/LICENSE\n\n' "$(DECAP_PACKAGE)"; \
+	  printf 'The licences of the libraries bundled in decap-cms.js:\n\n'; \
+	  cat build/decap/package/dist/decap-cms.js.LICENSE.txt; } > $(DECAP_DIR)/LICENSE.txt
+	sha256sum $(DECAP_DIR)/decap-cms.js

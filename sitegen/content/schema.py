@@ -133,6 +133,15 @@ def _check_alias(value: str) -> str:
         raise fail(str(error)) from None
 
 
+_COORDINATES_TEXT = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*")
+
+
+def _coordinates_from_text(value: object) -> object:
+    """Read "50.0843, 13.0101" (as the web editor writes it) as [50.0843, 13.0101]."""
+    found = _COORDINATES_TEXT.fullmatch(value) if isinstance(value, str) else None
+    return (float(found[1]), float(found[2])) if found else value
+
+
 def _check_coordinates(value: tuple[float, float]) -> tuple[float, float]:
     latitude, longitude = value
     if not (
@@ -180,7 +189,11 @@ RegionId = Annotated[str, AfterValidator(_check_region)]
 RegionRef = Annotated[str, AfterValidator(_check_region_or_placeholder)]
 """A region id, or PLACEHOLDER in a scaffold."""
 AliasPath = Annotated[str, Field(min_length=1), AfterValidator(_check_alias)]
-Coordinates = Annotated[tuple[float, float], AfterValidator(_check_coordinates)]
+Coordinates = Annotated[
+    tuple[float, float],
+    BeforeValidator(_coordinates_from_text),
+    AfterValidator(_check_coordinates),
+]
 Email = Annotated[str, AfterValidator(_check_email)]
 Phone = Annotated[str, BeforeValidator(str), AfterValidator(_check_phone)]
 

@@ -15,6 +15,7 @@ from sitegen.base.fingerprint import Fingerprinter
 from sitegen.base.options import BuildOptions
 from sitegen.engine.copies import check_redirect_folders, copy_jobs
 from sitegen.engine.decide import JobPlan
+from sitegen.engine.editor import editor_jobs
 from sitegen.engine.jobs import (
     PageJob,
     ShardJob,
@@ -79,7 +80,7 @@ def plan_site(site: Site, options: BuildOptions) -> SitePlan:
     feeds_shared = feed_shared(settings, printer, code)
     feed_jobs = [feed_job(spec, settings, feeds_shared, printer, images) for spec in feeds]
     files = feed_jobs + crawler_jobs(site, routes) + open_data_jobs(site) + redirect_jobs(site)
-    files += picture_jobs(site, images, code)
+    files += picture_jobs(site, images, code) + editor_jobs(site)
     for file_job in files:
         claims.add_elsewhere(file_job.path, file_job.origin)
     check_redirect_folders(site, claims)  # its message names the old address
