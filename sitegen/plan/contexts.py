@@ -280,7 +280,7 @@ class SearchContext(Context):
     template: ClassVar[str] = "search.html"
 
     bundles: tuple[str, ...]
-    """URLs of the parts of the search base index, the main one first."""
+    """URLs of the bundles to search when the tiers file cannot be read: the main one."""
     tiers: str
     """URL of the tiers file: every bundle to merge (the delta too) and the pages of the
     base to leave out (engine/tiers.py)."""

@@ -10,10 +10,8 @@ titles.py (titles and trails); their public names are importable from here too.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from sitegen.base.config import SiteConfig
-from sitegen.base.urls import SEARCH_TIERS_FILE
+from sitegen.base.urls import SEARCH_FOLDER, SEARCH_TIERS_FILE
 from sitegen.link.site import Site
 from sitegen.plan.contexts import (
     Context,
@@ -56,7 +54,7 @@ def plan_routes(site: Site) -> list[Route]:
         home(site),
         *(route for plan in kind_plans() for route in plan.pages(site)),
         subscribe_page(site, plan_feeds(site)),
-        search_page(site, plan_search_shards(site)),
+        search_page(site),
         open_data_page(site, plan_dataset(site)),
         not_found(site),
         *(redirect(site, old) for old in site.redirects),  # last: see engine/outputs.py
@@ -75,12 +73,12 @@ def _search_description(config: SiteConfig) -> str:
     return f"Hledání v aktualitách, lokalitách a stránkách {where}."
 
 
-def search_page(site: Site, shards: Sequence[SearchShard]) -> Route:
-    """Return the search page; it finds the bundles to merge in the tiers file."""
-    bundles = tuple(site.urls.file(f"{shard.folder}/") for shard in shards)
+def search_page(site: Site) -> Route:
+    """Return the search page; it finds the bundles to merge in the tiers file, so that it
+    stays as it is while the index changes (the main bundle is its fallback)."""
     return Route(
         site.urls.search(),
         "Vyhledávání",
         _search_description(site.config),
-        SearchContext(bundles, site.urls.file(SEARCH_TIERS_FILE)),
+        SearchContext((site.urls.file(f"{SEARCH_FOLDER}/"),), site.urls.file(SEARCH_TIERS_FILE)),
     )
