@@ -66,11 +66,13 @@ def test_every_page_has_the_head_of_the_contract(pages: dict[str, Page]) -> None
     for url, page in pages.items():
         assert page.lang == "cs", url
         assert len(page.titles) == 1 and page.titles[0].strip(), url
-        assert page.link("canonical") == [BASE + url], url
+        # The 404 page is shown at any missing address: it claims none of its own.
+        own = [] if url == "/404.html" else [BASE + url]
+        assert page.link("canonical") == own, url
         assert page.metas.get("description"), url
         for key in ("og:title", "og:description", "og:type", "og:site_name"):
             assert page.metas.get(key), (url, key)
-        assert page.metas["og:url"] == BASE + url
+        assert page.metas.get("og:url") == (own[0] if own else None), url
         assert page.link("alternate", "application/rss+xml")[0] == "/feed.xml", url
         assert page.link("alternate", "application/atom+xml") == ["/atom.xml"], url
         assert page.unclosed == [], url
@@ -297,9 +299,13 @@ def test_search_index_holds_the_content_pages_with_their_filters(
     sample_site: Path, pages: dict[str, Page]
 ) -> None:
     entry = json.loads((sample_site / "pagefind/pagefind-entry.json").read_text())
-    # 10 news items, 17 localities, 2 partnerships, 3 pages; lists stay out of the index.
-    assert entry["languages"]["cs"]["page_count"] == 33
+    # 10 news items, 17 localities, 2 partnerships, 3 pages and the 11 topics with news;
+    # the other lists stay out of the index.
+    assert entry["languages"]["cs"]["page_count"] == 44
     assert (sample_site / "pagefind/pagefind-ui.js").is_file()
     locality = (sample_site / "lokality/zlutice/index.html").read_text()
     assert 'data-pagefind-filter="Kraj:Karlovarský kraj"' in locality
     assert 'data-pagefind-filter="Typ:Lokalita"' in locality
+    topic = (sample_site / "temata/bydleni/index.html").read_text()
+    assert 'data-pagefind-filter="Typ:Téma"' in topic
+    assert '<h1 data-pagefind-weight="10">' in topic
