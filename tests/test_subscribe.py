@@ -70,7 +70,7 @@ def test_the_page_lists_exactly_the_feeds_the_build_writes(sample_site: Path) ->
 def test_the_page_explains_feeds_in_czech(pages: dict[str, Page]) -> None:
     page = pages["/odber/"]
     assert page.titles == ["Odběr aktualit | Agentura pro sociální začleňování"]
-    for words in ("Co je kanál RSS a Atom", "Jak kanál odebírat", "čtečce zpráv"):
+    for words in ("Co jsou kanály RSS a Atom", "Jak kanál odebírat", "čtečce zpráv"):
         assert words in page.text
     assert "Aktuality podle krajů" in page.text and "Aktuality podle témat" in page.text
 
