@@ -143,7 +143,7 @@ def test_region_and_topic_feeds_hold_their_news(sample_site: Path) -> None:
     titles = [entry.title for entry in region.entries]
     assert titles == [
         "Lokální partnerství Frýdlantsko se poprvé sešlo",
-        "Liberecký kraj a agentura podepsaly memorandum o spolupráci",
+        "Liberecký kraj a\u00a0agentura podepsaly memorandum o\u00a0spolupráci",
     ]
     topic = feedparser.parse((sample_site / "temata/memorandum/feed.xml").read_bytes())
     assert len(topic.entries) == 2 and not topic.bozo
