@@ -18,18 +18,26 @@ NEWS = "---\ntitle: Zpráva\ndate: 2020-01-01\nnational: true\n---\nText zprávy
 OLD_CONTACT = (
     "contact:\n  name: Sekretariát\n  phone: +420 296 153 318\n  email: sekretariatasz@vlada.cz\n"
 )
-PHONE_ONLY = SITE_YAML.replace(
-    "  contact_email: pristupnost@example.cz\n", "  contact_phone: +420 777 787 974\n"
-)
-LEGAL = """\
+PARENT = """\
 parent:
   name: Ministerstvo pro místní rozvoj ČR
   url: https://mmr.gov.cz/
+"""
+PHONE_ONLY = (
+    SITE_YAML.replace(
+        "  contact_email: pristupnost@example.cz\n", "  contact_phone: +420 777 787 974\n"
+    )
+    + PARENT
+)
+LEGAL = (
+    PARENT
+    + """\
 legal:
   mandatory_information: https://mmr.gov.cz/povinne-informace
   whistleblowing: https://mmr.gov.cz/oznamovatele
   personal_data: https://mmr.gov.cz/gdpr
 """
+)
 
 
 def site_of(tmp_path: Path, files: dict[str, str]) -> Path:

@@ -88,6 +88,10 @@ def _statement_channels(config: SiteConfig) -> Iterator[Problem]:
 
 
 def _legal(config: SiteConfig) -> Iterator[Problem]:
+    """Warn while an address of the parent body's pages is missing (a site without a
+    parent body publishes those pages itself, as pages of its own)."""
+    if config.parent is None:
+        return
     legal = config.legal
     pages = {
         "mandatory_information": legal.mandatory_information,
