@@ -76,8 +76,10 @@ MEMORANDUM_PAGES = {
     "/aktuality/memorandum-liberecky-kraj/",
     "/aktuality/lokalni-partnerstvi-zluticko/",
     "/partnerstvi/zluticko/",
+    "/temata/memorandum/",
 }
-"""Every page of the sample site whose text speaks of a memorandum."""
+"""Every page of the sample site whose text speaks of a memorandum, and the topic page of
+the tag (topic pages are indexed by their title: issue 22, point 2)."""
 PREPARED = {
     "Chebu": "cheb",
     "memoranda": "memorand",

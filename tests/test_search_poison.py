@@ -34,7 +34,9 @@ def poison_a_fragment(site: Path) -> None:
     """Make the fragment of a page about Žlutice say markup, and link to another site."""
     for path in sorted(site.glob("pagefind*/fragment/*.pf_fragment")):
         fragment = json.loads(gzip.decompress(path.read_bytes())[len(MARK) :])
-        if "Žlutic" not in fragment["content"]:
+        # The locality's own page: the word opens its text, so the marks Pagefind
+        # places by word position fall inside the poisoned text too.
+        if not fragment["content"].startswith("Žlutice"):
             continue
         fragment["content"] = (
             'Žlutice <img src="x" onerror="window.poisoned = 1">'

@@ -25,12 +25,13 @@ class _Addresses(HTMLParser):
         self.inside = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.inside = tag == "code" and ("class", "feed-address") in attrs
-        if self.inside:
+        if tag == "code" and ("class", "feed-address") in attrs:
+            self.inside = True
             self.addresses.append("")
 
     def handle_endtag(self, tag: str) -> None:
-        self.inside = False
+        if tag == "code":
+            self.inside = False
 
     def handle_data(self, data: str) -> None:
         if self.inside:
@@ -70,7 +71,7 @@ def test_the_page_lists_exactly_the_feeds_the_build_writes(sample_site: Path) ->
 def test_the_page_explains_feeds_in_czech(pages: dict[str, Page]) -> None:
     page = pages["/odber/"]
     assert page.titles == ["Odběr aktualit | Agentura pro sociální začleňování"]
-    for words in ("Co je kanál RSS a Atom", "Jak kanál odebírat", "čtečce zpráv"):
+    for words in ("Co jsou kanály RSS a Atom", "Jak kanál odebírat", "čtečce zpráv"):
         assert words in page.text
     assert "Aktuality podle krajů" in page.text and "Aktuality podle témat" in page.text
 
@@ -87,12 +88,18 @@ def test_copy_button_copies_the_address(browser: Browser, base_url: str) -> None
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
     page = context.new_page()
     page.goto(base_url + "/odber/")
+    page.get_by_text("Aktuality podle krajů").click()  # the regions' feeds are folded
     button = page.get_by_role("button", name="Liberecký kraj (RSS)")
     assert button.text_content() == "Kopírovat adresu: Liberecký kraj (RSS)"
+    done = button.locator("xpath=following-sibling::*[@class='copy-done']")
+    assert not done.is_visible()
     button.click()
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == BASE + "/kraje/liberecky/feed.xml"
     assert page.locator("#stav-kopirovani").text_content() == f"Adresa zkopírována: {copied}"
+    assert done.is_visible() and done.inner_text() == "Zkopírováno"
+    look = "el => [getComputedStyle(el).borderStyle, getComputedStyle(el).color]"
+    assert button.evaluate(look)[0] == "solid"
     context.close()
 
 

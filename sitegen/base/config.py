@@ -186,6 +186,9 @@ class Accessibility(_Settings):
     """Where readers send a report of a barrier (podnět k nápravě, § 9)."""
     contact_phone: str | None = None
     """Where readers call with a barrier; the statement needs this or contact_email."""
+    contact_form: str | None = None
+    """Address of a web form for reports of a barrier (`check` warns while the statement
+    offers a phone only)."""
     response_days: int = Field(30, ge=1)
     """How soon the agency answers a report."""
     supervisor: Supervisor = Supervisor()
@@ -222,6 +225,18 @@ class OpenData(_Settings):
 
     licence: LicenceId = "CC-BY-4.0"
     """The SPDX id of their licence: CC-BY-4.0 (the default) or CC0-1.0."""
+
+
+class Legal(_Settings):
+    """Addresses of the pages the law asks for, which the obliged body (the ministry the
+    agency belongs to) publishes; the footer links each one filled in."""
+
+    mandatory_information: str | None = None
+    """The "povinně zveřejňované informace" (Act No. 106/1999 Coll., vyhláška 515/2020 Coll.)."""
+    whistleblowing: str | None = None
+    """How to report under the whistleblower protection act (Act No. 171/2023 Coll.)."""
+    personal_data: str | None = None
+    """Personal data protection (GDPR) and the data protection officer's contact."""
 
 
 class ParentBody(_Settings):
@@ -325,6 +340,8 @@ class SiteConfig(_Settings):
     """The licence of the open data on the localities."""
     cms: Cms | None = None
     """The web editor at /admin/; without it the site has no /admin/."""
+    legal: Legal = Legal()
+    """The ministry's pages the law asks the site to link (see Legal)."""
 
     @property
     def tz(self) -> ZoneInfo:

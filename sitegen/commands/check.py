@@ -23,6 +23,7 @@ import feedparser
 from sitegen.base.errors import Problem
 from sitegen.base.i18n import _, decimal, ngettext
 from sitegen.base.urls import SEARCH_FOLDER, Urls
+from sitegen.commands.duties import duty_advice
 from sitegen.content.models import Item, Locality, NewsItem
 from sitegen.link.site import Site, cooperation_status
 
@@ -235,6 +236,7 @@ def advise(site: Site) -> list[Problem]:
         warnings += _news_advice(news)
     for locality in site.localities:
         warnings += _locality_advice(locality, site.now.date())
+    warnings += duty_advice(site)
     return warnings + list(site.draft_warnings)
 
 

@@ -1,7 +1,7 @@
 """Where the agency's cooperation stands: localities grouped and counted by status.
 
 Input: Localities. Output: groups by status and region, and Czech counts that say
-what they count ("2 probíhající spolupráce", "3 lokality, spolupráce ukončena").
+what they count ("2 spolupráce probíhají, 1 se připravuje", "3 spolupráce skončily").
 """
 
 from __future__ import annotations
@@ -19,11 +19,13 @@ NBSP = "\u00a0"
 Forms = tuple[str, str, str]
 """Czech forms for 1, for 2 to 4 and for 5 or more (and 0)."""
 
-_COOPERATION: dict[str, Forms] = {
-    "active": ("probíhající spolupráce", "probíhající spolupráce", "probíhajících spoluprací"),
-    "planned": ("plánovaná spolupráce", "plánované spolupráce", "plánovaných spoluprací"),
-    "ended": ("ukončená spolupráce", "ukončené spolupráce", "ukončených spoluprací"),
+COOPERATION_FORMS: Forms = ("spolupráce", "spolupráce", "spoluprací")
+_VERBS: dict[str, Forms] = {
+    "active": ("probíhá", "probíhají", "probíhá"),
+    "planned": ("se připravuje", "se připravují", "se připravuje"),
+    "ended": ("skončila", "skončily", "skončilo"),
 }
+"""What a number of cooperations does, agreeing with the number: "2 probíhají"."""
 LOCALITY_FORMS: Forms = ("lokalita", "lokality", "lokalit")
 HEADINGS = {
     "active": "Probíhající spolupráce",
@@ -67,21 +69,22 @@ def counted(count: int, forms: Forms) -> str:
 
 
 def describe_cooperation(localities: Iterable[Locality]) -> str:
-    """Return what a set of localities amounts to, e.g. "2 probíhající spolupráce".
+    """Return what a set of localities amounts to, as a sentence a person would say:
+    "2 spolupráce probíhají, 1 se připravuje, 3 skončily".
 
-    Counts of each status are joined by commas, current ones first; when every
-    cooperation has ended it says so once: "3 lokality, spolupráce ukončena".
+    Counts of each status are joined by commas, current ones first; the noun comes
+    once, with the first count.
     """
     statuses = [locality.status for locality in localities]
     if not statuses:
         return "žádná lokalita"
-    if set(statuses) == {"ended"}:
-        return counted(len(statuses), LOCALITY_FORMS) + ", spolupráce ukončena"
-    return ", ".join(
-        counted(statuses.count(status), _COOPERATION[status])
-        for status in STATUSES
-        if status in statuses
-    )
+    parts: list[str] = []
+    for status in (status for status in STATUSES if status in statuses):
+        count = statuses.count(status)
+        verb = form_for(count, _VERBS[status])
+        noun = "" if parts else form_for(count, COOPERATION_FORMS) + " "
+        parts.append(f"{count}{NBSP}{noun}{verb}")
+    return ", ".join(parts)
 
 
 def group_by_status(localities: Iterable[Locality]) -> tuple[StatusGroup, ...]:

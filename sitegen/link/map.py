@@ -2,6 +2,8 @@
 
 Input: Localities with coordinates. Output: a LocalityMap (view box, outline path and
 one marker per locality) for the template to draw inline: no tiles, no other host.
+No marker covers another: markers closer than a tap target are spread on a ring around
+the middle of their group, each with a leader line to where the locality lies.
 The outline and its projection come from sitegen/data/czechia.json, which
 tools/czech_outline.py made once from Natural Earth.
 """
@@ -9,7 +11,8 @@ tools/czech_outline.py made once from Natural Earth.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -18,6 +21,14 @@ from sitegen.content.models import Locality
 
 MARKER_SIZE = 14.0
 """Half the width of a marker, in the map's units (the map is 1000 units wide)."""
+TARGET_RADIUS = 40.0
+"""Half the tap target of a marker, in the map's units: 27 px where the map is 343 px
+wide (a 375 px phone), 23 px at 320 px. Markers are spread until their targets do not
+overlap."""
+EDGE = MARKER_SIZE + 6
+"""How close to the map's edge a spread marker may come."""
+
+Point = tuple[float, float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +65,10 @@ class Marker:
     locality: Locality
     x: float
     y: float
+    anchor: Point | None = None
+    """Where the locality lies, when the marker was moved off it (None: it was not)."""
+    label_end: bool = False
+    """The name is drawn left of the marker (it would leave the map on the right)."""
 
     @property
     def points(self) -> str:
@@ -74,6 +89,7 @@ class LocalityMap:
     outline: str
     markers: tuple[Marker, ...]
     marker_size: float = MARKER_SIZE
+    target_radius: float = TARGET_RADIUS
 
 
 @cache
@@ -97,9 +113,67 @@ def plan_map(localities: Iterable[Locality]) -> LocalityMap:
         (x for x in localities if x.coordinates),
         key=lambda x: (x.status != "ended", x.status == "active"),
     )
-    markers = tuple(
-        Marker(locality, *outline.projection.project(*locality.coordinates))
+    true = [
+        outline.projection.project(*locality.coordinates)
         for locality in placed
         if locality.coordinates
+    ]
+    shown = spread(true, outline.width, outline.height)
+    markers = tuple(
+        Marker(
+            locality,
+            round(x, 1),
+            round(y, 1),
+            anchor=at if math.dist((x, y), at) > 1 else None,
+            label_end=x > outline.width * 0.75,
+        )
+        for locality, at, (x, y) in zip(placed, true, shown, strict=True)
     )
     return LocalityMap(outline.width, outline.height, outline.path, markers)
+
+
+def spread(points: Sequence[Point], width: float, height: float) -> list[Point]:
+    """Return where to draw markers at points so that no two tap targets overlap.
+
+    Markers that overlap push each other apart along the line between them, each by
+    half the overlap (markers at one point, in directions set by their order), kept
+    inside the map, until none overlaps: each moves no further than its neighbours
+    make it.
+    """
+    shown = [(float(x), float(y)) for x, y in points]
+    gap = 2 * TARGET_RADIUS * 1.01
+    for _ in range(MAX_ROUNDS):
+        moved = False
+        for i in range(len(shown)):
+            for j in range(i + 1, len(shown)):
+                push = _push(shown[i], shown[j], gap, i + j)
+                if push:
+                    moved = True
+                    shown[i] = _inside(shown[i][0] - push[0], shown[i][1] - push[1], width, height)
+                    shown[j] = _inside(shown[j][0] + push[0], shown[j][1] + push[1], width, height)
+        if not moved:
+            break
+    return shown
+
+
+MAX_ROUNDS = 500
+"""Rounds of pushing apart; the sample's densest group needs about 40."""
+
+
+def _push(a: Point, b: Point, gap: float, seed: int) -> Point | None:
+    """Return how far b moves away from a (a moves back as far), or None when they are
+    gap apart already."""
+    distance = math.dist(a, b)
+    if distance >= gap:
+        return None
+    if distance < 1e-6:
+        angle = seed * 2.399963  # the golden angle: markers at one point fan out
+        direction = (math.cos(angle), math.sin(angle))
+    else:
+        direction = ((b[0] - a[0]) / distance, (b[1] - a[1]) / distance)
+    half = (gap - distance) / 2 + 0.01
+    return direction[0] * half, direction[1] * half
+
+
+def _inside(x: float, y: float, width: float, height: float) -> Point:
+    return min(max(x, EDGE), width - EDGE), min(max(y, EDGE), height - EDGE)

@@ -262,6 +262,8 @@ class FeedChoice:
     url: str
     format: str
     """"RSS" or "Atom"."""
+    is_empty: bool = False
+    """The feed holds no news yet: the page says so."""
 
 
 @dataclass(frozen=True, slots=True)

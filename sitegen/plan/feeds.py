@@ -77,7 +77,9 @@ def subscribe_page(site: Site, feeds: Sequence[FeedSpec]) -> Route:
 
     def choices(group: str) -> tuple[FeedChoice, ...]:
         return tuple(
-            FeedChoice(spec.name, spec.url, "Atom" if spec.format == "atom" else "RSS")
+            FeedChoice(
+                spec.name, spec.url, "Atom" if spec.format == "atom" else "RSS", not spec.items
+            )
             for spec in feeds
             if spec.group == group
         )

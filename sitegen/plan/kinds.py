@@ -20,7 +20,7 @@ from sitegen.content.schema import FrontMatterModel
 from sitegen.link.site import Site
 from sitegen.plan.contexts import Route
 from sitegen.plan.feeds import FeedSpec, news_feeds
-from sitegen.plan.pages import localities, news_pages, pages, partnerships, regions
+from sitegen.plan.pages import localities, news_pages, pages, partnerships, regions, topic_urls
 
 
 def _no_feeds(site: Site) -> list[FeedSpec]:
@@ -62,7 +62,7 @@ def _urls_of(kind: Kind[FrontMatterModel, _Addressed]) -> Callable[[Site], tuple
 _PLANS: dict[str, KindPlan] = {
     plan.kind.name: plan
     for plan in (
-        KindPlan(NEWS, news_pages, news_feeds),
+        KindPlan(NEWS, news_pages, news_feeds, searched=topic_urls),
         KindPlan(LOCALITY, localities, searched=_urls_of(LOCALITY)),
         KindPlan(PARTNERSHIP, partnerships, searched=_urls_of(PARTNERSHIP)),
         KindPlan(PAGE, pages, searched=_urls_of(PAGE)),

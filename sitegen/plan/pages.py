@@ -73,7 +73,9 @@ def _paginate(
     description: str,
     context_of: Callable[[tuple[NewsItem, ...], Pager, str], Context],
     feeds: tuple[FeedLink, ...] = (),
+    search: SearchEntry | None = None,
 ) -> list[Route]:
+    """Return the pages of a list of news; search, if given, indexes the first page."""
     size = site.config.paging.news_per_page
     chunks = [items[i : i + size] for i in range(0, len(items), size)] or [()]
     urls = tuple(paged(first_url, n) for n in range(1, len(chunks) + 1))
@@ -88,6 +90,7 @@ def _paginate(
                 description + (f" Strana {number}." if number > 1 else ""),
                 context,
                 feeds=feeds,
+                search=search if number == 1 else None,
             )
         )
     return routes
@@ -186,7 +189,13 @@ def _topic_pages(site: Site, topic: Topic) -> list[Route]:
             items, pager, heading, topic=topic, feed_url=feed.url
         ),
         (feed,),
+        SearchEntry("Téma"),
     )
+
+
+def topic_urls(site: Site) -> tuple[str, ...]:
+    """Return the addresses of the topic pages the search indexes: those with news."""
+    return tuple(topic.url for topic in site.topics if site.news_by_topic[topic.slug])
 
 
 def regions(site: Site) -> list[Route]:

@@ -12,6 +12,11 @@ titles so too: the content is sanitised again right here (so even a poisoned bui
 cache cannot reach a reader), and the summary and every RSS title and description
 are escaped so that they stay text (Atom marks its titles as text). Characters that
 XML 1.0 cannot hold are left out of every text, because lxml refuses them.
+
+Texts are typeset as on the pages (no-break spaces after one-letter words and inside
+numbers); footnote marks read "[1]" and their notes lose the back links, which lead
+nowhere in a reader; a category's term is the topic's name (RSS readers show terms),
+its scheme the topic's page; a feed without items has no build date to give.
 """
 
 from __future__ import annotations
@@ -62,6 +67,10 @@ def render_feed(
     size_of gives the length of each photo's enclosure.
     """
     feed = _channel(spec, config, urls, _last_change(spec.items, fallback_date), spec.format)
+    if not spec.items:
+        # An empty feed changed never: no <lastBuildDate> (Atom's <updated> is required
+        # and keeps the fallback). feedgen offers no way to unset it but its own field.
+        feed._FeedGenerator__rss_lastBuildDate = None
     for item in spec.items:
         _add_entry(feed, item, urls, spec.format, size_of)
     if spec.format == "atom":
@@ -110,7 +119,8 @@ def _add_entry(feed: FeedGenerator, item: NewsItem, urls: Urls, kind: str, size_
     if item.image:
         _add_enclosure(entry, item.image.asset, size_of(item.image.asset), urls, kind)
     for topic in item.topics:
-        entry.category(term=xml_text(topic.slug), label=xml_text(topic.name))
+        name = xml_text(typeset_text(topic.name))
+        entry.category(term=name, label=name, scheme=urls.absolute(topic.url))
     if item.author:
         entry.author({"name": xml_text(item.author)})
 
@@ -151,12 +161,12 @@ def feed_text(text: str, kind: str) -> str:
     Atom's titles and subtitle are text (no type attribute); RSS readers often read
     them as HTML, so there the text is HTML-escaped.
     """
-    return xml_text(text) if kind == "atom" else summary_html(text)
+    return xml_text(typeset_text(text)) if kind == "atom" else summary_html(text)
 
 
 def summary_html(summary: str) -> str:
-    """Return a plain-text summary as HTML that shows exactly that text."""
-    return html.escape(xml_text(summary), quote=False)
+    """Return a plain-text summary as HTML that shows exactly that text, typeset."""
+    return html.escape(xml_text(typeset_text(summary)), quote=False)
 
 
 def story_html(item: NewsItem) -> str:
@@ -235,7 +245,17 @@ def content_html(body_html: str, page_url: str) -> str:
     attribute is quoted; page_url is the address relative links are relative to.
     """
     clean = sanitize_body_html(xml_text(body_html))  # nh3 refuses lone surrogates
-    return xml_text(absolute_links(clean, page_url))
+    return xml_text(absolute_links(footnotes_for_readers(clean), page_url))
+
+
+_FOOTNOTE_REF = re.compile(r'(<a class="footnote-ref"[^>]*>)(\d+)(</a>)')
+_FOOTNOTE_BACKREF = re.compile(r'(?:&nbsp;|\u00a0|\s)*<a class="footnote-backref"[^>]*>[^<]*</a>')
+
+
+def footnotes_for_readers(html: str) -> str:
+    """Return html with footnote marks as "[1]" and without the notes' back links ("↩"):
+    a reader strips the superscript, so a bare "1" would run into the text."""
+    return _FOOTNOTE_BACKREF.sub("", _FOOTNOTE_REF.sub(r"\1[\2]\3", html))
 
 
 def xml_text(text: str) -> str:

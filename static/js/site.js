@@ -24,17 +24,27 @@ document.querySelectorAll("[data-menu-toggle]").forEach((button) => {
   });
 });
 
-// A printed page names where it came from: links get their full address (resolved
-// against the canonical address, not the address it was opened at) and the print
-// footer gets the date.
+// A printed page names when it was printed (links get their addresses from print.css).
 window.addEventListener("beforeprint", () => {
-  const canonical = document.querySelector("link[rel=canonical]");
-  const base = canonical ? canonical.href : document.baseURI;
-  document.querySelectorAll("main a[href]:not([data-print-url])").forEach((link) => {
-    const href = link.getAttribute("href");
-    if (href.startsWith("#") || /^(mailto|tel):/.test(href)) return;
-    link.dataset.printUrl = new URL(href, base).href;
-  });
   const date = document.querySelector("[data-print-date]");
   if (date) date.textContent = ", vytištěno " + new Date().toLocaleDateString("cs-CZ");
+});
+
+// The localities' map (templates/_map.html): a tap on a marker first shows its name;
+// a second tap on it opens the locality. A mouse click opens it at once.
+document.querySelectorAll("svg.map").forEach((map) => {
+  let pointer = "mouse";
+  map.addEventListener("pointerdown", (event) => {
+    pointer = event.pointerType;
+  });
+  map.querySelectorAll("a.marker").forEach((marker) => {
+    marker.addEventListener("click", (event) => {
+      if (pointer !== "touch" || marker.classList.contains("is-touched")) return;
+      event.preventDefault();
+      map.querySelectorAll(".is-touched").forEach((other) => other.classList.remove("is-touched"));
+      marker.classList.add("is-touched");
+      map.appendChild(marker); // drawn last, so its name lies above the other markers
+      marker.focus({ preventScroll: true });
+    });
+  });
 });
