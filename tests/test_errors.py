@@ -111,7 +111,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
         [
             "content/news/2017-10-20-memorandum/index.md:5: link 'memorandum.pdf': "
             "content/news/2017-10-20-memorandum/memorandum.pdf does not exist (did you mean "
-            "'news/2017-10-20-memorandum/memorandum-2017.pdf'?)"
+            "'memorandum-2017.pdf'?)"
         ],
     ),
     "missing_content_link": (
@@ -121,7 +121,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
         },
         [
             f"{NEWS}:7: link '../localities/zlutce.md': content/localities/zlutce.md does not "
-            "exist (did you mean 'localities/zlutice.md'?)"
+            "exist (did you mean '../localities/zlutice.md'?)"
         ],
     ),
     "duplicate_slug": (

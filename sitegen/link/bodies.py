@@ -17,7 +17,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from sitegen.base.cache import Cache, code_fingerprint, digest
-from sitegen.base.errors import Problem, did_you_mean
+from sitegen.base.errors import Problem, closest
 from sitegen.base.i18n import _
 from sitegen.base.parallel import Progress, map_in_order, no_progress
 from sitegen.base.urls import (
@@ -240,7 +240,7 @@ class _LinkResolver:
     def _item_url(self, key: str) -> str:
         url_by_key, visible = self.targets.url_by_key, self.targets.visible
         if key not in url_by_key:
-            raise _missing(key, set(url_by_key))
+            raise _missing(key, set(url_by_key), self.entry.source.content_key)
         if key not in visible and self.entry.source.content_key in visible:
             raise LinkError(
                 _(
@@ -286,14 +286,17 @@ class _LinkResolver:
             for name, asset in zip(self.entry.source.bundle_files, self.entry.assets, strict=True)
         }
         if key not in names:
-            raise _missing(key, set(names))
+            raise _missing(key, set(names), self.entry.source.content_key)
         return names[key]
 
 
-def _missing(key: str, choices: set[str]) -> LinkError:
-    return LinkError(
-        _("content/{key} does not exist{hint}").format(key=key, hint=did_you_mean(key, choices))
-    )
+def _missing(key: str, choices: set[str], linking_key: str) -> LinkError:
+    """Return the error of a link to content/key, which does not exist; the closest of
+    choices is suggested as the link to write in the file linking_key (relative to it)."""
+    match = closest(key, choices)
+    link = posixpath.relpath(match, posixpath.dirname(linking_key) or ".") if match else ""
+    hint = _(" (did you mean '{match}'?)").format(match=link) if link else ""
+    return LinkError(_("content/{key} does not exist{hint}").format(key=key, hint=hint))
 
 
 def _close_address(wanted: str, addresses: Iterable[str]) -> str | None:

@@ -1,0 +1,47 @@
+"""What a press officer met on a first day (issue 21, point 6): each friction, as she saw it.
+
+Each test writes the file she wrote, runs the command she ran, and asserts what she
+reads: the message says where, what, and what to write instead, and writing that works.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import LOCALITY, REPO, Run, make_site
+
+NEWS = "content/news/2020-01-01-prvni.md"
+
+
+def news(*lines: str, body: str = "Zpráva o jednání.\n") -> str:
+    """Return a news file: title, date, a region, then lines, then body."""
+    front = ["---", "title: První zpráva", "date: 2020-01-01", "regions: [praha]", *lines, "---"]
+    return "\n".join([*front, body])
+
+
+def site_of(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
+    """Return a mini-site of files with Žlutice and the theme's static files."""
+    site = make_site(tmp_path / "site", {"content/localities/zlutice.md": LOCALITY, **files})
+    shutil.copytree(REPO / "static", site / "static")
+    return site
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_the_suggested_link_is_relative_to_the_file_and_works(
+    command: str, tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    site = site_of(tmp_path, {NEWS: news(body="Viz [Žlutice](../localities/zlutce.md).\n")})
+    failed = run_cli(command, "--source", site)
+    assert failed.status == 1
+    suggested = re.search(r"did you mean '([^']+)'", failed.err)
+    assert suggested is not None, failed.err
+    assert suggested.group(1) == "../localities/zlutice.md"
+    path = site / NEWS
+    path.write_text(path.read_text("utf-8").replace("../localities/zlutce.md", suggested[1]))
+    fixed = run_cli(command, "--source", site)
+    assert fixed.status == 0, fixed.err
