@@ -6,8 +6,12 @@ reads: the message says where, what, and what to write instead, and writing that
 
 from __future__ import annotations
 
+import os
 import re
+import shlex
 import shutil
+import socket
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -45,3 +49,45 @@ def test_the_suggested_link_is_relative_to_the_file_and_works(
     path.write_text(path.read_text("utf-8").replace("../localities/zlutce.md", suggested[1]))
     fixed = run_cli(command, "--source", site)
     assert fixed.status == 0, fixed.err
+
+
+def test_a_busy_port_under_make_is_named_as_make_takes_it() -> None:
+    """`make preview` passes no --port: the hint is `make preview PORT=…`, and that works."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        recipe = subprocess.run(
+            ["make", "--dry-run", "--no-print-directory", "preview", f"PORT={port}"],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            check=True,
+        ).stdout.splitlines()[-1]
+        assert recipe.endswith(f"build.py serve --port {port}")
+        environment, command = _split_assignments(recipe)
+        result = subprocess.run(
+            [*command, "--lang", "cs"],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            timeout=60,
+            env={**os.environ, **environment},
+        )
+    assert result.returncode == 2
+    match = re.search(r"make preview PORT=(\d+)", result.stderr)
+    assert match, result.stderr
+    assert "--port" not in result.stderr
+    assert int(match[1]) > port
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", int(match[1])))  # it was free
+
+
+def _split_assignments(recipe: str) -> tuple[dict[str, str], list[str]]:
+    """Return the NAME=value words that start a shell command line, and the command."""
+    words = shlex.split(recipe)
+    environment = {}
+    while words and re.fullmatch(r"[A-Z_]+=\S*", words[0]):
+        name, _, value = words.pop(0).partition("=")
+        environment[name] = value
+    return environment, words
