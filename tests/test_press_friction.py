@@ -91,3 +91,26 @@ def _split_assignments(recipe: str) -> tuple[dict[str, str], list[str]]:
         name, _, value = words.pop(0).partition("=")
         environment[name] = value
     return environment, words
+
+
+SCHEDULED = "content/news/2030-03-04-pozdeji.md"
+
+
+def test_checks_count_of_warnings_counts_every_warning_line(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    later = news(body="Později.\n").replace("2020-01-01", "2030-03-04T09:00")
+    site = site_of(tmp_path, {NEWS: news(), SCHEDULED: later})
+    result = run_cli("check", "--source", site, "--lang", "cs")
+    assert result.status == 0, result.err
+    warnings = [line for line in result.err.splitlines() if line.startswith("varování: ")]
+    assert any("Naplánováno, zatím nezveřejněno: " + SCHEDULED in line for line in warnings)
+    assert result.out.strip().endswith(f"({len(warnings)} varování).")
+
+
+def test_a_failed_check_speaks_of_the_check(tmp_path: Path, run_cli: Callable[..., Run]) -> None:
+    site = site_of(tmp_path, {NEWS: news().replace("2020-01-01", "2020-13-01")})
+    result = run_cli("check", "--source", site, "--lang", "cs")
+    assert result.status == 1
+    assert "Sestavení" not in result.err
+    assert result.err.splitlines()[-1] == "Kontrola selhala: 1 problém."

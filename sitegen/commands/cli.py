@@ -313,21 +313,19 @@ def run_check(args: argparse.Namespace) -> int:
 
     with tempfile.TemporaryDirectory(prefix="sitegen-check-") as folder:
         options = options_from(args, output_path=Path(folder) / "public")
-        with _progress(args) as progress:
-            report = build(options, _reporter(args), progress, _notice)
+        try:
+            with _progress(args) as progress:
+                report = build(options, _reporter(args), progress, _notice)
+        except ContentError as error:  # the check failed, though at its build
+            return _check_failed(error.problems)
         site = report.site or load_site(options)  # a fresh folder always loads it
         sources = {item.url: item.source for item in site.models() if isinstance(item, Item)}
         problems = check_output(options.output_path, site.urls, sources, args.source)
-    warnings = advise(site)
+    warnings = [*report.warnings, *map(str, sorted(advise(site)))]
     if not args.quiet:  # --quiet prints only errors
-        _print_warnings([*report.warnings, *map(str, sorted(warnings))])
+        _print_warnings(warnings)
     if problems:
-        _print_problems(problems)
-        failed = ngettext(
-            "Check failed: {count} problem.", "Check failed: {count} problems.", len(problems)
-        )
-        print(failed.format(count=len(problems)), file=sys.stderr)
-        return 1
+        return _check_failed(problems)
     if not args.quiet:
         passed = ngettext(
             "Check passed: {pages} pages, links, anchors, feeds and sitemap are fine "
@@ -338,6 +336,16 @@ def run_check(args: argparse.Namespace) -> int:
         )
         print(passed.format(pages=report.pages, count=len(warnings)))
     return 0
+
+
+def _check_failed(problems: Sequence[object]) -> int:
+    """Print the problems of a failed check and its summary line; return its status."""
+    _print_problems(problems)
+    failed = ngettext(
+        "Check failed: {count} problem.", "Check failed: {count} problems.", len(problems)
+    )
+    print(failed.format(count=len(problems)), file=sys.stderr)
+    return 1
 
 
 def run_new(args: argparse.Namespace) -> int:
