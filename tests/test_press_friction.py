@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import LOCALITY, REPO, Run, make_site
+from tests.conftest import LOCALITY, REPO, Run, make_site, sample_file
+
+NBSP = "\N{NO-BREAK SPACE}"
 
 NEWS = "content/news/2020-01-01-prvni.md"
 
@@ -114,3 +116,25 @@ def test_a_failed_check_speaks_of_the_check(tmp_path: Path, run_cli: Callable[..
     assert result.status == 1
     assert "Sestavení" not in result.err
     assert result.err.splitlines()[-1] == "Kontrola selhala: 1 problém."
+
+
+def photo_of(size: int) -> bytes:
+    """Return a JPEG photo of exactly size bytes: a small one, then padding after its end
+    (as a camera's trailer; every reader stops at the end of the image)."""
+    data = sample_file("foto.jpg")
+    return data + bytes(size - len(data))
+
+
+def test_a_photo_just_over_the_limit_shows_a_size_over_the_limit(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    bundle = "content/news/2020-01-01-foto"
+    item = news("image: foto.jpg", "image_alt: Lidé u stolu")
+    photo = photo_of(1_023_478)
+    site = site_of(tmp_path, {f"{bundle}/index.md": item, f"{bundle}/foto.jpg": photo})
+    result = run_cli("check", "--source", site, "--lang", "cs")
+    assert result.status == 0, result.err
+    assert (
+        f"varování: {bundle}/index.md: image: 1,02 MB; zmenšete ho pod 1 MB kvůli čtenářům "
+        "na mobilu"
+    ) in result.err.replace(NBSP, " ").splitlines()

@@ -295,14 +295,13 @@ def _news_advice(news: NewsItem) -> list[Problem]:
         ).format(date=news.date.date().isoformat(), named=named)
         warnings.append(Problem(source, 0, "date", message))
     if news.image and news.image.asset.size > IMAGE_LIMIT:
-        size = news.image.asset.size / 1_000_000
         warnings.append(
             Problem(
                 source,
                 0,
                 "image",
                 _("{size} MB; make it smaller than 1 MB for phone readers").format(
-                    size=decimal(size, 1)
+                    size=megabytes_over_limit(news.image.asset.size)
                 ),
             )
         )
@@ -321,6 +320,15 @@ def _news_advice(news: NewsItem) -> list[Problem]:
                 )
             )
     return warnings
+
+
+def megabytes_over_limit(size: int) -> str:
+    """Return size (bytes, over IMAGE_LIMIT) in MB of 1,000,000 bytes, with as many
+    decimals as it takes to read above the limit: 1,02 MB, not 1,0 MB."""
+    places = 2
+    while round(size / IMAGE_LIMIT, places) <= 1 and places < 6:
+        places += 1
+    return decimal(size / IMAGE_LIMIT, places)
 
 
 def _file_name_date(source: str) -> str | None:
