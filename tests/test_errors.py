@@ -56,20 +56,20 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
         [f"{NEWS}:3: date: '2017-13-45' is not a date (write YYYY-MM-DD, e.g. 2017-10-20)"],
     ),
     "invalid_date_time": (
-        {NEWS: "---\ntitle: Memorandum\ndate: 20. 10. 2017 12:00\n---\nText\n"},
+        {NEWS: "---\ntitle: Memorandum\ndate: 20/10/2017 12:00\n---\nText\n"},
         [
-            f"{NEWS}:3: date: '20. 10. 2017 12:00' is not a date (write YYYY-MM-DD, e.g. "
+            f"{NEWS}:3: date: '20/10/2017 12:00' is not a date (write YYYY-MM-DD, e.g. "
             "2017-10-20, or YYYY-MM-DDTHH:MM, e.g. 2017-10-20T14:30)"
         ],
     ),
     "invalid_day": (
         {
             "content/localities/zlutice.md": LOCALITY.replace(
-                "kind: město", "cooperation_since: 20.10.2017"
+                "kind: město", "cooperation_since: 20/10/2017"
             )
         },
         [
-            "content/localities/zlutice.md:3: cooperation_since: '20.10.2017' is not a date "
+            "content/localities/zlutice.md:3: cooperation_since: '20/10/2017' is not a date "
             "(write YYYY-MM-DD, e.g. 2017-10-20)"
         ],
     ),

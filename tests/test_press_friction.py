@@ -138,3 +138,31 @@ def test_a_photo_just_over_the_limit_shows_a_size_over_the_limit(
         f"varování: {bundle}/index.md: image: 1,02 MB; zmenšete ho pod 1 MB kvůli čtenářům "
         "na mobilu"
     ) in result.err.replace(NBSP, " ").splitlines()
+
+
+@pytest.mark.parametrize(
+    ("written", "iso"), [("6. 12. 2026", "2026-12-06"), ("6.12.2026 9:00", "2026-12-06T09:00")]
+)
+def test_a_czech_date_is_answered_with_the_date_to_write(
+    written: str, iso: str, tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    site = site_of(tmp_path, {NEWS: news().replace("2020-01-01", written)})
+    failed = run_cli("build", "--source", site)
+    assert failed.problems == [
+        f"{NEWS}:3: date: '{written}' is not a date; write {iso} (year-month-day)"
+    ]
+    (site / NEWS).write_text(news().replace("2020-01-01", iso), encoding="utf-8")
+    assert run_cli("build", "--source", site).status == 0
+
+
+def test_a_czech_date_in_a_date_only_field_is_answered_without_a_time(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    since = "status: active\ncooperation_since: 1. 3. 2019\n"
+    locality = LOCALITY.replace("status: active\n", since)
+    site = site_of(tmp_path, {"content/localities/zlutice.md": locality})
+    failed = run_cli("build", "--source", site)
+    assert failed.problems == [
+        "content/localities/zlutice.md:6: cooperation_since: '1. 3. 2019' is not a date; "
+        "write 2019-03-01 (year-month-day)"
+    ]
