@@ -166,3 +166,15 @@ def test_a_czech_date_in_a_date_only_field_is_answered_without_a_time(
         "content/localities/zlutice.md:6: cooperation_since: '1. 3. 2019' is not a date; "
         "write 2019-03-01 (year-month-day)"
     ]
+
+
+@pytest.mark.parametrize("alias", ["/aktuality/", "/lokality/", "/", "/aktuality/strana/2/"])
+def test_an_alias_onto_a_section_names_its_file_and_line(
+    alias: str, tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    site = site_of(tmp_path, {NEWS: news(f"aliases: [/stary-web/clanek/, {alias}]")})
+    result = run_cli("build", "--source", site)
+    assert result.status == 1
+    assert len(result.problems) == 1, result.err
+    assert result.problems[0].startswith(f"{NEWS}:5: aliases[1]: '{alias}' is an address of ")
+    assert result.problems[0].endswith("remove this one")
