@@ -178,3 +178,19 @@ def test_an_alias_onto_a_section_names_its_file_and_line(
     assert len(result.problems) == 1, result.err
     assert result.problems[0].startswith(f"{NEWS}:5: aliases[1]: '{alias}' is an address of ")
     assert result.problems[0].endswith("remove this one")
+
+
+def test_a_front_matter_left_open_above_a_rule_in_the_text_says_so(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    text = news(body="Úvod zprávy.\n\n## Podrobnosti\n\nText.\n\n---\n\nKontakt: tisk@example.cz\n")
+    unclosed = text.replace("regions: [praha]\n---\n", "regions: [praha]\n\n", 1)
+    site = site_of(tmp_path, {NEWS: unclosed})
+    result = run_cli("build", "--source", site)
+    rule = unclosed.split("\n").index("---", 1) + 1
+    assert result.problems == [
+        f"{NEWS}:6: the front matter is not closed: add a line '---' before this line "
+        f"(the '---' on line {rule} is a rule in the text)"
+    ]
+    (site / NEWS).write_text(text, encoding="utf-8")
+    assert run_cli("build", "--source", site).status == 0
