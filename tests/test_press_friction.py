@@ -194,3 +194,21 @@ def test_a_front_matter_left_open_above_a_rule_in_the_text_says_so(
     ]
     (site / NEWS).write_text(text, encoding="utf-8")
     assert run_cli("build", "--source", site).status == 0
+
+
+def test_each_wrong_locality_of_a_list_is_reported(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    partnership = "---\ntitle: Partnerství\nlocalities: [DOPLNIT, zlutce]\n---\nText.\n"
+    item = news("localities: [zlutce, chebb]", "image_caption: Jednání")
+    site = site_of(tmp_path, {"content/partnerships/p.md": partnership, NEWS: item})
+    result = run_cli("build", "--source", site)
+    assert [line.split(": ")[:2] for line in result.problems] == [
+        [f"{NEWS}:5", "localities[0]"],
+        [f"{NEWS}:5", "localities[1]"],
+        [f"{NEWS}:6", "image_caption"],
+        ["content/partnerships/p.md:3", "localities[0]"],
+        ["content/partnerships/p.md:3", "localities[1]"],
+    ], result.err
+    assert "unknown locality 'chebb'" in result.problems[1]
+    assert "unknown locality 'zlutce'" in result.problems[4]

@@ -344,8 +344,17 @@ def validate_front_matter(schema: type[M], front: FrontMatter, rel_path: str, tz
         for loc, message in _cross_field_problems(model)
     ]
     if problems:
-        raise ContentError(problems)
+        raise CrossFieldError(problems, model)
     return model
+
+
+class CrossFieldError(ContentError):
+    """Every key of a front matter is valid on its own, but together they are not (or
+    one is a placeholder left to fill in): the model is there to check its references."""
+
+    def __init__(self, problems: list[Problem], model: FrontMatterModel) -> None:
+        super().__init__(problems)
+        self.model = model
 
 
 def _cross_field_problems(model: FrontMatterModel) -> list[tuple[tuple[str | int, ...], str]]:
