@@ -6,6 +6,8 @@ reads: the message says where, what, and what to write instead, and writing that
 
 from __future__ import annotations
 
+import argparse
+import gettext
 import os
 import re
 import shlex
@@ -17,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.base import i18n
+from sitegen.commands import cli
 from tests.conftest import LOCALITY, REPO, Run, make_site, sample_file
 
 NBSP = "\N{NO-BREAK SPACE}"
@@ -212,3 +216,48 @@ def test_each_wrong_locality_of_a_list_is_reported(
     ], result.err
     assert "unknown locality 'chebb'" in result.problems[1]
     assert "unknown locality 'zlutce'" in result.problems[4]
+
+
+ARGPARSE_TEXTS = frozenset(
+    single or double
+    for single, double in re.findall(
+        r"""\W_\((?:'([^'\n]*)'|"([^"\n]*)")\)""", Path(argparse.__file__).read_text("utf-8")
+    )
+)
+"""Every text argparse translates with its `_()` (in one literal), read from its source."""
+ARGPARSE_RUNS = [
+    ["new"],
+    ["new", "nic", "Titulek"],
+    ["new", "--help"],
+    ["serve", "--port"],
+    ["check", "--help"],
+    ["--help"],
+    ["build", "--bogus"],
+    ["build", "--quiet", "--verbose"],
+    ["build", "--jobs", "x"],
+]
+
+
+@pytest.mark.parametrize("argv", ARGPARSE_RUNS, ids=" ".join)
+def test_every_text_argparse_shows_is_a_message_of_sitegens_catalog(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """argparse's own words (usage:, options, its errors) go through sitegen's catalog,
+    so that `make messages` offers each to translate and --lang cs shows it in Czech."""
+    asked: list[str] = []
+
+    def recording(message: str) -> str:
+        asked.append(message)
+        return i18n._(message)
+
+    monkeypatch.setattr(cli, "_", recording)
+    with pytest.raises(SystemExit):
+        cli.main([*argv, "--lang", "cs"])
+    shown = capsys.readouterr()
+    from_argparse = ARGPARSE_TEXTS.intersection(asked)
+    assert from_argparse, asked
+    assert from_argparse <= set(cli.ARGPARSE_MSGIDS)
+    assert argparse._ is gettext.gettext  # type: ignore[attr-defined]  # as it was
+    if argv == ["new"]:  # the arguments are named as the usage line names them
+        missing = shown.err.splitlines()[-1]
+        assert missing.endswith(": " + ", ".join(i18n._(name) for name in ("KIND", "TITLE")))

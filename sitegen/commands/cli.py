@@ -81,8 +81,13 @@ def make_parser(kinds: Sequence[str] = ()) -> argparse.ArgumentParser:
     )
     _site_options(check_parser)
     new_parser = commands.add_parser("new", help=_("write a new content file"))
-    new_parser.add_argument("kind", choices=kinds, help=_("what to write"))
-    new_parser.add_argument("title", help=_('its title, e.g. "Titulek zprávy"'))
+    new_parser.add_argument(
+        "kind",
+        choices=kinds,
+        metavar=_("KIND"),
+        help=_("what to write: {kinds}").format(kinds=", ".join(kinds)),
+    )
+    new_parser.add_argument("title", metavar=_("TITLE"), help=_('its title, e.g. "Titulek zprávy"'))
     new_parser.add_argument(
         "--bundle",
         action="store_true",
@@ -127,6 +132,51 @@ class _Parser(argparse.ArgumentParser):
         self.print_usage(sys.stderr)
         line = _("{prog}: error: {message}").format(prog=self.prog, message=usage_message(message))
         self.exit(2, line + "\n")
+
+
+ARGPARSE_MSGIDS = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("show program's version number and exit"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("unrecognized arguments: %s"),
+    N_("not allowed with argument %s"),
+    N_("ignored explicit argument %r"),
+    N_("the following arguments are required: %s"),
+    N_("one of the arguments %s is required"),
+    N_("expected one argument"),
+    N_("expected at most one argument"),
+    N_("expected at least one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("unknown parser %(parser_name)r (choices: %(choices)s)"),
+)
+"""The texts argparse shows (Python 3.11), as it passes them to its gettext `_()`: they
+are msgids of sitegen's catalog, so that `make messages` offers them to translate."""
+ARGPARSE_PLURALS = (N_("expected %s argument"), N_("expected %s arguments"))
+"""argparse's one text with a number, as it passes it to its `ngettext()`."""
+
+
+@contextmanager
+def argparse_in_our_language() -> Iterator[None]:
+    """Within the block, argparse's own texts (usage:, options, its errors) come from
+    sitegen's catalog in the language of sitegen's messages.
+
+    argparse translates them with the gettext functions it imported (`argparse._`
+    and `argparse.ngettext`, of gettext's default domain); they are sitegen's
+    while the block runs, and gettext's again after it.
+    """
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+    setattr(argparse, "_", _)  # noqa: B010 (the module's name, not an attribute of ours)
+    setattr(argparse, "ngettext", ngettext)  # noqa: B010
+    try:
+        yield
+    finally:
+        setattr(argparse, "_", saved[0])  # noqa: B010
+        setattr(argparse, "ngettext", saved[1])  # noqa: B010
 
 
 _ARGPARSE_ERRORS = (
@@ -237,7 +287,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args_list.insert(0, "build")
     set_language(_language_in(args_list))
     kinds = new_kinds() if args_list[0] == "new" else ()
-    args = make_parser(kinds).parse_args(args_list)
+    with argparse_in_our_language():
+        args = make_parser(kinds).parse_args(args_list)
     if argv is None and args.command == "build":
         # The process ends with the build: Python's collector need not run after it
         # (the build pauses it; turning it on again would collect once, in vain).
