@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.base import i18n
-from sitegen.commands import cli
+from sitegen.commands import cli, usage
 from tests.conftest import LOCALITY, REPO, Run, make_site, sample_file
 
 NBSP = "\N{NO-BREAK SPACE}"
@@ -250,14 +250,30 @@ def test_every_text_argparse_shows_is_a_message_of_sitegens_catalog(
         asked.append(message)
         return i18n._(message)
 
-    monkeypatch.setattr(cli, "_", recording)
+    monkeypatch.setattr(usage, "_", recording)
     with pytest.raises(SystemExit):
         cli.main([*argv, "--lang", "cs"])
     shown = capsys.readouterr()
     from_argparse = ARGPARSE_TEXTS.intersection(asked)
     assert from_argparse, asked
-    assert from_argparse <= set(cli.ARGPARSE_MSGIDS)
+    assert from_argparse <= set(usage.ARGPARSE_MSGIDS)
     assert argparse._ is gettext.gettext  # type: ignore[attr-defined]  # as it was
     if argv == ["new"]:  # the arguments are named as the usage line names them
         missing = shown.err.splitlines()[-1]
         assert missing.endswith(": " + ", ".join(i18n._(name) for name in ("KIND", "TITLE")))
+
+
+@pytest.mark.parametrize("command", ["build", "check", "serve", "new"])
+def test_a_command_run_inside_the_site_says_where_to_run_it(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: Callable[..., Run]
+) -> None:
+    site = site_of(tmp_path, {NEWS: news()})
+    monkeypatch.chdir(site / "content/news")
+    arguments = ["new", "news", "Titulek"] if command == "new" else [command]
+    result = run_cli(*arguments)
+    assert result.status == 2
+    assert result.err == (
+        f"sitegen: {site / 'content/news'} has no site.yaml; it is inside the site folder "
+        f"{site}: run the command there (cd ../..)\n"
+    )
+    assert not list((site / "content/news").glob("*-titulek.md"))

@@ -10,7 +10,6 @@ import argparse
 import dataclasses
 import gc
 import os
-import re
 import sys
 import tempfile
 import traceback
@@ -20,10 +19,11 @@ from pathlib import Path
 from typing import NoReturn
 
 from sitegen import __version__
-from sitegen.base.errors import ContentError, SitegenError
-from sitegen.base.i18n import LANGUAGES, N_, _, decimal, ngettext, set_language
+from sitegen.base.errors import ContentError, SitegenError, UsageError
+from sitegen.base.i18n import LANGUAGES, _, decimal, ngettext, set_language
 from sitegen.base.options import BuildOptions, build_time, web_address_problem
 from sitegen.base.parallel import Progress, no_progress
+from sitegen.commands.usage import Parser, argparse_in_our_language, language_in
 from sitegen.engine.load import load_site
 from sitegen.engine.pipeline import BuildReport, build
 
@@ -40,12 +40,12 @@ def new_kinds() -> tuple[str, ...]:
 
 def make_parser(kinds: Sequence[str] = ()) -> argparse.ArgumentParser:
     """Return the parser of sitegen's command line; kinds: what `new` may write."""
-    parser = _Parser(
+    parser = Parser(
         prog="sitegen",
         description=_("Build the website of the Agency for Social Inclusion from Markdown."),
     )
     parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     build_parser = commands.add_parser("build", help=_("build the site (the default command)"))
     _site_options(build_parser)
     build_parser.add_argument(
@@ -124,109 +124,6 @@ def _language_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, with its error line in the language of sitegen's messages."""
-
-    def error(self, message: str) -> NoReturn:
-        """Print the usage and the error, and exit with status 2."""
-        self.print_usage(sys.stderr)
-        line = _("{prog}: error: {message}").format(prog=self.prog, message=usage_message(message))
-        self.exit(2, line + "\n")
-
-
-ARGPARSE_MSGIDS = (
-    N_("usage: "),
-    N_("positional arguments"),
-    N_("options"),
-    N_("show this help message and exit"),
-    N_("show program's version number and exit"),
-    N_("argument %(argument_name)s: %(message)s"),
-    N_("unrecognized arguments: %s"),
-    N_("not allowed with argument %s"),
-    N_("ignored explicit argument %r"),
-    N_("the following arguments are required: %s"),
-    N_("one of the arguments %s is required"),
-    N_("expected one argument"),
-    N_("expected at most one argument"),
-    N_("expected at least one argument"),
-    N_("ambiguous option: %(option)s could match %(matches)s"),
-    N_("invalid %(type)s value: %(value)r"),
-    N_("invalid choice: %(value)r (choose from %(choices)s)"),
-    N_("unknown parser %(parser_name)r (choices: %(choices)s)"),
-)
-"""The texts argparse shows (Python 3.11), as it passes them to its gettext `_()`: they
-are msgids of sitegen's catalog, so that `make messages` offers them to translate."""
-ARGPARSE_PLURALS = (N_("expected %s argument"), N_("expected %s arguments"))
-"""argparse's one text with a number, as it passes it to its `ngettext()`."""
-
-
-@contextmanager
-def argparse_in_our_language() -> Iterator[None]:
-    """Within the block, argparse's own texts (usage:, options, its errors) come from
-    sitegen's catalog in the language of sitegen's messages.
-
-    argparse translates them with the gettext functions it imported (`argparse._`
-    and `argparse.ngettext`, of gettext's default domain); they are sitegen's
-    while the block runs, and gettext's again after it.
-    """
-    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
-    setattr(argparse, "_", _)  # noqa: B010 (the module's name, not an attribute of ours)
-    setattr(argparse, "ngettext", ngettext)  # noqa: B010
-    try:
-        yield
-    finally:
-        setattr(argparse, "_", saved[0])  # noqa: B010
-        setattr(argparse, "ngettext", saved[1])  # noqa: B010
-
-
-_ARGPARSE_ERRORS = (
-    (re.compile(r"unrecognized arguments: (?P<args>.*)"), N_("unrecognized arguments: {args}")),
-    (
-        re.compile(r"the following arguments are required: (?P<args>.*)"),
-        N_("the following arguments are required: {args}"),
-    ),
-    (
-        re.compile(
-            r"argument (?P<name>\S+): invalid choice: (?P<value>.*) \(choose from (?P<choices>.*)\)"
-        ),
-        N_("argument {name}: invalid choice: {value} (choose from {choices})"),
-    ),
-    (
-        re.compile(r"argument (?P<name>\S+): expected one argument"),
-        N_("argument {name}: expected one argument"),
-    ),
-    (
-        re.compile(r"argument (?P<name>\S+): not allowed with argument (?P<other>\S+)"),
-        N_("argument {name}: not allowed with argument {other}"),
-    ),
-    (re.compile(r"argument (?P<name>\S+): (?P<message>.*)"), N_("argument {name}: {message}")),
-)
-"""argparse's error messages, which it gives in English only, as msgids."""
-
-
-def usage_message(message: str) -> str:
-    """Return argparse's error message in the language of sitegen's messages."""
-    for pattern, ours in _ARGPARSE_ERRORS:
-        match = pattern.fullmatch(message)
-        if match:
-            return _(ours).format(**match.groupdict())
-    return message
-
-
-def _language_in(argv: Sequence[str]) -> str | None:
-    """Return the --lang that argv asks for, before argparse reads it (for its errors)."""
-    for i, arg in enumerate(argv):
-        if arg.startswith("--lang="):
-            return _known_language(arg.partition("=")[2])
-        if arg == "--lang" and i + 1 < len(argv):
-            return _known_language(argv[i + 1])
-    return None
-
-
-def _known_language(value: str) -> str | None:
-    return value if value in LANGUAGES else None
-
-
 MAX_JOBS = 256
 """More processes than this only exhaust the machine."""
 
@@ -285,7 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or args_list[0] not in (*COMMANDS, "-h", "--help", "--version"):
         args_list.insert(0, "build")
-    set_language(_language_in(args_list))
+    set_language(language_in(args_list))
     kinds = new_kinds() if args_list[0] == "new" else ()
     with argparse_in_our_language():
         args = make_parser(kinds).parse_args(args_list)
@@ -295,6 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         gc.disable()
     run = {"build": run_build, "serve": run_serve, "check": run_check, "new": run_new}
     try:
+        _check_site_folder(args.source)
         return run[args.command](args)
     except ContentError as error:
         _print_problems(error.problems)
@@ -317,6 +215,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print(message.format(name=error.name), file=sys.stderr)
         return 2
+
+
+def _check_site_folder(source: Path) -> None:
+    """Refuse to run in a folder inside a site (content/news, say) rather than in it.
+
+    Raises:
+        UsageError: naming the site folder above and the `cd` that goes there.
+    """
+    from sitegen.base.config import SITE_FILE
+
+    if (source / SITE_FILE).exists():
+        return
+    here = source.resolve()
+    site = next((folder for folder in here.parents if (folder / SITE_FILE).is_file()), None)
+    if site is not None:
+        raise UsageError(
+            _(
+                "{here} has no {file}; it is inside the site folder {site}: run the "
+                "command there (cd {cd})"
+            ).format(here=here, file=SITE_FILE, site=site, cd=os.path.relpath(site, here))
+        )
 
 
 def options_from(args: argparse.Namespace, **changes: object) -> BuildOptions:
