@@ -277,3 +277,16 @@ def test_a_command_run_inside_the_site_says_where_to_run_it(
         f"{site}: run the command there (cd ../..)\n"
     )
     assert not list((site / "content/news").glob("*-titulek.md"))
+
+
+def test_a_scheduled_item_dated_otherwise_than_its_file_name_is_warned_of_now(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    later = news(body="Později.\n").replace("2020-01-01", "2030-03-05T09:00")
+    site = site_of(tmp_path, {NEWS: news(), SCHEDULED: later})
+    result = run_cli("check", "--source", site)
+    assert result.status == 0, result.err
+    assert (
+        f"warning: {SCHEDULED}: date: 2030-03-05 differs from the date in the file name "
+        "(2030-03-04); rename the file or correct the date"
+    ) in result.err.splitlines()
