@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import argparse
 import gettext
+import html
 import os
 import re
 import shlex
 import shutil
 import socket
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ import pytest
 from sitegen.base import i18n
 from sitegen.commands import cli, usage
 from tests.conftest import LOCALITY, REPO, Run, make_site, sample_file
+from tests.test_server import PreviewProcess, get, wait_for
 
 NBSP = "\N{NO-BREAK SPACE}"
 
@@ -290,3 +292,39 @@ def test_a_scheduled_item_dated_otherwise_than_its_file_name_is_warned_of_now(
         f"warning: {SCHEDULED}: date: 2030-03-05 differs from the date in the file name "
         "(2030-03-04); rename the file or correct the date"
     ) in result.err.splitlines()
+
+
+@pytest.fixture
+def preview_of() -> Iterator[Callable[[Path], PreviewProcess]]:
+    """Return a function that starts the preview of a site; all are stopped at the end."""
+    started: list[PreviewProcess] = []
+
+    def start(site: Path) -> PreviewProcess:
+        started.append(PreviewProcess(site))
+        return started[-1]
+
+    yield start
+    for preview in started:
+        preview.kill()
+
+
+def test_the_preview_shows_a_drafts_broken_link_as_a_warning_until_it_is_fixed(
+    tmp_path: Path, preview_of: Callable[[Path], PreviewProcess]
+) -> None:
+    draft = "content/news/2020-01-02-koncept.md"
+    broken = news("draft: true", body="Viz [Žlutice](../localities/zlutce.md).\n")
+    site = site_of(tmp_path, {NEWS: news(), draft: broken})
+    preview = preview_of(site)
+    # On every page, the draft's or not, as soon as the first build is served:
+    wait_for(lambda: 'id="sitegen-varovani"' in get(preview.port, "/aktuality/prvni/")[1])
+    page = get(preview.port, "/aktuality/prvni/")[1]
+    assert 'id="sitegen-chyby"' not in page  # not an error: the site is served
+    assert "Zpráva o jednání." in page
+    assert (
+        f"{draft}:7: link '../localities/zlutce.md': content/localities/zlutce.md does not "
+        "exist (did you mean '../localities/zlutice.md'?) (only a warning while the item is a "
+        "draft)"
+    ) in html.unescape(page), page[page.index("sitegen-varovani") :][:1500]
+    (site / draft).write_text(broken.replace("zlutce.md", "zlutice.md"), encoding="utf-8")
+    wait_for(lambda: 'id="sitegen-varovani"' not in get(preview.port, "/aktuality/prvni/")[1])
+    preview.stop()
