@@ -21,7 +21,7 @@ from typing import NoReturn
 from sitegen import __version__
 from sitegen.base.errors import ContentError, SitegenError, UsageError
 from sitegen.base.i18n import LANGUAGES, _, decimal, ngettext, set_language
-from sitegen.base.options import BuildOptions, build_time, web_address_problem
+from sitegen.base.options import SITE_FILE, BuildOptions, build_time, web_address_problem
 from sitegen.base.parallel import Progress, no_progress
 from sitegen.commands.usage import Parser, argparse_in_our_language, language_in
 from sitegen.engine.load import load_site
@@ -223,8 +223,6 @@ def _check_site_folder(source: Path) -> None:
     Raises:
         UsageError: naming the site folder above and the `cd` that goes there.
     """
-    from sitegen.base.config import SITE_FILE
-
     if (source / SITE_FILE).exists():
         return
     here = source.resolve()
