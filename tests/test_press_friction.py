@@ -328,3 +328,67 @@ def test_the_preview_shows_a_drafts_broken_link_as_a_warning_until_it_is_fixed(
     (site / draft).write_text(broken.replace("zlutce.md", "zlutice.md"), encoding="utf-8")
     wait_for(lambda: 'id="sitegen-varovani"' not in get(preview.port, "/aktuality/prvni/")[1])
     preview.stop()
+
+
+def test_the_sample_text_of_new_is_a_warning_in_a_draft_and_an_error_once_published(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    site = site_of(tmp_path, {NEWS: news()})
+    path = Path(run_cli("new", "news", "Jednání v Žluticích", "--source", site).out.strip())
+    rel = path.relative_to(site).as_posix()
+    lines = path.read_text("utf-8").split("\n")
+    samples = {n: text for n, text in enumerate(lines, 1) if "zprávy" in text and "#" not in text}
+    assert list(samples.values()) == [
+        "Úvodní odstavec zprávy.",
+        "Text zprávy: podrobnosti, citace, kontakt pro novináře.",
+    ]
+    checked = run_cli("check", "--source", site)
+    assert checked.status == 0, checked.err
+    for number, text in samples.items():
+        assert (
+            f"warning: {rel}:{number}: {text!r} is the sample text of `sitegen new`: write the "
+            "item's own text here (only a warning while the item is a draft)"
+        ) in checked.err.splitlines()
+    path.write_text("\n".join(line for line in lines if not line.startswith("draft:")))
+    published = run_cli("build", "--source", site)
+    assert published.status == 1
+    assert published.problems == [
+        f"{rel}:{number - 1}: {text!r} is the sample text of `sitegen new`: write the item's "
+        "own text here"
+        for number, text in samples.items()
+    ]
+    own = path.read_text("utf-8").replace(samples[min(samples)], "Jednání proběhlo v úterý.")
+    path.write_text(own.replace(samples[max(samples)], "Zúčastnili se zástupci obce."))
+    assert run_cli("build", "--source", site).status == 0
+
+
+def test_the_sample_text_of_an_earlier_skeleton_is_found_too(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    earlier = news(body="Úvodní odstavec zprávy.\n\n## Podrobnosti\n\nText zprávy.\n")
+    site = site_of(tmp_path, {NEWS: earlier})
+    result = run_cli("build", "--source", site)
+    assert [line.split(": ")[0] for line in result.problems] == [f"{NEWS}:6", f"{NEWS}:10"]
+    (site / NEWS).write_text(news(body="Text zprávy.\n"), encoding="utf-8")  # a real text
+    assert run_cli("build", "--source", site).status == 0
+
+
+README = (REPO / "README.md").read_text("utf-8")
+
+
+def test_the_readme_says_what_make_test_needs_before_it_is_run() -> None:
+    start = README.index("You need Python")
+    needs = " ".join(README[start : README.index("Playwright drives", start)].split())
+    for what in ("Node.js with npm", "Java", "Chromium", "root"):
+        assert what in needs, what
+    assert "make preview PORT=8001" in README
+
+
+def test_the_readme_points_only_at_what_this_repository_has() -> None:
+    for target in re.findall(r"\]\(([^)#\s]+)[^)]*\)", README):
+        if "://" in target or target.startswith("mailto:"):
+            continue
+        in_text = target.startswith("../")  # an example of a link in content/news/
+        assert in_text or (REPO / target).exists(), target
+    for name in ("DESIGN.md", "STYLE.md", "DOMAIN.md", "../shared/"):
+        assert name not in README, name

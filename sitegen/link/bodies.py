@@ -29,6 +29,7 @@ from sitegen.base.urls import (
 from sitegen.content.kinds import Kind, all_kinds
 from sitegen.content.load import Entry, is_draft, is_published
 from sitegen.content.models import Body
+from sitegen.content.placeholders import placeholder_problems
 from sitegen.link.markup import LinkError, Rendered, Renderer
 from sitegen.link.sanitize import forget_vouched, vouch
 
@@ -80,7 +81,8 @@ class RenderedBodies:
     """Content key → the rendered body."""
     problems: tuple[Problem, ...] = ()
     draft_warnings: tuple[Problem, ...] = ()
-    """Broken links of drafts: warnings until the draft is published."""
+    """Broken links of drafts, and the sample text of `new` left in them: warnings
+    until the draft is published."""
 
 
 def render_bodies(
@@ -102,6 +104,8 @@ def render_bodies(
     bodies, problems, broken = _render_bodies(
         entries, targets, cache or Cache(None), jobs, progress
     )
+    for entry in entries:  # a draft may keep the sample text of `new`, as a broken link
+        broken += placeholder_problems(entry.front, entry.source.rel_path)
     drafts = {entry.source.rel_path for entry in entries if is_draft(entry)}
     problems += [link for link in broken if link.path not in drafts]
     warnings = tuple(_as_draft(link) for link in broken if link.path in drafts)
@@ -119,7 +123,9 @@ def render_one_body(entry: Entry, targets: LinkTargets) -> tuple[Body, list[Prob
     """Render the body of one entry (a quick build's changed file), with its problems."""
     rendered = Renderer().render(entry.front.body, _LinkResolver(entry, targets))
     problems, broken = _problems_of(entry, rendered)
-    return rendered.body, problems + broken
+    return rendered.body, problems + broken + placeholder_problems(
+        entry.front, entry.source.rel_path
+    )
 
 
 def _render_bodies(
