@@ -46,9 +46,9 @@ ARGPARSE_MSGIDS = (
     N_("unknown parser %(parser_name)r (choices: %(choices)s)"),
 )
 """The texts argparse shows (Python 3.11), as it passes them to its gettext `_()`: they
-are msgids of sitegen's catalog, so that `make messages` offers them to translate."""
-ARGPARSE_PLURALS = (N_("expected %s argument"), N_("expected %s arguments"))
-"""argparse's one text with a number, as it passes it to its `ngettext()`."""
+are msgids of sitegen's catalog, so that `make messages` offers them to translate.
+(Its one text with a number, "expected %s arguments", is for an option that takes
+several values, which sitegen has none of.)"""
 
 
 @contextmanager
