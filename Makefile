@@ -14,8 +14,9 @@ LOCK_OPTIONS := --quiet --generate-hashes --strip-extras --allow-unsafe --no-emi
 
 .PHONY: preview site test lint typecheck golden bench lock messages clean
 
+# SITEGEN_VIA_MAKE: a busy port is then named as `make preview PORT=8001`, not as --port.
 preview: $(VENV)/.installed $(COMPILED)  ## live preview of the sample site on http://127.0.0.1:$(PORT)/ (drafts shown)
-	$(BIN)/python build.py serve --port $(PORT)
+	SITEGEN_VIA_MAKE=1 $(BIN)/python build.py serve --port $(PORT)
 
 site: $(VENV)/.installed $(COMPILED)  ## build the sample site into public/
 	$(BIN)/python build.py build

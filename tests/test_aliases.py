@@ -184,8 +184,8 @@ def test_an_alias_taken_by_a_generated_page_names_the_file(
         {"content/pages/kontakty.md": "---\ntitle: Kontakty\naliases: [/aktuality]\n---\n"},
     )
     assert problems == [
-        "content/pages/kontakty.md: would be written to /aktuality/index.html, which "
-        "/aktuality/ (templates/news_list.html) already produces; rename one of them"
+        "content/pages/kontakty.md:3: aliases[0]: '/aktuality/' is an address of the site's own "
+        "list /aktuality/; an old address there would replace it: remove this one"
     ]
 
 

@@ -56,20 +56,20 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
         [f"{NEWS}:3: date: '2017-13-45' is not a date (write YYYY-MM-DD, e.g. 2017-10-20)"],
     ),
     "invalid_date_time": (
-        {NEWS: "---\ntitle: Memorandum\ndate: 20. 10. 2017 12:00\n---\nText\n"},
+        {NEWS: "---\ntitle: Memorandum\ndate: 20/10/2017 12:00\n---\nText\n"},
         [
-            f"{NEWS}:3: date: '20. 10. 2017 12:00' is not a date (write YYYY-MM-DD, e.g. "
+            f"{NEWS}:3: date: '20/10/2017 12:00' is not a date (write YYYY-MM-DD, e.g. "
             "2017-10-20, or YYYY-MM-DDTHH:MM, e.g. 2017-10-20T14:30)"
         ],
     ),
     "invalid_day": (
         {
             "content/localities/zlutice.md": LOCALITY.replace(
-                "kind: město", "cooperation_since: 20.10.2017"
+                "kind: město", "cooperation_since: 20/10/2017"
             )
         },
         [
-            "content/localities/zlutice.md:3: cooperation_since: '20.10.2017' is not a date "
+            "content/localities/zlutice.md:3: cooperation_since: '20/10/2017' is not a date "
             "(write YYYY-MM-DD, e.g. 2017-10-20)"
         ],
     ),
@@ -111,7 +111,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
         [
             "content/news/2017-10-20-memorandum/index.md:5: link 'memorandum.pdf': "
             "content/news/2017-10-20-memorandum/memorandum.pdf does not exist (did you mean "
-            "'news/2017-10-20-memorandum/memorandum-2017.pdf'?)"
+            "'memorandum-2017.pdf'?)"
         ],
     ),
     "missing_content_link": (
@@ -121,7 +121,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], list[str]]] = {
         },
         [
             f"{NEWS}:7: link '../localities/zlutce.md': content/localities/zlutce.md does not "
-            "exist (did you mean 'localities/zlutice.md'?)"
+            "exist (did you mean '../localities/zlutice.md'?)"
         ],
     ),
     "duplicate_slug": (

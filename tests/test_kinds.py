@@ -132,7 +132,7 @@ def test_new_offers_the_kinds_the_table_can_write(capsys: pytest.CaptureFixture[
         cli.main(["new", "region", "Karlovarský kraj"])
     assert exit_info.value.code == 2
     assert capsys.readouterr().err.splitlines()[-1] == (
-        "sitegen new: error: argument kind: invalid choice: 'region' "
+        "sitegen new: error: argument KIND: invalid choice: 'region' "
         "(choose from 'news', 'locality', 'partnership', 'page')"
     )
 

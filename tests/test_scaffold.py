@@ -16,6 +16,7 @@ from sitegen.base.typography import ascii_slug
 from sitegen.commands.scaffold import MAX_SLUG, new_file, shorten_slug
 from sitegen.content import kinds
 from sitegen.content.frontmatter import split_front_matter
+from sitegen.content.placeholders import SAMPLE_TEXTS
 from tests.conftest import LOCALITY, NOW, Run, make_site, sample_file
 from tests.htmlpages import parse_page
 
@@ -43,6 +44,8 @@ def test_a_bundle_gets_its_photo_and_document_as_the_readme_says(
     (index.parent / "tiskova-zprava.pdf").write_bytes(sample_file("a.pdf"))
     text = index.read_text("utf-8").replace("foto.jpg  #", "foto.jpg\n#")
     text = text.replace("draft: true", "national: true")
+    for sample in SAMPLE_TEXTS:  # written over, as the README's step 3 says
+        text = text.replace(sample, "Kraj a agentura podepsaly memorandum.")
     index.write_text(text, "utf-8")
     uncomment(index, "image:", "image_alt:", "documents:", "  - title:", "    file:")
     built = run_cli("build", "--source", site)

@@ -22,13 +22,11 @@ from pydantic import (
 from sitegen.base.errors import ContentError, Problem, UsageError
 from sitegen.base.i18n import _
 from sitegen.base.licences import LicenceId
-from sitegen.base.options import BuildOptions, build_time, web_address_problem
+from sitegen.base.options import SITE_FILE, BuildOptions, build_time, web_address_problem
 from sitegen.base.reading import KB, MB, FileRefused, read_regular
 from sitegen.base.text import decode_text
 from sitegen.base.validation import fail, translate_errors
 from sitegen.base.yamldoc import parse_yaml_mapping
-
-SITE_FILE = "site.yaml"
 
 
 def _check_base_url(value: str) -> str:

@@ -59,7 +59,13 @@ class UsageError(SitegenError):
     exit_code = 2
 
 
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """Return the choice closest to word, or None when none is close."""
+    matches = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """Return " (did you mean 'x'?)" for the closest choice, or "" when none is close."""
-    matches = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return _(" (did you mean '{match}'?)").format(match=matches[0]) if matches else ""
+    match = closest(word, choices)
+    return _(" (did you mean '{match}'?)").format(match=match) if match else ""

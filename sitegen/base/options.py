@@ -14,6 +14,9 @@ from sitegen.base.errors import UsageError
 from sitegen.base.i18n import _
 from sitegen.base.parallel import available_cores
 
+SITE_FILE = "site.yaml"
+"""The file of a site's settings, at the root of its folder."""
+
 CACHE_FOLDER = ".sitegen-cache"
 """The build cache and state, in the site root."""
 

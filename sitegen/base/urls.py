@@ -157,10 +157,49 @@ class Urls:
         """Return the URL of a file at the site root, e.g. feed.xml."""
         return f"{self.base_path}{name}"
 
+    def section_indexes(self) -> tuple[str, ...]:
+        """Return the URLs of the site's own list pages but home: each section's index."""
+        return (
+            self.news_list(),
+            self.archive_index(),
+            self.topic_index(),
+            self.region_index(),
+            self.locality_index(),
+            self.partnership_index(),
+            self.search(),
+            self.subscribe(),
+        )
+
+    def section_of(self, url: str, region_ids: Collection[str] = ()) -> str | None:
+        """Return the list page of the site that url is one page of (home, a section's
+        index or one of its numbered pages, a year of the archive, one of region_ids'
+        regions) as its first page's URL, or None for any other URL."""
+        if url == self.home():
+            return url
+        for index in self.section_indexes():
+            rest = url.removeprefix(index) if url.startswith(index) else None
+            if rest is not None and (rest == "" or _NUMBERED_PAGE.fullmatch(rest)):
+                return index
+        year = url.removeprefix(self.archive_index())
+        if url.startswith(self.archive_index()) and _ARCHIVE_PAGE.fullmatch(year):
+            return self.archive_index()
+        region = url.removeprefix(self.region_index()).partition("/")[0]
+        if url.startswith(self.region_index()) and region in region_ids:
+            rest = url.removeprefix(self.region(region))
+            if url.startswith(self.region(region)) and (not rest or _NUMBERED_PAGE.fullmatch(rest)):
+                return self.region(region)
+        return None
+
     def output_path(self, url: str) -> str:
         """Return the output path (POSIX, relative) that serves url."""
         path = url.removeprefix(self.base_path)
         return path + "index.html" if path.endswith("/") or not path else path
+
+
+_NUMBERED_PAGE = re.compile(rf"{PAGE_SEGMENT}/\d+/")
+"""What follows a list's first page in the address of its other pages: strana/2/."""
+_ARCHIVE_PAGE = re.compile(rf"\d{{4}}/(?:{PAGE_SEGMENT}/\d+/)?")
+"""What follows the archive's index in the address of a year's pages: 2019/, 2019/strana/2/."""
 
 
 def paged(first_url: str, number: int) -> str:

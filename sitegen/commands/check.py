@@ -234,6 +234,8 @@ def advise(site: Site) -> list[Problem]:
             )
     for news in site.news:
         warnings += _news_advice(news)
+    for scheduled in site.left_out:  # told now, not on the day it comes out
+        warnings += _date_advice(scheduled.source, scheduled.date.astimezone(site.config.tz).date())
     for locality in site.localities:
         warnings += _locality_advice(locality, site.now.date())
     warnings += duty_advice(site)
@@ -289,22 +291,15 @@ def _news_advice(news: NewsItem) -> list[Problem]:
             "'national: true' when it concerns the whole country"
         )
         warnings.append(Problem(source, 0, "regions", message))
-    named = _file_name_date(source)
-    if named and named != news.date.date().isoformat():
-        message = _(
-            "{date} differs from the date in the file name ({named}); rename the file "
-            "or correct the date"
-        ).format(date=news.date.date().isoformat(), named=named)
-        warnings.append(Problem(source, 0, "date", message))
+    warnings += _date_advice(source, news.date.date())
     if news.image and news.image.asset.size > IMAGE_LIMIT:
-        size = news.image.asset.size / 1_000_000
         warnings.append(
             Problem(
                 source,
                 0,
                 "image",
                 _("{size} MB; make it smaller than 1 MB for phone readers").format(
-                    size=decimal(size, 1)
+                    size=megabytes_over_limit(news.image.asset.size)
                 ),
             )
         )
@@ -323,6 +318,27 @@ def _news_advice(news: NewsItem) -> list[Problem]:
                 )
             )
     return warnings
+
+
+def _date_advice(source: str, day: date) -> list[Problem]:
+    """Warn when a news item's date is not the date its file name starts with."""
+    named = _file_name_date(source)
+    if not named or named == day.isoformat():
+        return []
+    message = _(
+        "{date} differs from the date in the file name ({named}); rename the file "
+        "or correct the date"
+    ).format(date=day.isoformat(), named=named)
+    return [Problem(source, 0, "date", message)]
+
+
+def megabytes_over_limit(size: int) -> str:
+    """Return size (bytes, over IMAGE_LIMIT) in MB of 1,000,000 bytes, with as many
+    decimals as it takes to read above the limit: 1,02 MB, not 1,0 MB."""
+    places = 2
+    while round(size / IMAGE_LIMIT, places) <= 1 and places < 6:
+        places += 1
+    return decimal(size / IMAGE_LIMIT, places)
 
 
 def _file_name_date(source: str) -> str | None:

@@ -10,7 +10,6 @@ import argparse
 import dataclasses
 import gc
 import os
-import re
 import sys
 import tempfile
 import traceback
@@ -20,11 +19,12 @@ from pathlib import Path
 from typing import NoReturn
 
 from sitegen import __version__
-from sitegen.base.errors import ContentError, SitegenError
-from sitegen.base.i18n import LANGUAGES, N_, _, decimal, ngettext, set_language
-from sitegen.base.options import BuildOptions, build_time, web_address_problem
+from sitegen.base.errors import ContentError, SitegenError, UsageError
+from sitegen.base.i18n import LANGUAGES, _, decimal, ngettext, set_language
+from sitegen.base.options import SITE_FILE, BuildOptions, build_time, web_address_problem
 from sitegen.base.parallel import Progress, no_progress
 from sitegen.commands import newsletter
+from sitegen.commands.usage import Parser, argparse_in_our_language, language_in
 from sitegen.engine.load import load_site
 from sitegen.engine.pipeline import BuildReport, build
 
@@ -41,12 +41,12 @@ def new_kinds() -> tuple[str, ...]:
 
 def make_parser(kinds: Sequence[str] = ()) -> argparse.ArgumentParser:
     """Return the parser of sitegen's command line; kinds: what `new` may write."""
-    parser = _Parser(
+    parser = Parser(
         prog="sitegen",
         description=_("Build the website of the Agency for Social Inclusion from Markdown."),
     )
     parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     build_parser = commands.add_parser("build", help=_("build the site (the default command)"))
     _site_options(build_parser)
     build_parser.add_argument(
@@ -82,8 +82,13 @@ def make_parser(kinds: Sequence[str] = ()) -> argparse.ArgumentParser:
     )
     _site_options(check_parser)
     new_parser = commands.add_parser("new", help=_("write a new content file"))
-    new_parser.add_argument("kind", choices=kinds, help=_("what to write"))
-    new_parser.add_argument("title", help=_('its title, e.g. "Titulek zprávy"'))
+    new_parser.add_argument(
+        "kind",
+        choices=kinds,
+        metavar=_("KIND"),
+        help=_("what to write: {kinds}").format(kinds=", ".join(kinds)),
+    )
+    new_parser.add_argument("title", metavar=_("TITLE"), help=_('its title, e.g. "Titulek zprávy"'))
     new_parser.add_argument(
         "--bundle",
         action="store_true",
@@ -119,64 +124,6 @@ def _language_option(parser: argparse.ArgumentParser) -> None:
         choices=LANGUAGES,
         help=_("language of the messages (default: Czech; English under an English locale)"),
     )
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, with its error line in the language of sitegen's messages."""
-
-    def error(self, message: str) -> NoReturn:
-        """Print the usage and the error, and exit with status 2."""
-        self.print_usage(sys.stderr)
-        line = _("{prog}: error: {message}").format(prog=self.prog, message=usage_message(message))
-        self.exit(2, line + "\n")
-
-
-_ARGPARSE_ERRORS = (
-    (re.compile(r"unrecognized arguments: (?P<args>.*)"), N_("unrecognized arguments: {args}")),
-    (
-        re.compile(r"the following arguments are required: (?P<args>.*)"),
-        N_("the following arguments are required: {args}"),
-    ),
-    (
-        re.compile(
-            r"argument (?P<name>\S+): invalid choice: (?P<value>.*) \(choose from (?P<choices>.*)\)"
-        ),
-        N_("argument {name}: invalid choice: {value} (choose from {choices})"),
-    ),
-    (
-        re.compile(r"argument (?P<name>\S+): expected one argument"),
-        N_("argument {name}: expected one argument"),
-    ),
-    (
-        re.compile(r"argument (?P<name>\S+): not allowed with argument (?P<other>\S+)"),
-        N_("argument {name}: not allowed with argument {other}"),
-    ),
-    (re.compile(r"argument (?P<name>\S+): (?P<message>.*)"), N_("argument {name}: {message}")),
-)
-"""argparse's error messages, which it gives in English only, as msgids."""
-
-
-def usage_message(message: str) -> str:
-    """Return argparse's error message in the language of sitegen's messages."""
-    for pattern, ours in _ARGPARSE_ERRORS:
-        match = pattern.fullmatch(message)
-        if match:
-            return _(ours).format(**match.groupdict())
-    return message
-
-
-def _language_in(argv: Sequence[str]) -> str | None:
-    """Return the --lang that argv asks for, before argparse reads it (for its errors)."""
-    for i, arg in enumerate(argv):
-        if arg.startswith("--lang="):
-            return _known_language(arg.partition("=")[2])
-        if arg == "--lang" and i + 1 < len(argv):
-            return _known_language(argv[i + 1])
-    return None
-
-
-def _known_language(value: str) -> str | None:
-    return value if value in LANGUAGES else None
 
 
 MAX_JOBS = 256
@@ -237,9 +184,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or args_list[0] not in (*COMMANDS, "-h", "--help", "--version"):
         args_list.insert(0, "build")
-    set_language(_language_in(args_list))
+    set_language(language_in(args_list))
     kinds = new_kinds() if args_list[0] == "new" else ()
-    args = make_parser(kinds).parse_args(args_list)
+    with argparse_in_our_language():
+        args = make_parser(kinds).parse_args(args_list)
     if argv is None and args.command == "build":
         # The process ends with the build: Python's collector need not run after it
         # (the build pauses it; turning it on again would collect once, in vain).
@@ -252,6 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "newsletter": newsletter.run_newsletter,
     }
     try:
+        _check_site_folder(args.source)
         return run[args.command](args)
     except ContentError as error:
         _print_problems(error.problems)
@@ -274,6 +223,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print(message.format(name=error.name), file=sys.stderr)
         return 2
+
+
+def _check_site_folder(source: Path) -> None:
+    """Refuse to run in a folder inside a site (content/news, say) rather than in it.
+
+    Raises:
+        UsageError: naming the site folder above and the `cd` that goes there.
+    """
+    if (source / SITE_FILE).exists():
+        return
+    here = source.resolve()
+    site = next((folder for folder in here.parents if (folder / SITE_FILE).is_file()), None)
+    if site is not None:
+        raise UsageError(
+            _(
+                "{here} has no {file}; it is inside the site folder {site}: run the "
+                "command there (cd {cd})"
+            ).format(here=here, file=SITE_FILE, site=site, cd=os.path.relpath(site, here))
+        )
 
 
 def options_from(args: argparse.Namespace, **changes: object) -> BuildOptions:
@@ -321,21 +289,19 @@ def run_check(args: argparse.Namespace) -> int:
 
     with tempfile.TemporaryDirectory(prefix="sitegen-check-") as folder:
         options = options_from(args, output_path=Path(folder) / "public")
-        with _progress(args) as progress:
-            report = build(options, _reporter(args), progress, _notice)
+        try:
+            with _progress(args) as progress:
+                report = build(options, _reporter(args), progress, _notice)
+        except ContentError as error:  # the check failed, though at its build
+            return _check_failed(error.problems)
         site = report.site or load_site(options)  # a fresh folder always loads it
         sources = {item.url: item.source for item in site.models() if isinstance(item, Item)}
         problems = check_output(options.output_path, site.urls, sources, args.source)
-    warnings = advise(site)
+    warnings = [*report.warnings, *map(str, sorted(advise(site)))]
     if not args.quiet:  # --quiet prints only errors
-        _print_warnings([*report.warnings, *map(str, sorted(warnings))])
+        _print_warnings(warnings)
     if problems:
-        _print_problems(problems)
-        failed = ngettext(
-            "Check failed: {count} problem.", "Check failed: {count} problems.", len(problems)
-        )
-        print(failed.format(count=len(problems)), file=sys.stderr)
-        return 1
+        return _check_failed(problems)
     if not args.quiet:
         passed = ngettext(
             "Check passed: {pages} pages, links, anchors, feeds and sitemap are fine "
@@ -346,6 +312,16 @@ def run_check(args: argparse.Namespace) -> int:
         )
         print(passed.format(pages=report.pages, count=len(warnings)))
     return 0
+
+
+def _check_failed(problems: Sequence[object]) -> int:
+    """Print the problems of a failed check and its summary line; return its status."""
+    _print_problems(problems)
+    failed = ngettext(
+        "Check failed: {count} problem.", "Check failed: {count} problems.", len(problems)
+    )
+    print(failed.format(count=len(problems)), file=sys.stderr)
+    return 1
 
 
 def run_new(args: argparse.Namespace) -> int:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from sitegen.base.config import SITE_FILE, SiteConfig
+from sitegen.base.config import SiteConfig
 from sitegen.base.errors import Problem
 from sitegen.base.i18n import _
+from sitegen.base.options import SITE_FILE
 from sitegen.link.site import Site
 
 OLD_EMAIL_DOMAIN = re.compile(r"@(?:[\w-]+\.)*vlada\.cz$", re.IGNORECASE)

@@ -7,6 +7,7 @@ item, the Markdown body and the line where it starts).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,8 +76,37 @@ def split_front_matter(text: str, rel_path: str, cache: Cache | None = None) -> 
         )
     yaml_text = "\n".join(lines[1:end])
     body = "\n".join(lines[end + 1 :])
-    parsed = _parse(yaml_text, rel_path, cache or Cache(None))
+    try:
+        parsed = _parse(yaml_text, rel_path, cache or Cache(None))
+    except ContentError:
+        unclosed = _unclosed(lines, end, rel_path)
+        if unclosed is not None:
+            raise ContentError([unclosed]) from None
+        raise
     return FrontMatter(parsed[0], parsed[1], body, body_line=end + 2)
+
+
+_YAML_LINE = re.compile(r"[A-Za-z_][\w-]*\s*:(\s|$)|\s|-(\s|$)|#|$")
+"""How a line of front matter starts: a key, an indented line, a list item, a comment,
+or nothing."""
+
+
+def _unclosed(lines: list[str], end: int, rel_path: str) -> Problem | None:
+    """Return the problem of a front matter left open whose `---` at end is a rule in the
+    body: its keys parse, then a line of text follows, and the YAML breaks after it.
+    None when the front matter does not look so."""
+    text_line = next((i for i in range(1, end) if not _YAML_LINE.match(lines[i])), None)
+    if text_line is None:
+        return None
+    try:
+        parse_yaml_mapping("\n".join(lines[1:text_line]), rel_path, first_line=2)
+    except ContentError:
+        return None
+    message = _(
+        "the front matter is not closed: add a line '---' before this line (the '---' on "
+        "line {rule} is a rule in the text)"
+    ).format(rule=end + 1)
+    return Problem(rel_path, text_line + 1, "", message)
 
 
 def _parse(yaml_text: str, rel_path: str, cache: Cache) -> tuple[dict[str, Any], dict[Loc, int]]:

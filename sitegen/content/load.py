@@ -29,6 +29,7 @@ from sitegen.content.models import Asset
 from sitegen.content.schema import (
     PLACEHOLDER,
     SLUG_PATTERN,
+    CrossFieldError,
     FrontMatterModel,
     ItemFrontMatter,
     validate_front_matter,
@@ -151,6 +152,7 @@ def read_entries(
     entries: list[Entry] = []
     problems: list[Problem] = []
     unloaded: list[SourceFile] = []
+    flawed: list[Entry] = []
     for source in sources:
         try:
             kept = memo.take(source.content_key) if memo and source.is_reused else None
@@ -158,12 +160,14 @@ def read_entries(
         except ContentError as error:
             problems.extend(error.problems)
             unloaded.append(source)
+            if isinstance(error, FlawedEntry):
+                flawed.append(error.entry)
             continue
         entries.append(entry)
         if memo and not source.is_reused:
             memo.put(entry, source.signature)
     problems.extend(_duplicate_slugs(entries))
-    problems.extend(check_references(entries, unloaded))
+    problems.extend(check_references(entries, unloaded, flawed))
     static_names = _static_names(static_path)
     for entry in entries:
         problems.extend(_missing_files(entry, static_path))
@@ -201,9 +205,35 @@ def _load_entry(source: SourceFile, urls: Urls, tz: ZoneInfo, cache: Cache | Non
     return _entry_of(source, split_front_matter(source.text, source.rel_path, cache), urls, tz)
 
 
+class FlawedEntry(ContentError):
+    """A file whose keys together are wrong, with its entry: its references are checked
+    too, so that each wrong one is reported in the same run."""
+
+    def __init__(self, problems: Iterable[Problem], entry: Entry) -> None:
+        super().__init__(problems)
+        self.entry = entry
+
+
 def _entry_of(source: SourceFile, front: FrontMatter, urls: Urls, tz: ZoneInfo) -> Entry:
-    """Return the entry of source with front, validated against its kind's schema."""
-    meta = validate_front_matter(source.kind.schema, front, source.rel_path, tz)
+    """Return the entry of source with front, validated against its kind's schema.
+
+    Raises:
+        ContentError: a FlawedEntry (with the entry) when only its cross-field rules fail.
+    """
+    try:
+        meta = validate_front_matter(source.kind.schema, front, source.rel_path, tz)
+    except CrossFieldError as error:
+        try:
+            entry = _made_entry(source, front, error.model, urls)
+        except ContentError as more:
+            raise ContentError([*error.problems, *more.problems]) from None
+        raise FlawedEntry(error.problems, entry) from None
+    return _made_entry(source, front, meta, urls)
+
+
+def _made_entry(
+    source: SourceFile, front: FrontMatter, meta: FrontMatterModel, urls: Urls
+) -> Entry:
     slug = _slug(source, front, meta)
     url = source.kind.url(urls, slug)
     assets = tuple(_bundle_asset(source, url, name) for name in source.bundle_files)
@@ -385,12 +415,13 @@ def is_scheduled(published: datetime, now: datetime) -> bool:
 
 
 def check_references(
-    entries: Iterable[Entry], unloaded: Iterable[SourceFile] = ()
+    entries: Iterable[Entry], unloaded: Iterable[SourceFile] = (), flawed: Iterable[Entry] = ()
 ) -> list[Problem]:
     """Return a Problem for each reference (content/kinds.py) that names no item.
 
     The files in unloaded have problems of their own; their file names count as
-    slugs, so that a reference to them is not reported as well.
+    slugs, so that a reference to them is not reported as well. The references of
+    flawed (entries of unloaded files whose keys are each valid) are checked too.
     """
     listed = list(entries)
     known: dict[str, set[str]] = {kind.name: set() for kind in all_kinds()}
@@ -399,7 +430,7 @@ def check_references(
     for source in unloaded:
         known[source.kind.name].add(source.name)
     problems = []
-    for entry in listed:
+    for entry in [*listed, *flawed]:
         for ref in entry.kind.references(entry.meta):
             if ref.slug != PLACEHOLDER and ref.slug not in known[ref.kind]:
                 problems.append(_unknown(entry, ref.loc, ref.slug, ref.kind, known[ref.kind]))

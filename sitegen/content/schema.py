@@ -69,6 +69,34 @@ def _check_slug_or_placeholder(value: str) -> str:
     return value if value == PLACEHOLDER else _check_slug(value)
 
 
+_CZECH_DATE = re.compile(r"(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{4})(?:\s+(\d{1,2}):(\d{2}))?")
+"""A date as Czech writes it, day first: 6. 12. 2026 (and a time: 6. 12. 2026 9:00)."""
+
+
+def iso_of_czech_date(text: str, *, with_time: bool) -> str | None:
+    """Return the ISO form of a Czech date (2026-12-06, with a time 2026-12-06T09:00),
+    or None when text is not one (a time only when with_time)."""
+    match = _CZECH_DATE.fullmatch(text.strip())
+    if match is None or (match[4] is not None and not with_time):
+        return None
+    try:
+        day = date(int(match[3]), int(match[2]), int(match[1]))
+        if match[4] is None:
+            return day.isoformat()
+        return datetime.combine(day, time(int(match[4]), int(match[5]))).isoformat("T", "minutes")
+    except ValueError:
+        return None
+
+
+def _not_a_date(value: object, *, with_time: bool) -> None:
+    """Raise the error of a Czech date with its ISO form to write, if value is one."""
+    iso = iso_of_czech_date(value, with_time=with_time) if isinstance(value, str) else None
+    if iso is not None:
+        raise fail(
+            _("'{text}' is not a date; write {iso} (year-month-day)").format(text=value, iso=iso)
+        )
+
+
 def _parse_date(value: object) -> date:
     text = value if isinstance(value, str) else repr(value)
     if isinstance(value, str) and _DATE.fullmatch(value):
@@ -76,6 +104,7 @@ def _parse_date(value: object) -> date:
             return date.fromisoformat(value)
         except ValueError:
             pass
+    _not_a_date(value, with_time=False)
     raise fail(_("'{text}' is not a date (write YYYY-MM-DD, e.g. 2017-10-20)").format(text=text))
 
 
@@ -91,6 +120,7 @@ def _parse_datetime(value: object, info: ValidationInfo) -> datetime:
             pass
         else:
             return moment if moment.tzinfo else moment.replace(tzinfo=tz)
+    _not_a_date(value, with_time=True)
     text = value if isinstance(value, str) else repr(value)
     raise fail(
         _(
@@ -327,8 +357,17 @@ def validate_front_matter(schema: type[M], front: FrontMatter, rel_path: str, tz
         for loc, message in _cross_field_problems(model)
     ]
     if problems:
-        raise ContentError(problems)
+        raise CrossFieldError(problems, model)
     return model
+
+
+class CrossFieldError(ContentError):
+    """Every key of a front matter is valid on its own, but together they are not (or
+    one is a placeholder left to fill in): the model is there to check its references."""
+
+    def __init__(self, problems: list[Problem], model: FrontMatterModel) -> None:
+        super().__init__(problems)
+        self.model = model
 
 
 def _cross_field_problems(model: FrontMatterModel) -> list[tuple[tuple[str | int, ...], str]]:

@@ -32,7 +32,7 @@ draft: true  # smažte, až má být zpráva zveřejněná
 
 ## Podrobnosti
 
-Text zprávy.
+Text zprávy: podrobnosti, citace, kontakt pro novináře.
 """
 
 LOCALITY_SKELETON = """\
@@ -82,5 +82,5 @@ draft: true  # smažte, až má být stránka zveřejněná
 # summary: Jedna věta o obsahu stránky.
 # slug: {slug}
 ---
-Text stránky.
+Text stránky: co na ní čtenář najde.
 """

@@ -70,6 +70,9 @@ class BuildReport:
     """Built without search (the preview), the search index lags behind some pages."""
     site: Site | None = None
     """The site this build loaded; None when it loaded none (nothing or only texts changed)."""
+    texts: tuple[str, ...] = ()
+    """The content files whose texts a quick build rendered again (with no problem), when
+    it loaded no site: what it found of them replaces what the last site said."""
 
 
 def build(
@@ -149,7 +152,7 @@ def _build(
             )
         state = BuildState(key, inputs)
         trusted = kept is not None
-        written, rendered, site, complete = _make(
+        written, rendered, site, complete, texts = _make(
             options, previous, state, report, progress, notes, memory, trusted=trusted
         )
         _keep_state(options, state, notes, memory, to_disk=complete or memory is None)
@@ -163,6 +166,7 @@ def _build(
         tuple(notes),
         state.search_stale,
         site,
+        texts,
     )
 
 
@@ -190,11 +194,12 @@ def _make(
     memory: Memory | None,
     *,
     trusted: bool,
-) -> tuple[int, int, Site | None, bool]:
+) -> tuple[int, int, Site | None, bool, tuple[str, ...]]:
     """Plan, decide, make and commit what changed since previous; fill state.
 
     Return the files written, the pages rendered, the site loaded (None when only the
-    outputs of changed texts were planned) and whether the plan covered every output.
+    outputs of changed texts were planned), whether the plan covered every output, and
+    the changed texts of a quick build.
     trusted: this process made the output, so the files it did not touch are as it
     left them and need not be looked at.
 
@@ -222,22 +227,22 @@ def _make(
     state.valid_until = plan.valid_until
     state.pages = plan.page_count
     state.snapshot = kept[0] if kept else ""
-    return written, len(decisions.pages_todo), site, plan.complete
+    return written, len(decisions.pages_todo), site, plan.complete, texts
 
 
-Planned = tuple["JobPlan", "Decisions", Callable[[], str], int]
+Planned = tuple["JobPlan", "Decisions", Callable[[], str], tuple[str, ...]]
 """A plan, what to make of it, how to keep its snapshot (returning its token), and the
-changed texts it was planned for (0: it covers every output)."""
+changed texts it was planned for (none: it covers every output)."""
 
 
-def _planned(plan: JobPlan, decisions: Decisions, texts: int) -> str:
+def _planned(plan: JobPlan, decisions: Decisions, texts: tuple[str, ...]) -> str:
     """Return what was planned, for --verbose (and the tests)."""
     if plan.complete:
         return _("Planned {pages} pages, {todo} to render").format(
             pages=plan.page_count, todo=len(decisions.pages_todo)
         )
     return _("Quick build: {texts} changed texts shown on {outputs} pages and feeds").format(
-        texts=texts, outputs=len(decisions.pages_todo) + len(decisions.files_todo)
+        texts=len(texts), outputs=len(decisions.pages_todo) + len(decisions.files_todo)
     )
 
 
@@ -266,7 +271,7 @@ def _plan_changes(
         with snapshot_store(options) as store:
             return keep_changes(store, change.snapshot, change.models) if store else ""
 
-    return change.jobs, decisions, keep, len(change.models)
+    return change.jobs, decisions, keep, tuple(sorted(change.models))
 
 
 def _loaded(site: Site) -> str:
@@ -311,7 +316,7 @@ def _plan_everything(
                 return ""
             return keep_snapshot(store, previous, plan, entries, options)
 
-    return site, (plan.jobs, decisions, keep, 0)
+    return site, (plan.jobs, decisions, keep, ())
 
 
 @dataclass(slots=True)

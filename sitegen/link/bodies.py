@@ -17,7 +17,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from sitegen.base.cache import Cache, code_fingerprint, digest
-from sitegen.base.errors import Problem, did_you_mean
+from sitegen.base.errors import Problem, closest
 from sitegen.base.i18n import _
 from sitegen.base.parallel import Progress, map_in_order, no_progress
 from sitegen.base.urls import (
@@ -29,6 +29,7 @@ from sitegen.base.urls import (
 from sitegen.content.kinds import Kind, all_kinds
 from sitegen.content.load import Entry, is_draft, is_published
 from sitegen.content.models import Body
+from sitegen.content.placeholders import placeholder_problems
 from sitegen.link.markup import LinkError, Rendered, Renderer
 from sitegen.link.sanitize import forget_vouched, vouch
 
@@ -80,7 +81,8 @@ class RenderedBodies:
     """Content key → the rendered body."""
     problems: tuple[Problem, ...] = ()
     draft_warnings: tuple[Problem, ...] = ()
-    """Broken links of drafts: warnings until the draft is published."""
+    """Broken links of drafts, and the sample text of `new` left in them: warnings
+    until the draft is published."""
 
 
 def render_bodies(
@@ -102,6 +104,8 @@ def render_bodies(
     bodies, problems, broken = _render_bodies(
         entries, targets, cache or Cache(None), jobs, progress
     )
+    for entry in entries:  # a draft may keep the sample text of `new`, as a broken link
+        broken += placeholder_problems(entry.front, entry.source.rel_path)
     drafts = {entry.source.rel_path for entry in entries if is_draft(entry)}
     problems += [link for link in broken if link.path not in drafts]
     warnings = tuple(_as_draft(link) for link in broken if link.path in drafts)
@@ -119,7 +123,9 @@ def render_one_body(entry: Entry, targets: LinkTargets) -> tuple[Body, list[Prob
     """Render the body of one entry (a quick build's changed file), with its problems."""
     rendered = Renderer().render(entry.front.body, _LinkResolver(entry, targets))
     problems, broken = _problems_of(entry, rendered)
-    return rendered.body, problems + broken
+    return rendered.body, problems + broken + placeholder_problems(
+        entry.front, entry.source.rel_path
+    )
 
 
 def _render_bodies(
@@ -240,7 +246,7 @@ class _LinkResolver:
     def _item_url(self, key: str) -> str:
         url_by_key, visible = self.targets.url_by_key, self.targets.visible
         if key not in url_by_key:
-            raise _missing(key, set(url_by_key))
+            raise _missing(key, set(url_by_key), self.entry.source.content_key)
         if key not in visible and self.entry.source.content_key in visible:
             raise LinkError(
                 _(
@@ -286,14 +292,17 @@ class _LinkResolver:
             for name, asset in zip(self.entry.source.bundle_files, self.entry.assets, strict=True)
         }
         if key not in names:
-            raise _missing(key, set(names))
+            raise _missing(key, set(names), self.entry.source.content_key)
         return names[key]
 
 
-def _missing(key: str, choices: set[str]) -> LinkError:
-    return LinkError(
-        _("content/{key} does not exist{hint}").format(key=key, hint=did_you_mean(key, choices))
-    )
+def _missing(key: str, choices: set[str], linking_key: str) -> LinkError:
+    """Return the error of a link to content/key, which does not exist; the closest of
+    choices is suggested as the link to write in the file linking_key (relative to it)."""
+    match = closest(key, choices)
+    link = posixpath.relpath(match, posixpath.dirname(linking_key) or ".") if match else ""
+    hint = _(" (did you mean '{match}'?)").format(match=link) if link else ""
+    return LinkError(_("content/{key} does not exist{hint}").format(key=key, hint=hint))
 
 
 def _close_address(wanted: str, addresses: Iterable[str]) -> str | None:

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from sitegen.base.config import SiteConfig
 from sitegen.base.errors import Problem
 from sitegen.base.i18n import N_, _
+from sitegen.base.regions import regions_by_id
 from sitegen.base.urls import Urls
 from sitegen.content.kinds import PAGE, kind_named
 from sitegen.content.load import Entry, entries_of, is_draft
@@ -39,12 +40,22 @@ def check_draft_references(entries: Sequence[Entry]) -> list[Problem]:
 
 
 def check_aliases(entries: Sequence[Entry], urls: Urls) -> list[Problem]:
-    """Return a Problem for each alias that is an item's address or another alias."""
+    """Return a Problem for each alias that is an item's address, another alias or
+    a page of one of the site's lists (home, a section, a region)."""
     holders = {entry.url: (entry.source.rel_path, _TAKEN_BY_ITEM) for entry in entries}
+    region_ids = regions_by_id()
     problems = []
     for entry in entries:
         for i, path in enumerate(aliases_of(entry)):
             url = urls.alias(path)
+            section = urls.section_of(url, region_ids)
+            if section is not None:
+                message = _(
+                    "{path!r} is an address of the site's own list {section}; an old address "
+                    "there would replace it: remove this one"
+                ).format(path=path, section=section)
+                problems.append(entry.problem(("aliases", i), message))
+                continue
             holder = holders.setdefault(url, (entry.source.rel_path, _TAKEN_BY_ALIAS))
             if holder[0] == entry.source.rel_path and holder[1] == _TAKEN_BY_ALIAS:
                 continue

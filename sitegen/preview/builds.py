@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 
 from sitegen.base.config import BuildOptions
-from sitegen.base.errors import ContentError, SitegenError
+from sitegen.base.errors import ContentError, Problem, SitegenError
 from sitegen.base.i18n import _, decimal
 from sitegen.engine.memory import Memory
 from sitegen.engine.pipeline import BuildReport, build
@@ -28,6 +28,9 @@ class Preview:
 
     options: BuildOptions
     problems: list[str] = dataclasses.field(default_factory=list)
+    warnings: list[Problem] = dataclasses.field(default_factory=list)
+    """What the last good builds found wrong with drafts (a broken link, say): the site
+    builds, but each becomes an error once its draft is published."""
     builds: int = 0
     """Builds finished, good or not."""
     good_builds: int = 0
@@ -68,7 +71,18 @@ class Preview:
         )
         for note in report.warnings:
             self.log(_("warning: {warning}").format(warning=note))
+        self._keep_warnings(report)
         return report
+
+    def _keep_warnings(self, report: BuildReport) -> None:
+        """Take the drafts' warnings of a build that loaded the site; after a quick
+        build, drop those of the texts it rendered again (they have none now)."""
+        if report.site is not None:
+            self.warnings = sorted(report.site.draft_warnings)
+            for warning in self.warnings:
+                self.log(_("warning: {warning}").format(warning=warning))
+        else:
+            self.warnings = [item for item in self.warnings if item.path not in report.texts]
 
     def refresh_search(self) -> None:
         """Index the search shards whose pages changed since they were indexed."""

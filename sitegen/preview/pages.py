@@ -20,6 +20,7 @@ from sitegen.preview.builds import Preview
 MAX_PATH_CHARS = 2000
 """Longer request paths are refused: no page of the site has one."""
 OVERLAY_ID = "sitegen-chyby"
+WARNINGS_ID = "sitegen-varovani"
 LAST_GOOD_NOTE = N_(
     "This is the last version that built. Fix these problems and save the file; the page "
     "reloads by itself."
@@ -56,6 +57,8 @@ class PreviewPages:
             return self._respond_without_file(start_response, "404 Not Found")
         if kind == "text/html" and self.preview.problems:
             data = add_overlay(data, self.preview.problems)
+        elif kind == "text/html" and self.preview.warnings:
+            data = add_warnings(data, [str(warning) for warning in self.preview.warnings])
         return _respond(start_response, status, kind, data)
 
     def _respond_without_file(self, start_response: StartResponse, status: str) -> list[bytes]:
@@ -121,6 +124,31 @@ def blank_page(body: str = "") -> bytes:
     ).encode()
 
 
+def add_warnings(page: bytes, warnings: list[str]) -> bytes:
+    """Return page with a box listing warnings at its foot, just after <body>: the page
+    stays readable above it."""
+    lines = "".join(f"<li><code>{escape(line)}</code></li>" for line in warnings)
+    heading = _("Warnings: the site builds, but not yet as it should be published")
+    note = _("Each becomes an error once its draft is published. Fix the file and save.")
+    box = (
+        f'<div id="{WARNINGS_ID}" lang="{current_language()}" role="status" '
+        'style="position:fixed;inset:auto 0 0 0;z-index:1000;max-height:40vh;overflow:auto;'
+        "background:#fff8e1;color:#000;border-top:6px solid #8a5a00;padding:1rem 1.5rem;"
+        'font:1rem/1.5 system-ui,sans-serif">'
+        f"<h2>{escape(heading)}</h2><p>{escape(note)}</p>"
+        f"<ul>{lines}</ul></div>"
+    ).encode()
+    return _after_body(page, box)
+
+
+def _after_body(page: bytes, block: bytes) -> bytes:
+    head, found, rest = page.partition(b"<body")
+    if not found:
+        return block + page
+    tag_end = rest.find(b">") + 1
+    return head + found + rest[:tag_end] + block + rest[tag_end:]
+
+
 def add_overlay(page: bytes, problems: list[str], note: str = LAST_GOOD_NOTE) -> bytes:
     """Return page with an overlay listing problems, just after <body>."""
     lines = "".join(f"<li><code>{escape(line)}</code></li>" for line in problems)
@@ -133,8 +161,4 @@ def add_overlay(page: bytes, problems: list[str], note: str = LAST_GOOD_NOTE) ->
         f"<h2>{escape(heading)}</h2><p>{escape(_(note))}</p>"
         f"<ul>{lines}</ul></div>"
     ).encode()
-    head, found, rest = page.partition(b"<body")
-    if not found:
-        return overlay + page
-    tag_end = rest.find(b">") + 1
-    return head + found + rest[:tag_end] + overlay + rest[tag_end:]
+    return _after_body(page, overlay)

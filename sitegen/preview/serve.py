@@ -35,7 +35,7 @@ from sitegen.base.i18n import _
 from sitegen.preview.app import make_app, reload_browsers
 from sitegen.preview.builds import Preview
 from sitegen.preview.hosts import HostPolicy, host_policy
-from sitegen.preview.sockets import exposure_warning, listen
+from sitegen.preview.sockets import VIA_MAKE, exposure_warning, listen
 from sitegen.preview.watcher import Notify, run_builds
 
 
@@ -45,7 +45,7 @@ def serve(options: BuildOptions, host: str, port: int) -> int:
     Raises:
         UsageError: when host:port cannot be listened on.
     """
-    sockets = listen(host, port)
+    sockets = listen(host, port, via_make=os.environ.get(VIA_MAKE) == "1")
     port = sockets[0].getsockname()[1]
     warning = exposure_warning(host, [sock.getsockname()[0] for sock in sockets])
     if warning:

@@ -18,8 +18,13 @@ PORTS_TO_TRY = 100
 """How many ports above a busy one are tried to suggest a free one."""
 
 
-def listen(host: str, port: int) -> list[socket.socket]:
-    """Return sockets listening on host:port.
+VIA_MAKE = "SITEGEN_VIA_MAKE"
+"""The environment variable that `make preview` sets: the port to try is then named as
+make takes it (PORT=8001), since make passes no --port of the reader's."""
+
+
+def listen(host: str, port: int, *, via_make: bool = False) -> list[socket.socket]:
+    """Return sockets listening on host:port; via_make: started by `make preview`.
 
     Raises:
         UsageError: when the port is taken or the address cannot be listened on.
@@ -38,6 +43,8 @@ def listen(host: str, port: int) -> list[socket.socket]:
                 )
             ) from None
     free = next_free_port(host, port)
+    if via_make:
+        raise UsageError(_busy_under_make(host, port, free))
     if free:
         raise UsageError(
             _("port {port} on {host} is already in use; try --port {free}").format(
@@ -49,6 +56,16 @@ def listen(host: str, port: int) -> list[socket.socket]:
             port=port, host=host
         )
     )
+
+
+def _busy_under_make(host: str, port: int, free: int | None) -> str:
+    if free:
+        return _("port {port} on {host} is already in use; try make preview PORT={free}").format(
+            port=port, host=host, free=free
+        )
+    return _(
+        "port {port} on {host} is already in use; try make preview PORT= with another port"
+    ).format(port=port, host=host)
 
 
 def next_free_port(host: str, port: int) -> int | None:
