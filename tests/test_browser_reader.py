@@ -235,8 +235,8 @@ def test_no_page_stores_a_cookie_or_anything_in_local_storage(
     for kind, url in sorted(PAGE_TYPES.items()):
         tab.goto(base_url + url)
         if kind == "search":
-            tab.fill(".pagefind-ui__search-input", "Žlutice")
-            tab.locator(".pagefind-ui__result-title").first.wait_for(timeout=10_000)
+            tab.fill("#hledani-dotaz", "Žlutice")
+            tab.locator("#hledani .search-result-title").first.wait_for(timeout=10_000)
         keys = tab.evaluate("Object.keys(localStorage)")
         if keys:
             stored[kind] = keys

@@ -358,12 +358,17 @@ function markCuts(element) {
   if (!/[.!?…“"]$/u.test(text)) element.append("\u00a0…");
 }
 
-/** Remove title (and the punctuation after it) from the start of element's text. */
+/** Remove title (and the punctuation after it) from the start of element's text; an
+ * excerpt that is only the title (a topic page's) is left empty. */
 function dropLeadingText(element, title) {
   const spaced = (words) => words.replace(/\s/gu, " "); // no-break spaces too
   const text = spaced(element.textContent);
-  if (!title || !text.startsWith(spaced(title)) || text.length <= title.length + 1) return;
+  if (!title || !text.startsWith(spaced(title))) return;
   let left = title.length + (text.slice(title.length).match(/^[.:!?]?\s*/u)?.[0].length ?? 0);
+  if (left >= text.trimEnd().length) {
+    element.replaceChildren();
+    return;
+  }
   for (const node of [...element.childNodes]) {
     if (left === 0) break;
     const length = node.textContent.length;
