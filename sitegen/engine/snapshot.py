@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import io
-import itertools
 import pickle
 import secrets
 import sqlite3
@@ -30,7 +29,6 @@ from typing import TYPE_CHECKING, cast
 from sitegen.base.cache import digest
 from sitegen.base.fingerprint import Fingerprinter, fingerprint_of
 from sitegen.base.options import BuildOptions
-from sitegen.base.parallel import map_in_chunks
 from sitegen.base.stores import Signer, user_secret
 from sitegen.content.kinds import all_kinds
 from sitegen.content.load import Entry
@@ -169,12 +167,15 @@ class SnapshotStore:
         *,
         everything: bool,
         gone: Iterable[tuple[str, str]] = (),
-        workers: int = 1,
     ) -> bool:
         """Keep snapshot with the rows given, drop the (kind, key) of gone; return False
-        when it could not. everything drops what was kept before. The rows are pickled
-        on workers cores, chunk by chunk as SQLite takes them: all at once would hold
-        every body of the site twice in memory."""
+        when it could not. everything drops what was kept before.
+
+        The rows are pickled one by one as SQLite takes them (all at once would hold
+        every body of the site twice in memory), in this process: a worker forked from
+        the build for them gains nothing, since it copies the pages it touches (CPython
+        writes reference counts) and sends every pickle back through a pipe (measured
+        at 1,000 items: 0.42 s of CPU with one worker, 0.40 s without)."""
         if self._db is None:
             return False
         every = [*rows, Row("meta", "snapshot", "", snapshot)]
@@ -183,10 +184,9 @@ class SnapshotStore:
                 if everything:
                     self._db.execute("delete from kept_rows")
                 self._db.executemany("delete from kept_rows where kind = ? and key = ?", gone)
-                chunks = map_in_chunks(self._row, every, workers, ROWS_PER_CHUNK)
                 self._db.executemany(
                     "insert or replace into kept_rows values (?, ?, ?, ?, ?)",
-                    itertools.chain.from_iterable(chunks),
+                    map(self._row, every),
                 )
         except (sqlite3.Error, pickle.PicklingError, TypeError, AttributeError):
             return False
@@ -227,10 +227,6 @@ class SnapshotStore:
         self.close()
         with contextlib.suppress(OSError):
             path.unlink()
-
-
-ROWS_PER_CHUNK = 128
-"""Rows pickled between two hand-overs to SQLite."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,9 +317,7 @@ def keep_snapshot(
         language=plan.jobs.language,
         shards=tuple(plan.jobs.shards),
     )
-    kept_well = store.write(
-        snapshot, rows, everything=everything, gone=gone, workers=options.workers
-    )
+    kept_well = store.write(snapshot, rows, everything=everything, gone=gone)
     return snapshot.token if kept_well else ""
 
 
