@@ -303,10 +303,12 @@ def _plan_everything(
         site, entries = load.load_with_entries(options, cache, progress, memory)
         notes.extend(site.scheduled_notes())
         clock.lap(_loaded(site))
-        plan = plan_site(site, options)
         cache.save()
     finally:
         cache.close()
+    if memory is None:
+        entries = load.without_texts(entries)  # planning and rendering reuse their memory
+    plan = plan_site(site, options)
     decisions = decide(plan.jobs, previous, options.output_path, search=options.search)
     assert decisions is not None  # a plan of every output is always decided
 
