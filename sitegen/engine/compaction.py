@@ -27,28 +27,27 @@ _threads: list[threading.Thread] = []
 
 
 def prepare_in_background(
-    parts: Sequence[tuple[str, Mapping[str, Path]]], cache_folder: Path, language: str
+    parts: Sequence[tuple[str, Mapping[str, Path], int]], cache_folder: Path, language: str
 ) -> None:
-    """Index each part (its fingerprint, and its pages: output path → the file holding the
-    page now) into the search cache in a thread, unless a thread is at it already.
+    """Index each part (its fingerprint, its pages: output path → the file holding the
+    page now, and its index chunk) into the search cache in a thread, unless a thread is
+    at it already.
 
     The pages are linked (or copied) here, before the build commits, so the thread
     indexes them as they are now whatever later builds write.
     """
     with _lock:
-        todo = [
-            (fingerprint, pages) for fingerprint, pages in parts if fingerprint not in _preparing
-        ]
-        _preparing.update(fingerprint for fingerprint, _pages in todo)
+        todo = [part for part in parts if part[0] not in _preparing]
+        _preparing.update(fingerprint for fingerprint, _pages, _chunk in todo)
     if not todo:
         return
     cache_folder.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="compacting-", dir=cache_folder))
-    gathered: list[tuple[str, Path]] = []
-    for number, (fingerprint, pages) in enumerate(todo):
+    gathered: list[tuple[str, Path, int]] = []
+    for number, (fingerprint, pages, chunk) in enumerate(todo):
         folder = work / str(number)
         gather_pages(folder / "pages", dict(pages))
-        gathered.append((fingerprint, folder))
+        gathered.append((fingerprint, folder, chunk))
     thread = threading.Thread(
         target=_index_parts,
         args=(gathered, work, ShardCache(cache_folder, language)),
@@ -60,19 +59,19 @@ def prepare_in_background(
     thread.start()
 
 
-def _index_parts(gathered: list[tuple[str, Path]], work: Path, cache: ShardCache) -> None:
+def _index_parts(gathered: list[tuple[str, Path, int]], work: Path, cache: ShardCache) -> None:
     try:
-        for fingerprint, folder in gathered:
+        for fingerprint, folder, chunk in gathered:
             bundle = folder / "bundle"
             try:
-                files = index_pages(folder / "pages", bundle, cache.language)
+                files = index_pages(folder / "pages", bundle, cache.language, chunk)
             except SearchIndexError:
                 continue  # the compaction at the next refresh runs Pagefind and reports it
             cache.put(fingerprint, {rel: bundle / rel for rel in files})
     finally:
         shutil.rmtree(work, ignore_errors=True)
         with _lock:
-            _preparing.difference_update(fingerprint for fingerprint, _folder in gathered)
+            _preparing.difference_update(fingerprint for fingerprint, _folder, _chunk in gathered)
 
 
 def wait_for_background() -> None:

@@ -27,7 +27,7 @@ from sitegen.engine.jobs import ShardJob
 from sitegen.engine.shardcache import SEARCH_FOLDER, ShardCache
 from sitegen.engine.state import FileStat, ShardRecord
 from sitegen.engine.tiers import Delta, is_base, split_delta, tiers_file
-from sitegen.plan.shards import SearchShard
+from sitegen.plan.shards import SearchShard, index_chunk
 from sitegen.render.search import gather_pages, index_pages, page_ids
 
 if TYPE_CHECKING:
@@ -139,7 +139,7 @@ class ShardIndexer:
         if missing:
             commit = self.made.commit
             parts = [
-                (fingerprint, {path: _staged(commit, path) for path in job.pages})
+                (fingerprint, {path: _staged(commit, path) for path in job.pages}, job.shard.chunk)
                 for fingerprint, job in missing
             ]
             prepare_in_background(parts, cache_path / SEARCH_FOLDER, self.cache.language)
@@ -151,6 +151,7 @@ class ShardIndexer:
         return digest(
             code_fingerprint(),
             made.decisions.plan.language,
+            str(job.shard.chunk),
             *(made.page_digests[path] for path in job.pages),
         )
 
@@ -188,9 +189,11 @@ class ShardIndexer:
         if not delta.pages:
             return
         digests = self.made.page_digests
+        chunk = index_chunk(len(delta.pages), len(self._searchable()))
         fingerprint = digest(
             code_fingerprint(),
             self.made.decisions.plan.language,
+            str(chunk),
             *(f"{path}\0{digests[path]}" for path in delta.pages),
         )
         previous = self.made.decisions.previous_shards.get(SEARCH_DELTA_FOLDER)
@@ -201,7 +204,7 @@ class ShardIndexer:
         ):
             self._keep(SEARCH_DELTA_FOLDER, previous)
             return
-        job = ShardJob(SearchShard(SEARCH_DELTA_FOLDER, ()), delta.pages)
+        job = ShardJob(SearchShard(SEARCH_DELTA_FOLDER, (), chunk), delta.pages)
         self._submit(fingerprint, job)
 
     def _tiers(self, delta: Delta) -> None:
@@ -314,9 +317,9 @@ def _index_shard(commit: Commit, job: ShardJob, options: BuildOptions, language:
             },
         )
         if not (options.output_path / folder).exists():
-            return index_pages(pages, commit.pending_path / folder, language)
+            return index_pages(pages, commit.pending_path / folder, language, job.shard.chunk)
         bundle = temporary / "bundle"
-        files = index_pages(pages, bundle, language)
+        files = index_pages(pages, bundle, language, job.shard.chunk)
         for rel in files:
             commit.adopt(f"{folder}/{rel}", bundle / rel)
         return files

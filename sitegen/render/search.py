@@ -39,9 +39,12 @@ class SearchIndexError(SitegenError):
     """Pagefind failed: the site is not published without its search."""
 
 
-def index_pages(pages_path: Path, bundle_path: Path, language: str) -> list[str]:
-    """Index the HTML pages under pages_path into a new folder bundle_path; return the
-    bundle's files, as paths relative to it, sorted.
+def index_pages(
+    pages_path: Path, bundle_path: Path, language: str, chunk: int | None = None
+) -> list[str]:
+    """Index the HTML pages under pages_path into a new folder bundle_path, with chunk word
+    locations per index chunk (None: Pagefind's default); return the bundle's files, as
+    paths relative to it, sorted.
 
     Raises:
         SearchIndexError: when Pagefind cannot index the pages.
@@ -57,8 +60,12 @@ def index_pages(pages_path: Path, bundle_path: Path, language: str) -> list[str]
         language,
         "--silent",
     ]
+    environment = dict(os.environ)
+    environment.pop(_CHUNK_VARIABLE, None)
+    if chunk is not None:
+        environment[_CHUNK_VARIABLE] = str(chunk)
     try:
-        subprocess.run(command, check=True, capture_output=True, timeout=3600)
+        subprocess.run(command, check=True, capture_output=True, timeout=3600, env=environment)
     except (OSError, subprocess.SubprocessError) as error:
         detail = getattr(error, "stderr", b"") or b""
         message = detail.decode("utf-8", "replace").strip() or str(error)
@@ -71,6 +78,10 @@ def index_pages(pages_path: Path, bundle_path: Path, language: str) -> list[str]
         found += [name if rel == "." else f"{rel}/{name}".replace(os.sep, "/") for name in names]
     return sorted(found)
 
+
+_CHUNK_VARIABLE = "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE"
+"""Pagefind's setting of its word locations per index chunk (pagefind/src/options.rs in
+1.5.2, default 20,000); the pinned version is checked by tests/test_search_tiers.py."""
 
 _WITHOUT_RENDER_LIMIT = ["sh", "-c", 'ulimit -S -v "$(ulimit -H -v)" 2>/dev/null; exec "$@"', "-"]
 """Runs the command after it without the address-space limit of the page that the
