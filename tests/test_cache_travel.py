@@ -19,16 +19,20 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import jinja2
 import pytest
 from PIL import Image as PILImage
 
 from sitegen.base.cache import digest
+from sitegen.base.errors import UsageError
 from sitegen.base.options import CACHE_FOLDER, BuildOptions
 from sitegen.content import frontmatter
 from sitegen.engine import indexer, make, shardcache
 from sitegen.engine.pipeline import build
 from sitegen.engine.shardcache import SPARE, ShardCache
 from sitegen.link import images, markup
+from sitegen.plan.routes import Route
+from sitegen.render import templates
 from sitegen.render.search import index_pages
 from tests.conftest import make_site, options_for
 from tests.test_golden import tree
@@ -315,3 +319,108 @@ def test_the_shard_cache_keeps_what_builds_use_and_a_few_more(
 
 def test_pagefinds_own_files_are_made_once_per_process() -> None:
     assert shardcache.pagefind_code("cs") is shardcache.pagefind_code("cs")
+
+
+KEY = "0123456789abcdef0123456789abcdef-ci-secret"
+
+
+def rendered_pages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Count the pages rendered from their templates (not taken from the page cache)."""
+    paths: list[str] = []
+    real = templates.render_page
+
+    def counting(env: jinja2.Environment, route: Route) -> bytes:
+        paths.append(route.template)
+        return real(env, route)
+
+    monkeypatch.setattr(make, "render_page", counting)
+    return paths
+
+
+def page_objects(options: BuildOptions) -> list[Path]:
+    return sorted((options.site_path / CACHE_FOLDER / "pages" / "objects").glob("*/*"))
+
+
+def test_a_fresh_runner_with_the_cache_key_takes_the_pages_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SITEGEN_CACHE_KEY", KEY)
+    options = travel_site(tmp_path, search=False)
+    rendered = rendered_pages(monkeypatch)
+    build(options)
+    cold = tree(options.output_path)
+    assert len(rendered) == len([path for path in cold if path.endswith(".html")])
+    on_a_fresh_runner(options, tmp_path / "runner", monkeypatch)
+    rendered.clear()
+    report = build(options)
+    assert rendered == []
+    assert report.pages_rendered == 0
+    assert tree(options.output_path) == cold
+
+
+def test_without_the_key_a_fresh_runner_renders_every_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This user's key signs the page cache when no key is given; another runner has none."""
+    monkeypatch.delenv("SITEGEN_CACHE_KEY", raising=False)
+    options = travel_site(tmp_path, search=False)
+    build(options)
+    assert page_objects(options)
+    cold = tree(options.output_path)
+    on_a_fresh_runner(options, tmp_path / "runner", monkeypatch)
+    rendered = rendered_pages(monkeypatch)
+    build(options)
+    assert len(rendered) == len([path for path in cold if path.endswith(".html")])
+    assert tree(options.output_path) == cold
+
+
+def test_pages_signed_with_another_key_or_changed_in_the_cache_are_rendered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SITEGEN_CACHE_KEY", KEY)
+    options = travel_site(tmp_path, search=False)
+    build(options)
+    cold = tree(options.output_path)
+    pages = len([path for path in cold if path.endswith(".html")])
+    objects = page_objects(options)
+    for path in objects:  # planted: a script in every page kept, under its old name
+        data = path.read_bytes().replace(b"</body>", POISON.encode() + b"</body>")
+        path.unlink()
+        path.write_bytes(data)
+    on_a_fresh_runner(options, tmp_path / "runner", monkeypatch)
+    rendered = rendered_pages(monkeypatch)
+    build(options)
+    assert len(rendered) == pages
+    assert tree(options.output_path) == cold
+
+    manifest = options.site_path / CACHE_FOLDER / "pages" / "manifest.json"
+    sealed = json.loads(manifest.read_bytes())
+    planted = page_objects(options)[0]
+    planted.write_bytes(POISON.encode())
+    poisoned = digest(POISON.encode())
+    planted.rename(planted.with_name(poisoned))
+    sealed["pages"] = dict.fromkeys(sealed["pages"], poisoned)  # every page is the planted one
+    manifest.write_text(json.dumps(sealed))
+    on_a_fresh_runner(options, tmp_path / "runner2", monkeypatch)
+    rendered.clear()
+    build(options)
+    assert len(rendered) == pages  # the manifest's signature no longer fits it
+    for name, data in tree(options.output_path).items():
+        assert b"<script>alert" not in data, name
+
+    monkeypatch.setenv("SITEGEN_CACHE_KEY", KEY.upper())
+    on_a_fresh_runner(options, tmp_path / "runner3", monkeypatch)
+    rendered.clear()
+    build(options)
+    assert len(rendered) == pages  # signed with another key
+    assert tree(options.output_path) == cold
+
+
+def test_a_cache_key_too_short_to_be_a_secret_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    options = travel_site(tmp_path, search=False)
+    monkeypatch.setenv("SITEGEN_CACHE_KEY", "heslo")
+    with pytest.raises(UsageError, match="SITEGEN_CACHE_KEY has 5 characters"):
+        build(options)
+    assert not options.output_path.exists()

@@ -19,6 +19,7 @@ from sitegen.engine.commit import Commit, begin_commit, files_under
 from sitegen.engine.decide import Decisions
 from sitegen.engine.indexer import ShardIndexer
 from sitegen.engine.jobs import FileJob, PageJob, ShardJob
+from sitegen.engine.pagecache import PAGES_FOLDER, PageCache, page_cache_key
 from sitegen.engine.state import BuildState, FileStat, OutputRecord, ShardRecord
 from sitegen.engine.writer import MARKER
 from sitegen.render.compiled import CompiledTemplates, SignedBytecodeCache
@@ -42,6 +43,10 @@ class Made:
     """Search bundles of the new output, made or kept."""
     search_stale: bool = False
     """Without search, some shards were kept although their pages changed."""
+    pages: PageCache = field(default_factory=lambda: PageCache(None, None))
+    """Rendered pages of earlier builds (engine/pagecache.py)."""
+    taken: list[str] = field(default_factory=list)
+    """Output paths of the pages taken from the page cache instead of rendered."""
 
 
 def render_outputs(
@@ -60,7 +65,8 @@ def render_outputs(
         SearchIndexError: when Pagefind fails.
     """
     commit = begin_commit(options.output_path)
-    made = Made(commit, decisions)
+    cache = options.cache_path / PAGES_FOLDER if options.cache_path else None
+    made = Made(commit, decisions, pages=PageCache(cache, page_cache_key() if cache else None))
     made.page_digests = {
         path: decisions.kept[path].content
         for path in decisions.page_paths
@@ -93,7 +99,23 @@ def commit_outputs(made: Made, options: BuildOptions, state: BuildState) -> int:
     }
     state.shards = made.shards
     state.search_stale = made.search_stale
+    _keep_pages(made, output)
     return len([path for path in written if path != MARKER])
+
+
+def _keep_pages(made: Made, output: Path) -> None:
+    """Keep the pages of the new output in the page cache (those made now from the output)."""
+    decisions = made.decisions
+    made_now = [job.path for job in decisions.pages_todo]
+    made.pages.save(
+        {
+            decisions.fingerprints[path]: made.page_digests[path]
+            for path in decisions.page_paths
+            if path in made.page_digests and path in decisions.fingerprints
+        },
+        {made.page_digests[path]: output / path for path in made_now if path in made.page_digests},
+        prune=2 * len(made_now) > len(decisions.page_paths),
+    )
 
 
 def _present(decisions: Decisions, output: Path) -> set[str]:
@@ -139,6 +161,22 @@ def _make_files(jobs: list[FileJob], commit: Commit, workers: int) -> None:
         pass
 
 
+def _not_kept(made: Made, done: Callable[[list[str]], object]) -> list[PageJob]:
+    """Stage the pages the page cache holds; return the jobs of the others."""
+    todo: list[PageJob] = []
+    for job in made.decisions.pages_todo:
+        data = made.pages.get(job.fingerprint)
+        if data is None:
+            todo.append(job)
+            continue
+        made.commit.put(job.path, data)
+        made.page_digests[job.path] = digest(data)
+        made.taken.append(job.path)
+    if made.taken:
+        done(made.taken)
+    return todo
+
+
 FILES_PER_CHUNK = 8
 """Feeds are few and large: small chunks share them out evenly."""
 FILES_PER_WORKER = 16
@@ -153,7 +191,7 @@ def _render_pages(
     decisions, commit = made.decisions, made.commit
     forget_slow_templates()
     env = _environment(options, decisions)
-    jobs = _in_shard_order(decisions.pages_todo, decisions.plan.shards)
+    jobs = _in_shard_order(_not_kept(made, done), decisions.plan.shards)
     try:
         for name in sorted({job.route.template for job in jobs}):
             env.get_template(name)  # compile once, before the workers are forked

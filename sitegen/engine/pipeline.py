@@ -31,6 +31,7 @@ from sitegen.engine.commit import pending_journal, recover
 from sitegen.engine.discard import finish_discarding
 from sitegen.engine.load import check_folders
 from sitegen.engine.lock import Notes, build_lock
+from sitegen.engine.pagecache import key_from_environment
 from sitegen.engine.state import (
     BuildState,
     InputStat,
@@ -95,6 +96,7 @@ def build(
     """
     started = time.perf_counter()
     check_folders(options)
+    key_from_environment()  # a key too short is an error, even when nothing is to be built
     try:
         with paused_garbage_collector():
             return _build(options, report, progress, notice, started, memory)
@@ -216,18 +218,19 @@ def _make(
     clock.lap(_planned(plan, decisions, texts))
     kept: list[str] = []  # the snapshot's token, kept while Pagefind indexes
     made = render_outputs(decisions, options, progress, while_indexing=lambda: kept.append(keep()))
+    rendered = len(decisions.pages_todo) - len(made.taken)
     clock.lap(
         _(
             "Rendered {pages} pages, indexed the changed search shards, kept the models "
             "and routes for the next plans"
-        ).format(pages=len(decisions.pages_todo))
+        ).format(pages=rendered)
     )
     written = commit_outputs(made, options, state)
     clock.lap(_("Committed {files} files").format(files=written))
     state.valid_until = plan.valid_until
     state.pages = plan.page_count
     state.snapshot = kept[0] if kept else ""
-    return written, len(decisions.pages_todo), site, plan.complete, texts
+    return written, rendered, site, plan.complete, texts
 
 
 Planned = tuple["JobPlan", "Decisions", Callable[[], str], tuple[str, ...]]
