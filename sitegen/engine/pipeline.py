@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from sitegen.base.cache import code_fingerprint
 from sitegen.base.errors import WriteError
+from sitegen.base.heap import release_free_memory
 from sitegen.base.i18n import _, decimal
 from sitegen.base.options import BuildOptions
 from sitegen.base.parallel import Progress, no_progress
@@ -311,9 +312,11 @@ def _plan_everything(
         cache.close()
     if memory is None:
         entries = load.without_texts(entries)  # planning and rendering reuse their memory
+        release_free_memory()
     plan = plan_site(site, options)
     decisions = decide(plan.jobs, previous, options.output_path, search=options.search)
     assert decisions is not None  # a plan of every output is always decided
+    release_free_memory()  # the planner's scratch, before the render workers are forked
 
     def keep() -> str:
         with snapshot_store(options) as store:
