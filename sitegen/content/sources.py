@@ -264,7 +264,11 @@ class _Reader:
             self.read_bundle(entry, kind)
         elif entry.suffix == ".md":
             name, language = translation_of(entry.name)
-            self.add(entry, kind, name, None, (), language)
+            original = entry.with_name(f"{name}.md")
+            if language is not None and not os.path.lexists(original):
+                self.report(entry, 0, orphan_message(self.shown(original)))
+            else:
+                self.add(entry, kind, name, None, (), language)
         else:
             self.report(
                 entry,

@@ -102,7 +102,8 @@ def _translation(
         message = _(
             "'{slug}' is the address of a section of the English site; add 'slug:' with another one"
         ).format(slug=slug)
-        problems.append(Problem(source.rel_path, front.line_of(("slug",)), "slug", message))
+        key = "slug" if own.slug else "title"
+        problems.append(Problem(source.rel_path, front.line_of((key,)), key, message))
     if problems:
         raise ContentError(problems)
     translated: dict[str, object] = {"title": own.title}
