@@ -4,6 +4,7 @@ a wrong translation is an error with its file, line and field."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from lxml import etree  # type: ignore[import-untyped]  # feedgen's; it ships no
 from sitegen.engine.pipeline import build
 from tests.conftest import REPO, Run, make_site, options_for
 from tests.htmlpages import Page, parse_page
+from tests.test_golden import tree
 
 SITE = Path(__file__).parent / "sites" / "english" / "input"
 BASE = "https://example.cz"
@@ -362,3 +364,44 @@ def test_check_warns_when_the_original_changed_after_its_translation(
     translation = site / "content/pages/o-nas.en.md"
     translation.write_text("---\ntitle: About us\n---\nText. More.\n", encoding="utf-8")
     assert warning not in run_cli("check", "--source", site).err  # written after: newer
+
+
+# Incremental builds -----------------------------------------------------------------
+
+
+def test_an_edit_of_a_translation_or_its_original_rewrites_the_pages_that_show_it(
+    tmp_path: Path,
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site)
+    shutil.copytree(REPO / "templates", site / "templates")
+    options = options_for(site, tmp_path / "public")
+    build(options)
+    edits = {
+        "content/localities/zlutice.en.md": ("A small town.", "A small town in the west."),
+        "content/localities/zlutice.md": ("Malé město.", "Malé město.\n\nDalší odstavec."),
+        "content/partnerships/zluticko.en.md": ("The Žlutice area", "Around Žlutice"),
+    }
+    shown = {
+        "content/localities/zlutice.en.md": {"en/localities/zlutice/index.html"},
+        "content/localities/zlutice.md": {"lokality/zlutice/index.html"},
+        "content/partnerships/zluticko.en.md": {  # its title gives its new address
+            "en/index.html",
+            "en/partnerships/around-zlutice/index.html",
+            "en/localities/zlutice/index.html",
+            "partnerstvi/zluticko/index.html",  # its alternates
+            "sitemap.xml",
+        },
+    }
+    for rel, (old, new) in edits.items():
+        before = tree(tmp_path / "public")
+        path = site / rel
+        path.write_text(path.read_text("utf-8").replace(old, new), encoding="utf-8")
+        build(options)
+        after = tree(tmp_path / "public")
+        changed = {name for name in after if before.get(name) != after[name]}
+        assert changed == shown[rel], rel
+        cold = tmp_path / f"cold-{len(rel)}"
+        build(dataclasses.replace(options, output_path=cold, use_cache=False))
+        assert tree(cold) == after, rel
+    assert not (tmp_path / "public/en/partnerships/the-zlutice-area").exists()
