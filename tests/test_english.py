@@ -5,6 +5,7 @@ a wrong translation is an error with its file, line and field."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -16,6 +17,7 @@ import pytest
 from lxml import etree  # type: ignore[import-untyped]  # feedgen's; it ships no types
 
 from sitegen.engine.pipeline import build
+from sitegen.render.search import fragment_of
 from tests.conftest import REPO, Run, make_site, options_for
 from tests.htmlpages import Page, parse_page
 from tests.test_golden import tree
@@ -405,3 +407,36 @@ def test_an_edit_of_a_translation_or_its_original_rewrites_the_pages_that_show_i
         build(dataclasses.replace(options, output_path=cold, use_cache=False))
         assert tree(cold) == after, rel
     assert not (tmp_path / "public/en/partnerships/the-zlutice-area").exists()
+
+
+# Search ---------------------------------------------------------------------------
+
+
+def bundle_urls(bundle: Path) -> list[str]:
+    """Return the address of every page a Pagefind bundle indexes."""
+    fragments = (fragment_of(path.read_bytes()) for path in (bundle / "fragment").iterdir())
+    return sorted(str(fragment.get("url")) for fragment in fragments)
+
+
+@pytest.mark.search
+def test_english_pages_have_their_own_english_search_bundle(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(SITE, site)
+    shutil.copytree(REPO / "templates", site / "templates")
+    public = tmp_path / "public"
+    build(options_for(site, public, search=True))
+    assert bundle_urls(public / "en/pagefind") == sorted(PAIRS.values())
+    entry = json.loads((public / "en/pagefind/pagefind-entry.json").read_text("utf-8"))
+    assert list(entry["languages"]) == ["en"]
+    czech = bundle_urls(public / "pagefind")
+    assert czech and not [url for url in czech if url.startswith("/en/")]
+    tiers = json.loads((public / "pagefind-tiers.json").read_text("utf-8"))
+    assert tiers["bundles"] == ["/pagefind/"]
+    search = (public / "en/search/index.html").read_text("utf-8")
+    assert 'data-bundles="/en/pagefind/"' in search
+    assert parse_page(public / "en/search/index.html").lang == "en"
+    path = site / "content/pages/o-nas.en.md"
+    path.write_text(path.read_text("utf-8").replace("We help", "We gladly help"), "utf-8")
+    build(options_for(site, public, search=True))
+    assert bundle_urls(public / "en/pagefind") == sorted(PAIRS.values())
+    assert json.loads((public / "pagefind-tiers.json").read_text("utf-8")) == tiers

@@ -39,8 +39,8 @@ ENGLISH_NEWS = "news"
 ENGLISH_LOCALITIES = "localities"
 ENGLISH_PARTNERSHIPS = "partnerships"
 ENGLISH_SEARCH = "search"
-ENGLISH_SEARCH_FOLDER = "pagefind-en"
-"""The English pages' own search bundle, under /en/."""
+ENGLISH_SEARCH_FOLDER = "pagefind"
+"""The English pages' own search bundle: /en/pagefind/."""
 ENGLISH_RESERVED_NAMES = frozenset(
     {
         ENGLISH_NEWS,

@@ -287,7 +287,7 @@ class SearchContext(Context):
     """URLs of the bundles to search when the tiers file cannot be read: the main one."""
     tiers: str
     """URL of the tiers file: every bundle to merge (the delta too) and the pages of the
-    base to leave out (engine/tiers.py)."""
+    base to leave out (engine/tiers.py); "" for the English search, which has one bundle."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,11 +13,18 @@ import dataclasses
 from dataclasses import dataclass, replace
 from typing import ClassVar, TypeVar
 
-from sitegen.base.urls import ENGLISH
+from sitegen.base.urls import ENGLISH, ENGLISH_SEARCH_FOLDER
 from sitegen.content.kinds import LOCALITY, NEWS, PAGE, PARTNERSHIP
 from sitegen.content.models import Item, Locality, NewsItem, Page, Partnership
 from sitegen.link.site import Site, Translated
-from sitegen.plan.contexts import Alternate, Context, FeedLink, Route, SearchEntry
+from sitegen.plan.contexts import (
+    Alternate,
+    Context,
+    FeedLink,
+    Route,
+    SearchContext,
+    SearchEntry,
+)
 from sitegen.plan.feeds import FeedSpec
 from sitegen.plan.kinds import KindPlan, kind_plans
 
@@ -54,7 +61,7 @@ def english_routes(site: Site) -> list[Route]:
     when nothing is translated)."""
     if not site.translations:
         return []
-    routes = [english_home(site)]
+    routes = [english_home(site), english_search(site)]
     for plan in kind_plans():
         routes += [_english_page(site, plan, item) for item in site.english(plan.kind)]
     return routes
@@ -77,6 +84,18 @@ def english_home(site: Site) -> Route:
         "most of its news is in Czech.",
         context,
         feeds=english_feed_links(site),
+    )
+
+
+def english_search(site: Site) -> Route:
+    """Return the English search page: it searches the English pages' own bundle
+    (engine/english_search.py), without the Czech stemmer."""
+    bundle = site.urls.english_file(f"{ENGLISH_SEARCH_FOLDER}/")
+    return Route(
+        site.urls.english_search(),
+        "Search",
+        "Search the pages of the Agency for Social Inclusion that are in English.",
+        SearchContext(lang=ENGLISH, bundles=(bundle,), tiers=""),
     )
 
 
