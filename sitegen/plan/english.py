@@ -96,6 +96,7 @@ def english_search(site: Site) -> Route:
         "Search",
         "Search the pages of the Agency for Social Inclusion that are in English.",
         SearchContext(lang=ENGLISH, bundles=(bundle,), tiers=""),
+        feeds=english_feed_links(site),
     )
 
 
