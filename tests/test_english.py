@@ -16,6 +16,7 @@ import feedparser
 import pytest
 from lxml import etree  # type: ignore[import-untyped]  # feedgen's; it ships no types
 
+from sitegen.engine.memory import Memory
 from sitegen.engine.pipeline import build
 from sitegen.render.search import fragment_of
 from tests.conftest import REPO, Run, make_site, options_for
@@ -440,3 +441,20 @@ def test_english_pages_have_their_own_english_search_bundle(tmp_path: Path) -> N
     build(options_for(site, public, search=True))
     assert bundle_urls(public / "en/pagefind") == sorted(PAIRS.values())
     assert json.loads((public / "pagefind-tiers.json").read_text("utf-8")) == tiers
+
+
+def test_the_preview_shows_a_translation_as_it_is_written_and_removed(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {"content/pages/o-nas.md": ORIGINAL})
+    options = options_for(site, drafts=True)  # as the preview builds: drafts, no search
+    memory = Memory()
+    build(options, memory=memory)
+    english = site / "content/pages/o-nas.en.md"
+    for text in ("We help.", "We help towns."):
+        english.write_text(f"---\ntitle: About us\n---\n{text}\n", encoding="utf-8")
+        build(options, memory=memory)
+        assert text in page_at(site / "public", "/en/about-us/").text
+        assert "en" in alternates(page_at(site / "public", "/o-nas/"))
+    english.unlink()
+    build(options, memory=memory)
+    assert not (site / "public/en/about-us").exists()
+    assert alternates(page_at(site / "public", "/o-nas/")) == {}
