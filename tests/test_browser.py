@@ -67,6 +67,8 @@ PAGE_TYPES = {
     "search": "/hledat/",
     "subscribe": "/odber/",
     "not-found": "/404.html",
+    "english-home": "/en/",
+    "english-page": "/en/about-the-agency/",
 }
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 JAVA_OPTIONS = ["-XX:TieredStopAtLevel=1", "-Xss4m"]
