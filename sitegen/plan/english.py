@@ -204,8 +204,7 @@ def english_feeds(site: Site) -> list[FeedSpec]:
             home,
             news,
             "atom" if "atom" in feed.media_type else "rss",
-            name=feed.title,
-            group=ENGLISH,
+            name="Aktuality v angličtině",  # as the (Czech) subscription page lists it
             language=ENGLISH,
         )
         for feed in ENGLISH_FEEDS
