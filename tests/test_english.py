@@ -292,6 +292,19 @@ def test_a_summary_is_refused_where_the_original_takes_none(
     ]
 
 
+def test_the_text_of_a_region_is_not_translated(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    files: dict[str, str | bytes] = {
+        "content/regions/karlovarsky.md": "---\nsummary: Kraj lázní.\n---\nText.\n",
+        "content/regions/karlovarsky.en.md": "---\ntitle: The Karlovy Vary Region\n---\nText.\n",
+    }
+    assert problems_of(tmp_path, run_cli, files) == [
+        "content/regions/karlovarsky.en.md: the texts of regions have no English version; "
+        "remove this file"
+    ]
+
+
 # new --translation en, check --------------------------------------------------------
 
 

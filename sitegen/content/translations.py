@@ -91,7 +91,14 @@ def _translation(
     own = validate_front_matter(TranslationFrontMatter, front, source.rel_path, tz)
     if kind.english_url is None:
         raise ContentError(
-            [Problem(source.rel_path, 0, "", _("the texts of regions are not translated"))]
+            [
+                Problem(
+                    source.rel_path,
+                    0,
+                    "",
+                    _("the texts of regions have no English version; remove this file"),
+                )
+            ]
         )
     problems = _own_problems(source, front, own, original)
     slug = own.slug or ascii_slug(own.title)
