@@ -84,7 +84,7 @@ def test_each_kind_has_its_translation_under_en_in_english(built: Path) -> None:
         page = page_at(built, english)
         assert page.lang == "en", english
         assert page_at(built, czech).lang == "cs", czech
-    assert "We help municipalities." in page_at(built, "/en/about-us/").text
+    assert "We help municipalities “every day”." in page_at(built, "/en/about-us/").text
     assert page_at(built, "/en/about-us/").titles[0].startswith("About us")
 
 
