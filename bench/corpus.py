@@ -92,7 +92,10 @@ def write_corpus(root: Path, news_count: int, seed: int = 2017) -> Path:
     content = root / "content"
     for folder in ("news", "localities", "partnerships"):
         (content / folder).mkdir(parents=True)
-    shutil.copytree(REPO / "content" / "pages", content / "pages")
+    # The Czech pages only: the corpus measures the Czech site (tests/test_english.py the English).
+    shutil.copytree(
+        REPO / "content/pages", content / "pages", ignore=shutil.ignore_patterns("*.en.md")
+    )
     shutil.copy(REPO / "site.yaml", root / "site.yaml")
     shutil.copytree(REPO / "templates", root / "templates")
     shutil.copytree(REPO / "static", root / "static")

@@ -232,7 +232,12 @@ def test_every_item_of_the_sample_site_is_in_a_collection() -> None:
         folder = REPO / entry["folder"]
         pattern = "*/index.md" if "path" in entry else "*.md"
         listed |= {path for path in folder.glob(pattern)}
-    assert listed == set((REPO / "content").glob("*/**/*.md"))
+    items = set((REPO / "content").glob("*/**/*.md"))
+    czech = {path for path in items if not path.name.endswith(".en.md")}
+    assert czech <= listed
+    # The English translations (X.en.md) are not the web editor's yet: a single file's
+    # shows in its folder's collection (Decap lists every .md file there).
+    assert listed - czech <= items - czech
 
 
 def test_the_news_form_has_the_right_widgets() -> None:

@@ -67,6 +67,8 @@ PAGE_TYPES = {
     "search": "/hledat/",
     "subscribe": "/odber/",
     "not-found": "/404.html",
+    "english-home": "/en/",
+    "english-page": "/en/about-the-agency/",
 }
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 JAVA_OPTIONS = ["-XX:TieredStopAtLevel=1", "-Xss4m"]
@@ -230,6 +232,19 @@ def test_typing_a_query_shows_results_from_the_index(page: Page, base_url: str) 
     page.fill("#hledani-dotaz", "memorandum")
     titles = result_titles(page, expect="memorandum")
     assert "Středočeský kraj a agentura podepsaly memorandum o spolupráci" in titles
+
+
+def test_the_english_search_finds_the_english_pages_only(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/en/search/")
+    page.fill("#hledani-dotaz", "cooperation")
+    titles = result_titles(page, expect="cooperation")
+    assert sorted(titles) == [  # "cooperation agreements" in the table of About the Agency
+        "About the Agency",
+        "The Central Bohemian Region and the Agency sign a memorandum of cooperation",
+    ]
+    page.fill("#hledani-dotaz", "memorandum")
+    titles = result_titles(page, expect="memorandum")
+    assert "Středočeský kraj a agentura podepsaly memorandum o spolupráci" not in titles
 
 
 def test_search_ignores_missing_diacritics_and_finds_document_titles(

@@ -302,14 +302,21 @@ def test_same_input_gives_byte_identical_output(tmp_path: Path) -> None:
     assert _without_search(one) == _without_search(two)
 
 
-def _search_entry(files: dict[str, bytes]) -> tuple[int, list[str]]:
-    entry = json.loads(files["pagefind/pagefind-entry.json"])
-    fragments = sorted(name for name in files if name.startswith("pagefind/fragment/"))
-    return entry["languages"]["cs"]["page_count"], fragments
+_BUNDLES = {"pagefind/": "cs", "en/pagefind/": "en"}
+"""The search bundles of the sample site: the Czech one and the English one."""
+
+
+def _search_entry(files: dict[str, bytes]) -> list[tuple[int, list[str]]]:
+    entries = []
+    for bundle, language in _BUNDLES.items():
+        entry = json.loads(files[f"{bundle}pagefind-entry.json"])
+        fragments = sorted(name for name in files if name.startswith(f"{bundle}fragment/"))
+        entries.append((entry["languages"][language]["page_count"], fragments))
+    return entries
 
 
 def _without_search(files: dict[str, bytes]) -> dict[str, bytes]:
-    return {name: data for name, data in files.items() if not name.startswith("pagefind/")}
+    return {name: data for name, data in files.items() if not name.startswith(tuple(_BUNDLES))}
 
 
 def _inodes(root: Path) -> dict[str, tuple[int, int]]:

@@ -45,7 +45,7 @@ def test_new_file_builds_as_it_is(kind: str, tmp_path: Path, run_cli: Callable[.
 def test_check_passes_on_the_sample_site(run_cli: Callable[..., Run]) -> None:
     result = run_cli("check", "--source", REPO)
     assert result.status == 0, result.err
-    assert result.out.startswith("Check passed: 80 pages")
+    assert result.out.startswith("Check passed: 85 pages")
     assert "warning: content/news/" in result.err
 
 

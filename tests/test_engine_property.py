@@ -51,6 +51,8 @@ operations = st.one_of(
     st.tuples(st.just("add"), st.integers(0, 30), texts),
     st.tuples(st.just("template"), st.sampled_from(("base.html", "news_item.html")), texts),
     st.tuples(st.just("static"), st.integers(0, 1), texts),
+    st.tuples(st.just("translate"), st.integers(0, 5), texts),
+    st.tuples(st.just("untranslate"), st.integers(0, 5), st.none()),
 )
 
 HOSTILE = (
@@ -164,9 +166,19 @@ def assert_like_cold(options: BuildOptions, cold: BuildOptions, what: object) ->
     return result
 
 
+def translation(title: str, body: str) -> str:
+    return f"---\ntitle: {title}\n---\n{body}\n"
+
+
+def translation_of(path: Path) -> Path:
+    """Return where the English translation of the news item at path is."""
+    return path.with_name(f"{path.stem}.en.md")
+
+
 def apply(site: Path, operation: tuple[str, object, object]) -> None:
     kind, which, value = operation
-    files = sorted((site / "content/news").glob("*.md"))
+    every = sorted((site / "content/news").glob("*.md"))
+    files = [path for path in every if not path.name.endswith(".en.md")]
     if kind == "template":
         path = site / "templates" / str(which)
         path.write_text(path.read_text() + f"{{# {value} #}}\n")
@@ -180,6 +192,17 @@ def apply(site: Path, operation: tuple[str, object, object]) -> None:
 
 
 def _change(path: Path, kind: str, value: object) -> None:
+    """Change the news item at path (its translation goes with it when it moves)."""
+    english = translation_of(path)
+    if kind == "translate":  # write it anew, or add to its title and text
+        old = english.read_text() if english.exists() else translation("News", "Text.")
+        english.write_text(old.replace("title: ", f"title: {value} ", 1) + f"\n{value}\n")
+        return
+    if kind == "untranslate":
+        english.unlink(missing_ok=True)
+        return
+    if kind in ("rename", "delete") and english.exists():
+        _change(english, kind, value)
     text = path.read_text()
     if kind == "edit":
         path.write_text(text + f"\n{value}\n")
@@ -198,7 +221,8 @@ def _change(path: Path, kind: str, value: object) -> None:
         ]
         path.write_text("\n".join(lines) + "\n")
     elif kind == "rename":
-        path.rename(path.with_name(path.stem + f"-{value}.md"))
+        stem, english_suffix = path.stem.removesuffix(".en"), path.stem.endswith(".en")
+        path.rename(path.with_name(f"{stem}-{value}{'.en' if english_suffix else ''}.md"))
     elif kind == "delete":
         path.unlink()
 
@@ -213,6 +237,7 @@ def small_site(root: Path) -> BuildOptions:
         files[f"content/news/2024-01-1{n}-zprava-{n}.md"] = news(
             f"Zpráva {word}", n, [word], f"Text o {word}."
         )
+    files["content/news/2024-01-10-zprava-0.en.md"] = translation("News", "A text.")
     site = make_site(root / "site", files)
     options = dataclasses.replace(options_for(site), search=False, jobs=1)
     build(options)

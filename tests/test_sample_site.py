@@ -64,7 +64,8 @@ def test_every_url_of_the_contract_exists(sample_site: Path, url: str) -> None:
 
 def test_every_page_has_the_head_of_the_contract(pages: dict[str, Page]) -> None:
     for url, page in pages.items():
-        assert page.lang == "cs", url
+        english = url.startswith("/en/")
+        assert page.lang == ("en" if english else "cs"), url
         assert len(page.titles) == 1 and page.titles[0].strip(), url
         # The 404 page is shown at any missing address: it claims none of its own.
         own = [] if url == "/404.html" else [BASE + url]
@@ -74,7 +75,8 @@ def test_every_page_has_the_head_of_the_contract(pages: dict[str, Page]) -> None
             assert page.metas.get(key), (url, key)
         assert page.metas.get("og:url") == (own[0] if own else None), url
         assert page.link("alternate", "application/rss+xml")[0] == "/feed.xml", url
-        assert page.link("alternate", "application/atom+xml") == ["/atom.xml"], url
+        atom = ["/atom.xml", "/en/atom.xml"] if english else ["/atom.xml"]
+        assert page.link("alternate", "application/atom+xml") == atom, url
         assert page.unclosed == [], url
 
 

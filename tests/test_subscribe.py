@@ -65,7 +65,9 @@ def test_the_page_lists_exactly_the_feeds_the_build_writes(sample_site: Path) ->
     paths = {urlsplit(address).path.lstrip("/") for address in addresses}
     assert paths == written_feeds(sample_site)
     assert {"feed.xml", "atom.xml", "kraje/liberecky/feed.xml", "temata/bydleni/feed.xml"} <= paths
-    assert len(paths) == 2 + 14 + len(list((sample_site / "temata").glob("*/feed.xml")))
+    topics = len(list((sample_site / "temata").glob("*/feed.xml")))
+    assert len(paths) == 2 + 2 + 14 + topics  # all news, in Czech and in English
+    assert {"en/feed.xml", "en/atom.xml"} <= paths
 
 
 def test_the_page_explains_feeds_in_czech(pages: dict[str, Page]) -> None:

@@ -33,6 +33,28 @@ SEARCH_DELTA_FOLDER = "pagefind-delta"
 """The search delta index: the pages changed since the base index was made."""
 SEARCH_TIERS_FILE = "pagefind-tiers.json"
 """Which search bundles the search page merges, and which pages of the base to leave out."""
+ENGLISH = "en"
+"""The folder of the English translations (/en/): the language code of their pages."""
+ENGLISH_NEWS = "news"
+ENGLISH_LOCALITIES = "localities"
+ENGLISH_PARTNERSHIPS = "partnerships"
+ENGLISH_SEARCH = "search"
+ENGLISH_SEARCH_FOLDER = "pagefind"
+"""The English pages' own search bundle: /en/pagefind/."""
+ENGLISH_RESERVED_NAMES = frozenset(
+    {
+        ENGLISH_NEWS,
+        ENGLISH_LOCALITIES,
+        ENGLISH_PARTNERSHIPS,
+        ENGLISH_SEARCH,
+        ENGLISH_SEARCH_FOLDER,
+        "feed.xml",
+        "atom.xml",
+        "index.html",
+    }
+)
+"""First URL segments under /en/ that belong to generated sections: no English page's
+slug may take them."""
 
 RESERVED_ROOT_NAMES = frozenset(
     {
@@ -48,6 +70,7 @@ RESERVED_ROOT_NAMES = frozenset(
         SEARCH_FOLDER,
         SEARCH_DELTA_FOLDER,
         SEARCH_TIERS_FILE,
+        ENGLISH,
         "static",
         "feed.xml",
         "atom.xml",
@@ -136,6 +159,34 @@ class Urls:
     def search(self) -> str:
         """Return the URL of the search page."""
         return f"{self.base_path}{SEARCH}/"
+
+    def english_home(self) -> str:
+        """Return the URL of the English home page (/en/)."""
+        return f"{self.base_path}{ENGLISH}/"
+
+    def english_page(self, slug: str) -> str:
+        """Return the URL of a plain page's English translation."""
+        return f"{self.english_home()}{slug}/"
+
+    def english_news_item(self, slug: str) -> str:
+        """Return the URL of a news item's English translation."""
+        return f"{self.english_home()}{ENGLISH_NEWS}/{slug}/"
+
+    def english_locality(self, slug: str) -> str:
+        """Return the URL of a locality's English translation."""
+        return f"{self.english_home()}{ENGLISH_LOCALITIES}/{slug}/"
+
+    def english_partnership(self, slug: str) -> str:
+        """Return the URL of a partnership's English translation."""
+        return f"{self.english_home()}{ENGLISH_PARTNERSHIPS}/{slug}/"
+
+    def english_search(self) -> str:
+        """Return the URL of the English search page."""
+        return f"{self.english_home()}{ENGLISH_SEARCH}/"
+
+    def english_file(self, name: str) -> str:
+        """Return the URL of a file under /en/, e.g. feed.xml."""
+        return f"{self.english_home()}{name}"
 
     def alias(self, path: str) -> str:
         """Return the URL of an old address given as a path from the site's root."""

@@ -28,6 +28,8 @@ from sitegen.commands.usage import Parser, argparse_in_our_language, language_in
 from sitegen.engine.load import load_site
 from sitegen.engine.pipeline import BuildReport, build
 
+TRANSLATION_LANGUAGES = ("en",)
+"""The languages `new --translation` writes (content/sources.py reads the same)."""
 COMMANDS = ("build", "serve", "check", "new", "newsletter")
 
 
@@ -93,6 +95,14 @@ def make_parser(kinds: Sequence[str] = ()) -> argparse.ArgumentParser:
         "--bundle",
         action="store_true",
         help=_("write FOLDER/index.md, so that photos and documents can go beside it"),
+    )
+    new_parser.add_argument(
+        "--translation",
+        choices=TRANSLATION_LANGUAGES,
+        help=_(
+            "write the translation of an existing item beside it; TITLE is then the "
+            "original's file name, e.g. o-agenture"
+        ),
     )
     _site_options(new_parser)
     newsletter.add_parser(commands, _site_options)
@@ -285,6 +295,7 @@ def run_serve(args: argparse.Namespace) -> int:
 def run_check(args: argparse.Namespace) -> int:
     """Validate, build into a temporary folder, check the result; exit 1 on errors."""
     from sitegen.commands.check import advise, check_output
+    from sitegen.commands.stale import stale_translations
     from sitegen.content.models import Item
 
     with tempfile.TemporaryDirectory(prefix="sitegen-check-") as folder:
@@ -295,9 +306,11 @@ def run_check(args: argparse.Namespace) -> int:
         except ContentError as error:  # the check failed, though at its build
             return _check_failed(error.problems)
         site = report.site or load_site(options)  # a fresh folder always loads it
-        sources = {item.url: item.source for item in site.models() if isinstance(item, Item)}
+        shown = (*site.models(), *site.english_models())
+        sources = {item.url: item.source for item in shown if isinstance(item, Item)}
         problems = check_output(options.output_path, site.urls, sources, args.source)
-    warnings = [*report.warnings, *map(str, sorted(advise(site)))]
+    stale = stale_translations(site, args.source)
+    warnings = [*report.warnings, *map(str, sorted(advise(site))), *map(str, stale)]
     if not args.quiet:  # --quiet prints only errors
         _print_warnings(warnings)
     if problems:
@@ -327,12 +340,15 @@ def _check_failed(problems: Sequence[object]) -> int:
 def run_new(args: argparse.Namespace) -> int:
     """Write a new content file and print its path."""
     from sitegen.base.config import load_config
-    from sitegen.commands.scaffold import new_file
+    from sitegen.commands.scaffold import new_file, new_translation
     from sitegen.content.kinds import kind_named
 
     content = args.content if args.content is not None else args.source / "content"
     config = load_config(args.source, args.base_url)
     kind = kind_named(args.kind)
+    if args.translation:
+        print(new_translation(kind, args.title, content, args.translation))
+        return 0
     path = new_file(
         kind, args.title, content, build_time(os.environ), config.tz, bundle=args.bundle
     )

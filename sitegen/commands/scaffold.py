@@ -18,13 +18,15 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from sitegen.base.errors import UsageError
+from sitegen.base.errors import ContentError, UsageError
 from sitegen.base.i18n import _
 from sitegen.base.regions import all_regions
 from sitegen.base.typography import ascii_slug
+from sitegen.content.frontmatter import split_front_matter
 from sitegen.content.kinds import LOCALITY, PARTNERSHIP, Kind
 from sitegen.content.schema import PLACEHOLDER
-from sitegen.content.sources import BUNDLE_INDEX
+from sitegen.content.skeletons import TRANSLATION_SKELETON, TRANSLATION_SUMMARY
+from sitegen.content.sources import BUNDLE_INDEX, translation_index, translation_of
 
 MAX_SLUG = 60
 """Longest slug made from a title: file names and addresses stay readable."""
@@ -113,7 +115,7 @@ def _slugs_in_use(kind: Kind, folder: Path) -> list[tuple[Path, str]]:
         return []
     found = []
     for path in sorted(folder.iterdir()):
-        if path.name.startswith("."):
+        if path.name.startswith(".") or translation_of(path.name)[1] is not None:
             continue
         name = path.stem if path.is_file() else path.name
         found.append((path, kind.slug_of(name)))
@@ -159,3 +161,68 @@ def _yaml_text(text: str) -> str:
 def _dump_scalar(text: str, style: str | None) -> str:
     dumped = yaml.safe_dump({"t": text}, allow_unicode=True, width=2**31 - 1, default_style=style)
     return dumped.removeprefix('"t": ').removeprefix("t: ").rstrip("\n")
+
+
+def new_translation(kind: Kind, original: str, content_path: Path, language: str) -> Path:
+    """Write the skeleton of the translation into language of the item of kind that
+    original names (its slug or file name) beside it; return its path.
+
+    Raises:
+        UsageError: when no item of kind has that name, or it has the translation already.
+    """
+    found = _original_file(kind, original, content_path / kind.folder)
+    if found.name == BUNDLE_INDEX:
+        path = found.parent / translation_index(language)
+    else:
+        path = found.with_name(f"{found.stem}.{language}.md")
+    shown = f"{content_path.name}/{path.relative_to(content_path).as_posix()}"
+    if path.exists():
+        raise UsageError(
+            _("{file} exists already: edit it, or remove it to start again").format(file=shown)
+        )
+    original_shown = f"{content_path.name}/{found.relative_to(content_path).as_posix()}"
+    text = TRANSLATION_SKELETON.format(
+        original=original_shown,
+        original_title=_title_of(found),
+        placeholder=PLACEHOLDER,
+        summary=TRANSLATION_SUMMARY if "summary" in kind.schema.model_fields else "",
+        slug="english-title",
+    )
+    with path.open("x", encoding="utf-8") as file:  # never overwrite, even in a race
+        file.write(text)
+    return path
+
+
+def _original_file(kind: Kind, original: str, folder: Path) -> Path:
+    """Return the Markdown file of the item of kind that original names (its slug, its
+    file name with or without .md, or its bundle folder's name).
+
+    Raises:
+        UsageError: naming the folder, when there is none.
+    """
+    wanted = original.removesuffix("/").removesuffix(".md")
+    for path, slug in _slugs_in_use(kind, folder):
+        text_path = path / BUNDLE_INDEX if path.is_dir() else path
+        name = path.name if path.is_dir() else translation_of(path.name)[0]
+        if wanted in (slug, name) and text_path.is_file():
+            return text_path
+    raise UsageError(
+        _(
+            "no {kind} called {original!r} in content/{folder}/: give the file name of the "
+            "Czech original (without .md), e.g. {example!r}"
+        ).format(
+            kind=kind.name,
+            original=original,
+            folder=kind.folder,
+            example=(_slugs(folder) or ["o-agenture"])[0],
+        )
+    )
+
+
+def _title_of(path: Path) -> str:
+    """Return the title of the content file at path ("" when it has none)."""
+    try:
+        title = split_front_matter(path.read_text("utf-8"), str(path)).data.get("title")
+    except (OSError, UnicodeDecodeError, ContentError):
+        return ""
+    return title if isinstance(title, str) else ""

@@ -32,6 +32,7 @@ from sitegen.base.i18n import N_
 from sitegen.base.regions import all_regions
 from sitegen.base.typography import sorted_czech
 from sitegen.base.urls import ARCHIVE_SEGMENT, PAGE_SEGMENT, RESERVED_ROOT_NAMES, Urls
+from sitegen.base.urls import ENGLISH_RESERVED_NAMES as ENGLISH_RESERVED
 from sitegen.base.urls import NEWS as NEWS_SECTION
 from sitegen.content.models import (
     Locality,
@@ -154,6 +155,10 @@ class Kind(Generic[F, M]):
     build refuses a page's (content/load.py)."""
     skeleton: str | None = None
     """What `new` writes (content/skeletons.py), or None when `new` does not write it."""
+    english_url: Callable[[Urls, str], str] | None = None
+    """Makes the URL of an English translation from its slug; None: not translated."""
+    english_reserved_slugs: frozenset[str] = frozenset()
+    """Slugs whose English address belongs to a generated page (/en/news/, …)."""
     unknown_reference: str = N_(
         "unknown {kind} '{slug}'{hint}; the slugs are the file names in content/{folder}/"
     )
@@ -192,11 +197,12 @@ def make_news_item(entry: Entry[NewsFrontMatter], making: Making) -> NewsItem:
         image = making.image(entry, meta.image, meta.image_alt, meta.image_caption)
     topics = {making.topic(tag).slug: making.topic(tag) for tag in meta.tags}
     day = meta.date.astimezone(making.tz).date().isoformat()
+    section = NEWS_SECTION if entry.source.language is None else "en/news"  # same slug
     return NewsItem(
         source=entry.source.rel_path,
         slug=entry.slug,
         url=entry.url,
-        feed_id=f"tag:{making.feed_authority},{day}:{NEWS_SECTION}/{entry.slug}",
+        feed_id=f"tag:{making.feed_authority},{day}:{section}/{entry.slug}",
         title=meta.title,
         date=meta.date.astimezone(making.tz),
         updated=meta.updated.astimezone(making.tz) if meta.updated else None,
@@ -371,6 +377,7 @@ NEWS: Kind[NewsFrontMatter, NewsItem] = Kind(
     changes=_news_changes,
     reserved_slugs=frozenset({PAGE_SEGMENT, ARCHIVE_SEGMENT}),
     skeleton=NEWS_SKELETON,
+    english_url=Urls.english_news_item,
 )
 LOCALITY: Kind[LocalityFrontMatter, Locality] = Kind(
     "locality",
@@ -384,6 +391,7 @@ LOCALITY: Kind[LocalityFrontMatter, Locality] = Kind(
     references=_locality_references,
     changes=_locality_changes,
     skeleton=LOCALITY_SKELETON,
+    english_url=Urls.english_locality,
     unknown_reference=N_(
         "unknown locality '{slug}'{hint}; the slugs are the file names in content/localities/"
     ),
@@ -404,6 +412,7 @@ PARTNERSHIP: Kind[PartnershipFrontMatter, Partnership] = Kind(
     references=_partnership_references,
     files=_documents,
     skeleton=PARTNERSHIP_SKELETON,
+    english_url=Urls.english_partnership,
     unknown_reference=N_(
         "unknown partnership '{slug}'{hint}; the slugs are the file names in content/partnerships/"
     ),
@@ -423,6 +432,8 @@ PAGE: Kind[PageFrontMatter, Page] = Kind(
     listed=_by_title,
     reserved_slugs=RESERVED_ROOT_NAMES,
     skeleton=PAGE_SKELETON,
+    english_url=Urls.english_page,
+    english_reserved_slugs=ENGLISH_RESERVED,
 )
 REGION: Kind[RegionFrontMatter, RegionText] = Kind(
     "region",

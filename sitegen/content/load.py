@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Generic, Protocol, TypeGuard
+from typing import TYPE_CHECKING, Generic, Protocol, TypeGuard
 from zoneinfo import ZoneInfo
 
 from typing_extensions import TypeVar
@@ -35,6 +35,9 @@ from sitegen.content.schema import (
     validate_front_matter,
 )
 from sitegen.content.sources import SourceFile
+
+if TYPE_CHECKING:
+    from sitegen.content.translations import Translation
 
 M = TypeVar("M", bound=FrontMatterModel, covariant=True, default=FrontMatterModel)
 """The front-matter model of an entry; a plain `Entry` is an entry of any kind."""
@@ -72,6 +75,12 @@ class LoadedEntries:
     problems: tuple[Problem, ...]
     unloaded_keys: frozenset[str]
     """Content keys of the files that did not validate: links to them are not broken."""
+    translations: tuple[Translation, ...] = ()
+    """The translations (X.en.md) that validated, each with its original."""
+
+    def translated_entries(self) -> tuple[Entry, ...]:
+        """Return the translations as entries of their originals' kinds."""
+        return tuple(translation.entry for translation in self.translations)
 
 
 def is_of(entry: Entry, kind: Kind[K]) -> TypeGuard[Entry[K]]:
@@ -149,11 +158,14 @@ def read_entries(
     the front matter, slugs, references and files of every source, so that later
     stages can add theirs and all are reported in one run.
     """
+    from sitegen.content.translations import pair_translations  # it reads Entry from here
+
     entries: list[Entry] = []
     problems: list[Problem] = []
     unloaded: list[SourceFile] = []
     flawed: list[Entry] = []
-    for source in sources:
+    every = list(sources)
+    for source in (source for source in every if source.language is None):
         try:
             kept = memo.take(source.content_key) if memo and source.is_reused else None
             entry = _kept_or_loaded(source, kept, urls, tz, cache)
@@ -173,7 +185,14 @@ def read_entries(
         problems.extend(_missing_files(entry, static_path))
         problems.extend(_aliases_in_static(entry, static_names))
     unloaded_keys = frozenset(source.content_key for source in unloaded)
-    return LoadedEntries(tuple(entries), tuple(problems), unloaded_keys)
+    translated = [source for source in every if source.language is not None]
+    translations, translation_problems = pair_translations(
+        translated, entries, unloaded_keys, urls, tz, cache
+    )
+    problems.extend(translation_problems)
+    paired = {translation.entry.source.content_key for translation in translations}
+    unloaded_keys |= {source.content_key for source in translated} - paired
+    return LoadedEntries(tuple(entries), tuple(problems), unloaded_keys, translations)
 
 
 class Memo(Protocol):
@@ -388,8 +407,9 @@ def asset_for(entry: Entry, ref: str, static_path: Path, urls: Urls) -> Asset:
     if ref.startswith("/"):
         path = static_path / ref.lstrip("/")
         return Asset(path, urls.file(ref.lstrip("/")), path.stat().st_size)
-    normal = posixpath.normpath(ref)
-    return next(asset for asset in entry.assets if asset.url == entry.url + normal)
+    assert entry.source.bundle_path is not None  # file_problem found it in the bundle
+    path = entry.source.bundle_path / posixpath.normpath(ref)
+    return next(asset for asset in entry.assets if asset.source_path == path)
 
 
 def is_published(entry: Entry, now: datetime) -> bool:

@@ -333,6 +333,17 @@ class PageFrontMatter(ItemFrontMatter):
     summary: Text | None = None
 
 
+class TranslationFrontMatter(FrontMatterModel):
+    """Front matter of a translation (X.en.md beside X.md): everything else comes from
+    the original, so the two cannot contradict each other."""
+
+    title: Text
+    summary: Text | None = None
+    """The lead; only for the kinds whose original takes a summary."""
+    slug: Slug | None = None
+    """The last part of the translation's address; default: its title's slug."""
+
+
 class RegionFrontMatter(FrontMatterModel):
     """Front matter of a region's editorial text (content/regions/<id>.md)."""
 

@@ -84,3 +84,19 @@ draft: true  # smažte, až má být stránka zveřejněná
 ---
 Text stránky: co na ní čtenář najde.
 """
+
+TRANSLATION_SKELETON = """\
+---
+# Anglický překlad souboru {original} („{original_title}“).
+# Datum, kraje, lokality, fotografie, dokumenty i stav (koncept) se berou z originálu;
+# překlad má jen titulek, perex (summary) a adresu (slug).
+title: {placeholder}  # anglický titulek; do té doby se web nesestaví
+{summary}# slug: {slug}  # adresa /en/…/{slug}/; bez ní se vezme z anglického titulku
+---
+The English text.
+"""
+"""What `new KIND ORIGINAL --translation en` writes beside the original (the fields
+original, original_title, placeholder, summary (a commented line, or "" for a kind
+without a summary) and slug)."""
+TRANSLATION_SUMMARY = "# summary: One or two sentences in English.\n"
+"""The summary line of a translation's skeleton, for the kinds that take a summary."""

@@ -26,6 +26,9 @@ from sitegen.base.text import decode_text, name_problem, printable_name
 from sitegen.content.kinds import Kind, folder_names, kind_in_folder
 
 BUNDLE_INDEX = "index.md"
+TRANSLATION_LANGUAGES = ("en",)
+"""The languages a content file may be translated into: X.en.md beside X.md, and a
+bundle's index.en.md beside its index.md."""
 
 DEFAULT_LIMITS = Limits()
 """The limits of a site.yaml without a `limits:` section."""
@@ -53,6 +56,39 @@ class SourceFile:
     """Digest of the stat of the file and of its bundle's files: changes with any of them."""
     is_reused: bool = False
     """Not read: unchanged since the build that parsed it (text is then empty)."""
+    language: str | None = None
+    """The language of a translation (X.en.md, index.en.md: "en"); None for an original,
+    which is in the site's language. A translation's name is its original's."""
+
+    @property
+    def original_key(self) -> str:
+        """Return the content key of the original of a translation (its own for an original)."""
+        if self.language is None:
+            return self.content_key
+        return self.content_key.removesuffix(f".{self.language}.md") + ".md"
+
+
+def translation_of(file_name: str) -> tuple[str, str | None]:
+    """Return the stem of a Markdown file's original and the language of the file:
+    ("o-agenture", "en") for o-agenture.en.md, ("kontakty", None) for kontakty.md."""
+    stem = file_name.removesuffix(".md")
+    for language in TRANSLATION_LANGUAGES:
+        if stem.endswith(f".{language}"):
+            return stem.removesuffix(f".{language}"), language
+    return stem, None
+
+
+def translation_index(language: str) -> str:
+    """Return the file name of a bundle's translation into language: index.en.md."""
+    return f"index.{language}.md"
+
+
+def orphan_message(original: str) -> str:
+    """Return the problem of a translation whose original (its path) does not exist."""
+    return _(
+        "a translation without its original: {original} does not exist; write the Czech "
+        "original there first, or remove this translation"
+    ).format(original=original)
 
 
 Reuse = Callable[[str, str], bool]
@@ -119,6 +155,8 @@ def read_one(
     except ValueError:
         return None
     kind = kind_in_folder(parts[0]) if parts else None
+    if parts and translation_of(parts[-1])[1] is not None:
+        return None  # a translation is read with its original, by read_sources
     single = len(parts) == 2 and parts[1].endswith(".md")
     bundle = len(parts) == 3 and parts[2] == BUNDLE_INDEX
     if kind is None or not (single or bundle):
@@ -225,7 +263,12 @@ class _Reader:
         if stat.S_ISDIR(mode):
             self.read_bundle(entry, kind)
         elif entry.suffix == ".md":
-            self.add(entry, kind, entry.stem, None, ())
+            name, language = translation_of(entry.name)
+            original = entry.with_name(f"{name}.md")
+            if language is not None and not os.path.lexists(original):
+                self.report(entry, 0, orphan_message(self.shown(original)))
+            else:
+                self.add(entry, kind, name, None, (), language)
         else:
             self.report(
                 entry,
@@ -238,6 +281,15 @@ class _Reader:
 
     def read_bundle(self, folder: Path, kind: Kind) -> None:
         index = folder / BUNDLE_INDEX
+        translations = [
+            (folder / translation_index(language), language)
+            for language in TRANSLATION_LANGUAGES
+            if os.path.lexists(folder / translation_index(language))
+        ]
+        if not os.path.lexists(index) and translations:
+            for path, _language in translations:
+                self.report(path, 0, orphan_message(self.shown(index)))
+            return
         if not os.path.lexists(index):
             self.report(
                 folder,
@@ -248,7 +300,10 @@ class _Reader:
                 ).format(index=BUNDLE_INDEX),
             )
             return
-        self.add(index, kind, folder.name, folder, self.bundle_files(folder))
+        files = self.bundle_files(folder)
+        self.add(index, kind, folder.name, folder, files)
+        for path, language in translations:
+            self.add(path, kind, folder.name, folder, files, language)
 
     def bundle_files(self, folder: Path) -> tuple[str, ...]:
         """Return the publishable files of a bundle besides index.md; report the others.
@@ -263,7 +318,7 @@ class _Reader:
             for path, mode in self.entries(current):
                 if stat.S_ISDIR(mode):
                     self.enter(path, stack)
-                elif path != folder / BUNDLE_INDEX:
+                elif path.parent != folder or not _is_item_text(path.name):
                     self.add_bundle_file(path, folder, files)
         return tuple(sorted(files))
 
@@ -300,19 +355,30 @@ class _Reader:
         return False
 
     def add(
-        self, path: Path, kind: Kind, name: str, bundle: Path | None, files: tuple[str, ...]
+        self,
+        path: Path,
+        kind: Kind,
+        name: str,
+        bundle: Path | None,
+        files: tuple[str, ...],
+        language: str | None = None,
     ) -> None:
+        """Add the content file at path; a translation (language) is always read: it is
+        paired with its original anew in every full build."""
         key = self.located(path).relative_to(self.content_root).as_posix()
         rel_path = self.shown(path)
         signature = _signature(path, bundle, files)
-        if self.reuse is not None and signature and self.reuse(key, signature):
+        reusable = self.reuse is not None and signature and language is None
+        if reusable and self.reuse is not None and self.reuse(key, signature):
             source = SourceFile(rel_path, kind, name, "", bundle, files, key, signature, True)
             self.sources.append(source)
             return
         text = self.decode(path)
         if text is None:
             return
-        self.sources.append(SourceFile(rel_path, kind, name, text, bundle, files, key, signature))
+        self.sources.append(
+            SourceFile(rel_path, kind, name, text, bundle, files, key, signature, False, language)
+        )
 
     def decode(self, path: Path) -> str | None:
         too_large = _(
@@ -327,6 +393,11 @@ class _Reader:
         except ContentError as error:
             self.problems.extend(error.problems)
         return None
+
+
+def _is_item_text(name: str) -> bool:
+    """Return True for the name of a bundle's own text: index.md or a translation of it."""
+    return name == BUNDLE_INDEX or name in map(translation_index, TRANSLATION_LANGUAGES)
 
 
 def _signature(path: Path, bundle: Path | None, files: tuple[str, ...]) -> str:

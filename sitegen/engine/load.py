@@ -110,7 +110,7 @@ def load_with_entries(
     loaded = read_entries(sources, urls, options.static_path, config.tz, cache, memo)
     entries = loaded.entries
     bodies = render_bodies(
-        entries,
+        (*entries, *loaded.translated_entries()),
         options.now,
         options.include_drafts,
         cache,
@@ -127,6 +127,7 @@ def load_with_entries(
         options.static_path,
         options.include_drafts,
         loaded.problems,
+        loaded.translations,
     )
     return site, entries
 

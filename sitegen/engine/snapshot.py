@@ -324,7 +324,8 @@ def keep_snapshot(
 def _rows(plan: SitePlan, entries: Sequence[Entry], include_drafts: bool) -> list[Row]:
     """Return every value a partial plan may need, with its digest."""
     site, printer = plan.site, plan.printer
-    rows = [Row("model", m.source, printer.of(m).hex(), m) for m in site.models()]
+    models = (*site.models(), *site.english_models())
+    rows = [Row("model", m.source, printer.of(m).hex(), m) for m in models]
     rows += [Row("output", job.path, job.fingerprint, job.route) for job in plan.jobs.pages]
     feed_jobs = plan.jobs.files[: len(plan.feeds)]
     rows += [

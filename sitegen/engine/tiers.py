@@ -27,8 +27,9 @@ Pagefind over a base part (about 3 s of CPU for 1,200 pages), once in about 15 t
 
 
 def is_base(folder: str) -> bool:
-    """Return True when a search record's name is a part of the base index."""
-    return folder not in {SEARCH_DELTA_FOLDER, SEARCH_TIERS_FILE}
+    """Return True when a search record's name is a part of the base index (the English
+    pages' bundle, english_search.py, is none: the Czech pages only)."""
+    return folder not in {SEARCH_DELTA_FOLDER, SEARCH_TIERS_FILE} and not folder.startswith("en/")
 
 
 @dataclass(frozen=True, slots=True)

@@ -147,7 +147,7 @@ def _render_bodies(
     missing = [i for i, result in enumerate(results) if result is None]
     renderer = Renderer()
     fresh = map_in_order(
-        lambda i: renderer.render(entries[i].front.body, resolvers[i]),
+        lambda i: renderer.render(entries[i].front.body, resolvers[i], entries[i].source.language),
         missing,
         jobs,
         progress("Rendering Markdown", len(missing)),

@@ -7,7 +7,7 @@ in the order the site lists them) with the kind-specific indexes built beside th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import cast
 
@@ -20,6 +20,7 @@ from sitegen.base.regions import Region
 from sitegen.base.urls import Urls
 from sitegen.content.kinds import LOCALITY, NEWS, PAGE, PARTNERSHIP, Kind, all_kinds
 from sitegen.content.models import (
+    Item,
     Locality,
     Model,
     NewsItem,
@@ -33,6 +34,17 @@ from sitegen.content.schema import FrontMatterModel
 from sitegen.link.schedule import Scheduled, moment_text
 
 M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True, slots=True)
+class Translated:
+    """A published item and its English translation (made by its kind's make function
+    from the original's front matter with the translation's title, summary and body)."""
+
+    kind: str
+    """The name of their kind."""
+    original: Item
+    english: Item
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +78,23 @@ class Site:
     """News items dated in the future that this build leaves out, soonest first."""
     draft_warnings: tuple[Problem, ...] = ()
     """Broken links of drafts, which become errors when the draft is published."""
+    translations: tuple[Translated, ...] = ()
+    """The published items that have an English translation, kind by kind in the
+    table's order, each kind's in the order the site lists the translations."""
+    translation_by_url: dict[str, Translated] = field(default_factory=dict)
+    """The pairs of translations by the URL of either page."""
+
+    def english(self, kind: Kind) -> tuple[Item, ...]:
+        """Return the English translations of kind's published items, in the kind's order."""
+        return tuple(pair.english for pair in self.translations if pair.kind == kind.name)
+
+    def english_models(self) -> tuple[Item, ...]:
+        """Return every English translation."""
+        return tuple(pair.english for pair in self.translations)
+
+    def translation_at(self, url: str) -> Translated | None:
+        """Return the pair whose original or translation has the page at url, or None."""
+        return self.translation_by_url.get(url)
 
     def items(self, kind: Kind[FrontMatterModel, M]) -> tuple[M, ...]:
         """Return the published models of kind, in the order the site lists them."""

@@ -169,8 +169,9 @@ class Renderer:
         assert links.rewriter is not None  # set by Markdown when the extension was registered
         return md, links.rewriter
 
-    def render(self, text: str, resolver: Resolver) -> Rendered:
-        """Render one Markdown body with its links resolved by resolver.
+    def render(self, text: str, resolver: Resolver, language: str | None = None) -> Rendered:
+        """Render one Markdown body with its links resolved by resolver (in language:
+        "en" for an English translation, whose quotes are English; else Czech).
 
         A body nested too deeply is refused before it reaches Markdown or the HTML
         parser, whose time grows with depth × length: it comes back empty, with a note.
@@ -192,7 +193,10 @@ class Renderer:
             note = BodyNote(1, _(TOO_DEEP))
         if note:
             return _refused(note)
-        body = Body(typeset_html(clean_html), first_paragraph(clean_html))
+        typeset = typeset_html(clean_html)
+        if language == "en":
+            typeset = english_quotes(typeset)
+        body = Body(typeset, first_paragraph(clean_html))
         vouch(body.html)
         # Only raw HTML can hide text from the sanitiser; Markdown's own never does.
         notes = hidden_text_notes(raw_html, clean_html, text) if "<" in text else ()
@@ -246,3 +250,13 @@ def first_paragraph(body_html: str) -> str:
         return ""
     text = _TAG.sub("", _FOOTNOTE_REF.sub("", match.group(1)))
     return " ".join(html.unescape(text).split())
+
+
+_ENGLISH_QUOTES = str.maketrans({"„": "“", "“": "”", "‚": "‘", "‘": "’"})
+"""Czech quotation marks („…“, ‚…‘) → English ones (“…”, ‘…’)."""
+
+
+def english_quotes(html: str) -> str:
+    """Return typeset HTML with the Czech quotation marks made English (an English text
+    is typeset as a Czech one otherwise: no-break spaces, dashes)."""
+    return html.translate(_ENGLISH_QUOTES)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sitegen.base.config import SiteConfig
 from sitegen.base.errors import ContentError, Problem
@@ -28,13 +29,17 @@ from sitegen.link.checks import (
     check_statement,
     redirects_of,
 )
-from sitegen.link.graph import Site
+from sitegen.link.graph import Site, Translated
 from sitegen.link.indexes import find_related, index
 from sitegen.link.schedule import Scheduled, moment_text, next_change, scheduled_items
+
+if TYPE_CHECKING:
+    from sitegen.content.translations import Translation
 
 __all__ = [
     "Scheduled",
     "Site",
+    "Translated",
     "cooperation_status",
     "find_related",
     "link_site",
@@ -54,6 +59,7 @@ def link_site(
     static_path: Path,
     include_drafts: bool,
     earlier_problems: Sequence[Problem] = (),
+    translations: Sequence[Translation] = (),
 ) -> Site:
     """Resolve references and index the site; keep what is published (or all, with drafts).
 
@@ -88,8 +94,11 @@ def link_site(
     }
     site = index(config, urls, now, models)
     left_out = () if include_drafts else scheduled_items(entries, now)
+    pairs = _translated(models, translations, builder)
     return replace(
         site,
+        translations=pairs,
+        translation_by_url={url: p for p in pairs for url in (p.original.url, p.english.url)},
         redirects=redirects_of(site.models(), shown.every(), urls),
         next_change=next_change(entries, now),
         left_out=left_out,
@@ -103,3 +112,28 @@ def _models(
     """Return the models of kind's entries that readers see, in the kind's order."""
     made = [kind.make(entry, builder) for entry in entries]
     return tuple(kind.listed([model for model in made if include_drafts or kind.published(model)]))
+
+
+def _translated(
+    models: dict[str, tuple[Model, ...]],
+    translations: Sequence[Translation],
+    builder: ModelBuilder,
+) -> tuple[Translated, ...]:
+    """Return the translations of the items readers see, made by their kinds' make
+    functions (a translation follows its original: a draft's or a scheduled item's is
+    not published either), kind by kind in the order each kind lists its items."""
+    pairs: list[Translated] = []
+    for kind in all_kinds():
+        shown = {model.source: model for model in models.get(kind.name, ())}
+        made = {
+            translation.entry.source.rel_path: (original, kind.make(translation.entry, builder))
+            for translation in translations
+            if translation.entry.kind is kind
+            and (original := shown.get(translation.original.source.rel_path)) is not None
+        }
+        english = kind.listed([model for _original, model in made.values()])
+        pairs += [
+            Translated(kind.name, made[model.source][0], model)  # type: ignore[arg-type]
+            for model in english
+        ]
+    return tuple(pairs)

@@ -83,15 +83,17 @@ class Pager:
 # Page contexts: what each kind of page gives its template ----------------------------
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Context:
     """What a page's template receives besides the route and the globals: one subclass
     (a frozen dataclass) per kind of page, which names the template it is rendered with."""
 
-    __slots__ = ()
     __dataclass_fields__: ClassVar[dict[str, Field[Any]]]
     """Every subclass is a dataclass: the template receives its fields by name."""
     template: ClassVar[str]
     """The file under templates/ that renders a page of this context."""
+    lang: str = "cs"
+    """The language of the page: "en" for the English translations under /en/."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,7 +287,7 @@ class SearchContext(Context):
     """URLs of the bundles to search when the tiers file cannot be read: the main one."""
     tiers: str
     """URL of the tiers file: every bundle to merge (the delta too) and the pages of the
-    base to leave out (engine/tiers.py)."""
+    base to leave out (engine/tiers.py); "" for the English search, which has one bundle."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,11 +317,25 @@ class Route:
     """How the page enters the site search; None keeps it out of the index."""
     structured_data: JsonLd | None = field(default=None, metadata=DERIVED)
     """schema.org JSON-LD for the page's head."""
+    alternates: tuple[Alternate, ...] = ()
+    """The page in each language, where it has a translation (none otherwise)."""
 
     @property
     def template(self) -> str:
         """Return the template of the page: the one its context names."""
         return self.context.template
+
+
+@dataclass(frozen=True, slots=True)
+class Alternate:
+    """The page in one language: what `<link rel="alternate" hreflang>` and the language
+    switcher name."""
+
+    lang: str
+    """The language code: "cs", "en", or "x-default" (the Czech page)."""
+    url: str
+    label: str
+    """The language's name in that language: "Česky", "English"."""
 
 
 @dataclass(frozen=True, slots=True)

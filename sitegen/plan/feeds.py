@@ -29,7 +29,9 @@ class FeedSpec:
     name: str = field(default="Všechny aktuality", metadata=DERIVED)
     """What the feed holds, as the subscription page names it: "Liberecký kraj"."""
     group: str = field(default="all", metadata=DERIVED)
-    """Where the subscription page lists it: "all", "region" or "topic"."""
+    """Where the subscription page lists it: "all" (the English news too), "region" or "topic"."""
+    language: str | None = None
+    """The language of its items, when not the site's ("en")."""
 
 
 def news_feeds(site: Site) -> list[FeedSpec]:

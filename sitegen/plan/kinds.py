@@ -11,16 +11,29 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from sitegen.content import kinds
 from sitegen.content.kinds import LOCALITY, NEWS, PAGE, PARTNERSHIP, REGION, Kind
-from sitegen.content.models import Model
+from sitegen.content.models import Item, Locality, Model, NewsItem, Page, Partnership
 from sitegen.content.schema import FrontMatterModel
 from sitegen.link.site import Site
 from sitegen.plan.contexts import Route
 from sitegen.plan.feeds import FeedSpec, news_feeds
-from sitegen.plan.pages import localities, news_pages, pages, partnerships, regions, topic_urls
+from sitegen.plan.pages import (
+    localities,
+    locality_route,
+    news_item_route,
+    news_pages,
+    page_route,
+    pages,
+    partnership_route,
+    partnerships,
+    regions,
+    topic_urls,
+)
+
+ItemT = TypeVar("ItemT", bound=Item)
 
 
 def _no_feeds(site: Site) -> list[FeedSpec]:
@@ -43,6 +56,10 @@ class KindPlan:
     searched: Callable[[Site], tuple[str, ...]] = _not_searched
     """The URLs of its pages that the main search bundle indexes (news have shards of
     their own: plan/shards.py)."""
+    item_page: Callable[[Site, Item], Route] | None = None
+    """The page of one of its models: of an English translation too (plan/english.py)."""
+    english_name: str = ""
+    """What English readers call one of its items ("News", the search's content type)."""
 
 
 class _Addressed(Model, Protocol):
@@ -59,13 +76,45 @@ def _urls_of(kind: Kind[FrontMatterModel, _Addressed]) -> Callable[[Site], tuple
     return urls
 
 
+def _page_of(
+    model: type[ItemT], route: Callable[[Site, ItemT], Route]
+) -> Callable[[Site, Item], Route]:
+    """Return route as the item page of a kind whose models are of type model."""
+
+    def page(site: Site, item: Item) -> Route:
+        assert isinstance(item, model), item  # a kind's plan gets its kind's models
+        return route(site, item)
+
+    return page
+
+
 _PLANS: dict[str, KindPlan] = {
     plan.kind.name: plan
     for plan in (
-        KindPlan(NEWS, news_pages, news_feeds, searched=topic_urls),
-        KindPlan(LOCALITY, localities, searched=_urls_of(LOCALITY)),
-        KindPlan(PARTNERSHIP, partnerships, searched=_urls_of(PARTNERSHIP)),
-        KindPlan(PAGE, pages, searched=_urls_of(PAGE)),
+        KindPlan(
+            NEWS, news_pages, news_feeds, topic_urls, _page_of(NewsItem, news_item_route), "News"
+        ),
+        KindPlan(
+            LOCALITY,
+            localities,
+            searched=_urls_of(LOCALITY),
+            item_page=_page_of(Locality, locality_route),
+            english_name="Locality",
+        ),
+        KindPlan(
+            PARTNERSHIP,
+            partnerships,
+            searched=_urls_of(PARTNERSHIP),
+            item_page=_page_of(Partnership, partnership_route),
+            english_name="Local partnership",
+        ),
+        KindPlan(
+            PAGE,
+            pages,
+            searched=_urls_of(PAGE),
+            item_page=_page_of(Page, page_route),
+            english_name="Page",
+        ),
         KindPlan(REGION, regions),
     )
 }

@@ -157,10 +157,11 @@ def topics(site: Site) -> list[Route]:
 
 def pages(site: Site) -> list[Route]:
     """Return the page of each plain page (the accessibility statement has its own template)."""
-    return [_page(site, page) for page in site.pages]
+    return [page_route(site, page) for page in site.pages]
 
 
-def _page(site: Site, page: Page) -> Route:
+def page_route(site: Site, page: Page) -> Route:
+    """Return the page of a plain page."""
     is_statement = page.slug == site.config.accessibility.page
     context = StatementContext(page) if is_statement else PageContext(page)
     return Route(page.url, page.title, page.summary, context, search=SearchEntry("Stránka"))
@@ -256,11 +257,12 @@ def localities(site: Site) -> list[Route]:
             context,
         )
     ]
-    routes += [_locality(site, locality) for locality in site.localities]
+    routes += [locality_route(site, locality) for locality in site.localities]
     return routes
 
 
-def _locality(site: Site, locality: Locality) -> Route:
+def locality_route(site: Site, locality: Locality) -> Route:
+    """Return the page of a locality."""
     context = LocalityContext(
         locality,
         site.partnerships_by_locality.get(locality.slug, ()),
@@ -288,7 +290,7 @@ def partnerships(site: Site) -> list[Route]:
             PartnershipsContext(tuple(map(partial(_partnership_row, site), site.partnerships))),
         )
     ]
-    routes += [_partnership(site, partnership) for partnership in site.partnerships]
+    routes += [partnership_route(site, partnership) for partnership in site.partnerships]
     return routes
 
 
@@ -299,7 +301,8 @@ def _partnership_row(site: Site, partnership: Partnership) -> PartnershipRow:
     return PartnershipRow(partnership, localities, ordered)
 
 
-def _partnership(site: Site, partnership: Partnership) -> Route:
+def partnership_route(site: Site, partnership: Partnership) -> Route:
+    """Return the page of a partnership."""
     localities = site.localities_by_partnership.get(partnership.slug, ())
     context = PartnershipContext(
         partnership, localities, site.news_by_partnership.get(partnership.slug, ())
@@ -317,10 +320,11 @@ def _partnership(site: Site, partnership: Partnership) -> Route:
 
 
 def news_items(site: Site) -> list[Route]:
-    return [_news_item(site, item) for item in site.news]
+    return [news_item_route(site, item) for item in site.news]
 
 
-def _news_item(site: Site, item: NewsItem) -> Route:
+def news_item_route(site: Site, item: NewsItem) -> Route:
+    """Return the page of a news item."""
     context = NewsItemContext(
         item,
         site.related.get(item.slug, ()),

@@ -23,6 +23,7 @@ from sitegen.plan.contexts import (
     SearchContext,
     SearchEntry,
 )
+from sitegen.plan.english import english_feeds, english_routes, with_alternates
 from sitegen.plan.feeds import FeedSpec, subscribe_page
 from sitegen.plan.kinds import kind_plans
 from sitegen.plan.opendata import open_data_page, plan_dataset
@@ -57,15 +58,19 @@ def plan_routes(site: Site) -> list[Route]:
         search_page(site),
         open_data_page(site, plan_dataset(site)),
         not_found(site),
-        *(redirect(site, old) for old in site.redirects),  # last: see engine/outputs.py
     ]
-    return with_crumbs(unique_titles(routes), site.urls.home())
+    redirects = [redirect(site, old) for old in site.redirects]  # last: see engine/outputs.py
+    czech = with_crumbs(unique_titles(routes + redirects), site.urls.home())
+    titled = unique_titles(english_routes(site), (route.title for route in czech))
+    english = with_crumbs(titled, site.urls.english_home(), "Home")
+    ordered = czech[: len(routes)] + english + czech[len(routes) :]
+    return with_alternates(ordered, site)
 
 
 def plan_feeds(site: Site) -> list[FeedSpec]:
     """Return the feeds of every kind (the main RSS and Atom feeds, one RSS feed per
-    region and topic)."""
-    return [feed for plan in kind_plans() for feed in plan.feeds(site)]
+    region and topic) and the English RSS and Atom feeds."""
+    return [feed for plan in kind_plans() for feed in plan.feeds(site)] + english_feeds(site)
 
 
 def _search_description(config: SiteConfig) -> str:

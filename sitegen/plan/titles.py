@@ -6,6 +6,7 @@ Input: Routes. Output: the same Routes, titled uniquely and given their trails.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import replace
 
 from sitegen.plan.contexts import Crumb, Route
@@ -21,8 +22,11 @@ def shorten(text: str, limit: int = DESCRIPTION_LIMIT) -> str:
     return cut + "…"
 
 
-def unique_titles(routes: list[Route]) -> list[Route]:
+def unique_titles(routes: list[Route], taken: Iterable[str] = ()) -> list[Route]:
+    """Return routes with the detail added to each title that another route has (or
+    that is among taken: the titles of the pages in the other language)."""
     counts = Counter(route.title for route in routes)
+    counts.update(set(taken) & set(counts))
     return [
         replace(route, title=f"{route.title} ({route.title_detail})")
         if counts[route.title] > 1 and route.title_detail
@@ -31,14 +35,16 @@ def unique_titles(routes: list[Route]) -> list[Route]:
     ]
 
 
-def with_crumbs(routes: list[Route], home_url: str) -> list[Route]:
+def with_crumbs(
+    routes: list[Route], home_url: str, home_title: str = "Úvodní stránka"
+) -> list[Route]:
     """Give each page the trail of the pages whose URLs contain its own.
 
     Pages with the same parents share one trail object, so that fingerprinting a page
     (outputs.py) meets a trail it has seen and does not walk it again.
     """
     titles = {route.url: route.title for route in routes}
-    titles[home_url] = "Úvodní stránka"
+    titles[home_url] = home_title
     trails: dict[tuple[str, ...], tuple[Crumb, ...]] = {}
     return [replace(route, crumbs=_crumbs(route.url, home_url, titles, trails)) for route in routes]
 

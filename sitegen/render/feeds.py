@@ -96,7 +96,7 @@ def _channel(
     feed.link(href=urls.absolute(spec.url), rel="self")
     feed.link(href=urls.absolute(spec.page_url), rel="alternate")
     feed.description(feed_text(spec.description, kind))
-    feed.language(config.language)
+    feed.language(spec.language or config.language)
     feed.lastBuildDate(updated)
     feed.updated(updated)
     return feed

@@ -19,16 +19,29 @@ escape = partial(_html_escape, quote=False)
 """XML text escaping (&, <, >) without importing xml.sax, which loads urllib and ssl."""
 
 
+_XMLNS_XHTML = 'xmlns:xhtml="http://www.w3.org/1999/xhtml" '
+"""The namespace of the alternates of translated pages (Google's sitemap extension)."""
+
+
 def render_sitemap(routes: Iterable[Route], urls: Urls) -> bytes:
-    """Return sitemap.xml listing every page meant for search engines, sorted by URL."""
+    """Return sitemap.xml listing every page meant for search engines, sorted by URL;
+    each page that has a translation names both with `xhtml:link` alternates."""
+    listed = sorted((r for r in routes if r.in_sitemap), key=lambda r: r.url)
+    translated = any(route.alternates for route in listed)
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        f"<urlset {_XMLNS_XHTML if translated else ''}"
+        'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
-    for route in sorted((r for r in routes if r.in_sitemap), key=lambda r: r.url):
+    for route in listed:
         lines.append(
             f"  <url><loc>{escape(urls.absolute(route.url))}</loc>"
             + (f"<lastmod>{route.lastmod.isoformat()}</lastmod>" if route.lastmod else "")
+            + "".join(
+                f'<xhtml:link rel="alternate" hreflang="{alternate.lang}" '
+                f'href="{escape(urls.absolute(alternate.url))}"/>'
+                for alternate in route.alternates
+            )
             + "</url>"
         )
     lines.append("</urlset>")

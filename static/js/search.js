@@ -107,13 +107,16 @@ class SearchSession {
   }
 }
 
-/** Return {index, stem, totals, markedWords}: the tiered index opened, the stemmer,
+/** Return {index, stem, totals, markedWords}: the tiered index opened, the stemmer
+ * (Czech pages only: an English page, <html lang="en">, searches its words as written),
  * the filter counts of the site, and the function that reads the words of an excerpt's
  * marks. */
 async function openIndex(container) {
   const { Tiers, TieredIndex, markedWords } = await import("./search-tiers.js");
   const tiers = await Tiers.load(container.dataset.tiers, container.dataset.bundles);
-  const [index, stem] = await Promise.all([TieredIndex.open(tiers), loadStemmer()]);
+  const czech = (document.documentElement.lang || "cs") === "cs";
+  const stemmer = czech ? loadStemmer() : Promise.resolve((word) => word);
+  const [index, stem] = await Promise.all([TieredIndex.open(tiers), stemmer]);
   return { index, stem, totals: await index.filters(), markedWords };
 }
 
