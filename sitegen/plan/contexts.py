@@ -83,15 +83,17 @@ class Pager:
 # Page contexts: what each kind of page gives its template ----------------------------
 
 
+@dataclass(frozen=True, slots=True)
 class Context:
     """What a page's template receives besides the route and the globals: one subclass
     (a frozen dataclass) per kind of page, which names the template it is rendered with."""
 
-    __slots__ = ()
     __dataclass_fields__: ClassVar[dict[str, Field[Any]]]
     """Every subclass is a dataclass: the template receives its fields by name."""
     template: ClassVar[str]
     """The file under templates/ that renders a page of this context."""
+    lang: str = field(default="cs", kw_only=True)
+    """The page's language ("cs" or "en"): its <html lang>, the theme's texts, dates."""
 
 
 @dataclass(frozen=True, slots=True)
