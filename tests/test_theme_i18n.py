@@ -27,6 +27,7 @@ from sitegen.engine.load import load_site
 from sitegen.link.site import Site
 from sitegen.plan.contexts import NewsItemContext, Route
 from sitegen.plan.routes import plan_routes
+from sitegen.render.sandbox import ValueTooLarge
 from sitegen.render.templates import SiteGlobals, make_environment, render_page, site_globals
 from tests.conftest import NOW, REPO, SITE_YAML, make_site, options_for
 
@@ -212,6 +213,8 @@ def test_english_pages_name_the_site_and_its_contacts_in_english(
     assert "Director of the Department" in found.footer
     assert "Telephone: +420 777 787 974" in found.footer
     assert "<title>Agency for Social Inclusion</title>" in page.decode()
+    assert 'title="News (RSS)" href="/en/feed.xml"' in page.decode()
+    assert 'title="News (Atom)" href="/en/atom.xml"' in page.decode()
 
 
 def english_date(day: date) -> str:
@@ -370,3 +373,10 @@ def test_a_wrong_english_block_is_named_by_file_line_and_field(
         load_config(site_path, None)
     (problem,) = raised.value.problems
     assert (problem.path, problem.line, problem.field) == ("site.yaml", line, field)
+
+
+def test_a_text_whose_widths_would_make_it_huge_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "huge.html").write_text("{{ _('%(a)0999999999d', a=1) }}", encoding="utf-8")
+    env = make_environment(tmp_path, SiteGlobals(None, None, ()))  # type: ignore[arg-type]
+    with pytest.raises(ValueTooLarge):
+        env.get_template("huge.html").render()

@@ -38,6 +38,7 @@ from sitegen.base.i18n import _
 from sitegen.content.models import Locality
 from sitegen.link.cooperation import STATUSES, describe_cooperation
 from sitegen.render.labels import STATUS_LABELS
+from sitegen.render.sandbox import check_percent_format
 
 LANGUAGES = ("cs", "en")
 """The languages the theme speaks; Czech is the default and the msgids' own."""
@@ -74,16 +75,31 @@ class ThemeCatalogues:
     by_language: Mapping[str, NullTranslations]
 
     def gettext(self, message: str) -> str:
-        """Return message (a Czech msgid) in the page's language."""
-        return self._catalogue().gettext(message)
+        """Return message (a Czech msgid) in the page's language.
+
+        Raises:
+            ValueTooLarge: for a text whose `%` widths would make it larger than a page
+                (Jinja formats it with the template's values, past the sandbox's checks).
+        """
+        return _bounded("_()", self._catalogue().gettext(message))
 
     def ngettext(self, singular: str, plural: str, count: int) -> str:
-        """Return the form of a message that fits count, in the page's language."""
-        return self._catalogue().ngettext(singular, plural, count)
+        """Return the form of a message that fits count, in the page's language.
+
+        Raises:
+            ValueTooLarge: as gettext.
+        """
+        return _bounded("ngettext()", self._catalogue().ngettext(singular, plural, count))
 
     def _catalogue(self) -> NullTranslations:
         catalogue = self.by_language.get(current_language())
         return catalogue if catalogue is not None else NullTranslations()
+
+
+def _bounded(what: str, text: str) -> str:
+    if "%" in text:
+        check_percent_format(what, text, {})
+    return text
 
 
 def catalogue_path(templates_path: Path, lang: str) -> Path:

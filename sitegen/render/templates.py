@@ -219,7 +219,8 @@ def bounded_range(*bounds: int) -> range:
 
 
 def render_page(env: jinja2.Environment, route: Route) -> bytes:
-    """Render one route with its template, into the page's bytes.
+    """Render one route with its template, into the page's bytes, in the language of its
+    context (the theme's texts, dates and numbers; site.yaml's texts as `texts`).
 
     Raises:
         PageTooSlow: when the template runs longer than PAGE_SECONDS (where the build
