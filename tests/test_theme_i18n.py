@@ -380,3 +380,14 @@ def test_a_text_whose_widths_would_make_it_huge_is_refused(tmp_path: Path) -> No
     env = make_environment(tmp_path, SiteGlobals(None, None, ()))  # type: ignore[arg-type]
     with pytest.raises(ValueTooLarge):
         env.get_template("huge.html").render()
+
+
+def test_english_pages_are_valid_html(sample: tuple[Site, list[Route]], tmp_path: Path) -> None:
+    from tests.test_browser import run_vnu
+
+    site, routes = sample
+    for number, (_, page) in enumerate(rendered(site, [in_english(r) for r in routes])):
+        (tmp_path / f"{number}.html").write_bytes(page)
+    messages = run_vnu(tmp_path)
+    errors = [m for m in messages if m["type"] == "error" or m.get("subType") == "fatal"]
+    assert [f"{m['url']}:{m.get('lastLine')}: {m['message']}" for m in errors] == []
