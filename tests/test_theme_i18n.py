@@ -323,10 +323,14 @@ def test_a_broken_catalogue_is_named_with_its_line(tmp_path: Path) -> None:
 
 # site.yaml's English block -----------------------------------------------------------
 
-ENGLISH_BLOCK = """\
+CZECH_MENU = """\
 menu:
   - {title: Aktuality, url: /aktuality/, position: 1}
   - {title: Kraje, url: /kraje/, position: 2}
+"""
+ENGLISH_BLOCK = (
+    CZECH_MENU
+    + """\
 translations:
   en:
     title: Test site
@@ -334,6 +338,7 @@ translations:
     menu:
       /aktuality/: News
 """
+)
 
 
 def test_a_menu_item_without_an_english_label_is_left_out(tmp_path: Path) -> None:
@@ -350,6 +355,15 @@ def test_a_menu_item_without_an_english_label_is_left_out(tmp_path: Path) -> Non
 def rendered_with(site_path: Path, site: Site, routes: list[Route]) -> list[tuple[Route, bytes]]:
     env = make_environment(site_path / "templates", site_globals(site))
     return [(route, render_page(env, route)) for route in routes]
+
+
+def test_without_an_english_block_english_pages_have_no_menu(tmp_path: Path) -> None:
+    site_path = make_site(tmp_path / "site", {"site.yaml": SITE_YAML + CZECH_MENU})
+    site = load_site(options_for(site_path))
+    home = next(route for route in plan_routes(site) if route.url == site.urls.home())
+    (_, english), *_ = rendered_with(site_path, site, [in_english(home)])
+    assert interface_of(english).menu == []
+    assert "<title>Testovací web</title>" in english.decode()
 
 
 @pytest.mark.parametrize(

@@ -4,11 +4,13 @@ Input: the validated site.yaml and the Czech main menu. Output: per language the
 name, description, publisher, contacts' names and menu, as a page in that language shows
 them (a template gets its page's as `texts`). English values come from site.yaml's
 `translations: en:` block; a name it leaves out stays Czech (it is a proper name), and a
-menu item it gives no English label is left out of the English menu.
+menu item it gives no English label is left out of the English menu (all of them, when
+site.yaml has no English block).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from sitegen.base.config import SiteConfig, SiteTranslation
@@ -45,7 +47,9 @@ class SiteTexts:
 def site_texts(
     config: SiteConfig, menu: tuple[MenuEntry, ...], base_path: str
 ) -> tuple[SiteTexts, ...]:
-    """Return site.yaml's texts in Czech, then in English where site.yaml has them."""
+    """Return site.yaml's texts in Czech, then in English: what the English block gives,
+    the Czech names where it gives none, and only the menu items it labels (none
+    without a block)."""
     contact = config.contact
     czech = SiteTexts(
         lang="cs",
@@ -61,7 +65,7 @@ def site_texts(
     )
     english = config.translations.en
     if english is None:
-        return (czech,)
+        return (czech, dataclasses.replace(czech, lang="en", menu=()))
     return (czech, _translated(czech, "en", english, base_path))
 
 
