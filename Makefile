@@ -12,7 +12,7 @@ COMPILED := sitegen/__pycache__/.compiled
 PIP_TOOLS := pip-tools==7.5.3
 LOCK_OPTIONS := --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links
 
-.PHONY: preview site test lint typecheck golden bench lock messages clean
+.PHONY: preview site test lint typecheck golden bench lock messages theme-messages clean
 
 # SITEGEN_VIA_MAKE: a busy port is then named as `make preview PORT=8001`, not as --port.
 preview: $(VENV)/.installed $(COMPILED)  ## live preview of the sample site on http://127.0.0.1:$(PORT)/ (drafts shown)
@@ -57,6 +57,25 @@ messages: $(VENV)/.installed  ## extract, update and compile the message catalog
 	done
 	$(BIN)/python -m tests.catalogs
 	$(BIN)/pybabel compile --domain sitegen --directory $(LOCALE) --statistics
+
+# The theme's catalogues (templates/locale, docs/sablony-a-jazyky.md): extract the texts of
+# the templates (their msgids are the Czech texts), merge them into the English catalogue
+# and the Czech one (which holds only the three Czech plural forms). Then translate the new
+# entries (msgstr "") and run it again. The build reads the .po files themselves.
+THEME_LOCALE := templates/locale
+theme-messages: $(VENV)/.installed  ## extract the theme's texts and update its catalogues
+	$(BIN)/pybabel extract --mapping-file babel-theme.cfg --no-default-keywords \
+		--keywords _ --keywords gettext --keywords ngettext:1,2 --keywords T_ --no-wrap \
+		--project sitegen-theme --copyright-holder "Agentura pro sociální začleňování" \
+		--output-file $(THEME_LOCALE)/theme.pot .
+	for lang in cs en; do \
+		test -f $(THEME_LOCALE)/$$lang/LC_MESSAGES/theme.po \
+		|| $(BIN)/pybabel init --domain theme --input-file $(THEME_LOCALE)/theme.pot \
+			--output-dir $(THEME_LOCALE) --locale $$lang --no-wrap; \
+		$(BIN)/pybabel update --domain theme --input-file $(THEME_LOCALE)/theme.pot \
+			--output-dir $(THEME_LOCALE) --locale $$lang --no-wrap --no-fuzzy-matching \
+			--ignore-obsolete; \
+	done
 
 
 # Every library at the version and hash of requirements-dev.lock; then sitegen itself,

@@ -244,6 +244,51 @@ class ParentBody(_Settings):
     url: Text
 
 
+def _check_menu_address(value: str) -> str:
+    if not (value.startswith("/") and value.endswith("/")):
+        raise fail(
+            _(
+                "{value!r} is not the address of a menu item; write it as the menu has it, "
+                "from the site's root, e.g. /aktuality/"
+            ).format(value=value)
+        )
+    return value
+
+
+MenuAddress = Annotated[str, AfterValidator(_check_menu_address)]
+
+
+class ContactTranslation(_Settings):
+    """The names of the contact block (`contact:`) in another language."""
+
+    department: str | None = None
+    section: str | None = None
+    head: str | None = None
+
+
+class SiteTranslation(_Settings):
+    """site.yaml's texts that readers see, in another language: pages in that language
+    show these instead (a name left out stays Czech)."""
+
+    title: Text
+    """The site's name."""
+    description: Text
+    """The description of the site (the home page's lead)."""
+    publisher: str | None = None
+    parent: str | None = None
+    """The name of the body the publisher belongs to (`parent: name:`)."""
+    contact: ContactTranslation = ContactTranslation()
+    menu: dict[MenuAddress, Text] = {}
+    """Labels of the menu's items by their address (`/aktuality/: News`); an item with
+    no label here is left out of the menu of pages in this language."""
+
+
+class Translations(_Settings):
+    """site.yaml's texts in the languages besides Czech (only English so far)."""
+
+    en: SiteTranslation | None = None
+
+
 def _check_repo(value: str) -> str:
     if not re.fullmatch(r"[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+", value):
         raise fail(
@@ -340,6 +385,9 @@ class SiteConfig(_Settings):
     """The web editor at /admin/; without it the site has no /admin/."""
     legal: Legal = Legal()
     """The ministry's pages the law asks the site to link (see Legal)."""
+    translations: Translations = Translations()
+    """The site's name, description, contacts and menu labels in English, for the
+    English pages (see Translations)."""
 
     @property
     def tz(self) -> ZoneInfo:

@@ -83,7 +83,7 @@ class Pager:
 # Page contexts: what each kind of page gives its template ----------------------------
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True)
 class Context:
     """What a page's template receives besides the route and the globals: one subclass
     (a frozen dataclass) per kind of page, which names the template it is rendered with."""
@@ -92,8 +92,9 @@ class Context:
     """Every subclass is a dataclass: the template receives its fields by name."""
     template: ClassVar[str]
     """The file under templates/ that renders a page of this context."""
-    lang: str = "cs"
-    """The language of the page: "en" for the English translations under /en/."""
+    lang: str = field(default="cs", kw_only=True)
+    """The page's language ("cs" or "en"): its <html lang>, the theme's texts and dates;
+    "en" for the English translations under /en/."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,8 +31,10 @@ class SignedBytecodeCache(jinja2.BytecodeCache):
         self, environment: jinja2.Environment, name: str, filename: str | None, source: str
     ) -> jinja2.bccache.Bucket:
         """Return the cache bucket of a template as environment compiles it: a sandbox
-        compiles calls and operators to checked ones, so its code is kept apart."""
-        kind = f"{type(environment).__qualname__}:{SANDBOX_VERSION}"
+        compiles calls and operators to checked ones, and an extension (i18n's `trans`)
+        compiles tags of its own, so their code is kept apart."""
+        extensions = ",".join(sorted(environment.extensions))
+        kind = f"{type(environment).__qualname__}:{SANDBOX_VERSION}:{extensions}"
         return super().get_bucket(environment, f"{kind}:{name}", filename, source)
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:

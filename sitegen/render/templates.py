@@ -12,7 +12,7 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,37 +25,16 @@ from markupsafe import Markup, escape
 from sitegen.base.config import SiteConfig
 from sitegen.base.errors import Problem
 from sitegen.base.i18n import _
-from sitegen.base.typography import (
-    date_long,
-    date_short,
-    file_size,
-    month_heading,
-    number,
-    phone_text,
-    phone_uri,
-    typeset_text,
-)
+from sitegen.base.typography import phone_text, phone_uri, typeset_text
 from sitegen.base.urls import Urls
-from sitegen.link.cooperation import describe_cooperation
 from sitegen.link.sanitize import sanitize_body_html
 from sitegen.link.site import Site
 from sitegen.plan.routes import Route
+from sitegen.render import languages
+from sitegen.render.labels import STATUS_LABELS as STATUS_LABELS  # the tests' labels
+from sitegen.render.languages import ThemeCatalogues, page_language
 from sitegen.render.sandbox import PAGE_BYTES, BoundedEnvironment, TemplateLimit
-
-STATUS_LABELS = {
-    "planned": "Plánovaná spolupráce",
-    "active": "Probíhající spolupráce",
-    "ended": "Ukončená spolupráce",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class MenuEntry:
-    """An entry of the main menu."""
-
-    title: str
-    url: str
-    position: int
+from sitegen.render.site_texts import MenuEntry, SiteTexts, site_texts
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +44,9 @@ class SiteGlobals:
     config: SiteConfig
     urls: Urls
     menu: tuple[MenuEntry, ...]
+    texts: tuple[SiteTexts, ...] = ()
+    """site.yaml's texts in each language the site speaks (Czech first): a page gets
+    those of its language as `texts`."""
 
 
 def make_environment(
@@ -85,25 +67,38 @@ def make_environment(
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # a build never sees a template change: a change makes a new env
+        extensions=["jinja2.ext.i18n"],
+    )
+    catalogues = languages.load_catalogues(templates_path)
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # the i18n extension's
+        catalogues.gettext, catalogues.ngettext, newstyle=True
     )
     env.globals["range"] = bounded_range
     env.filters.update(
-        date_long=date_long,
-        date_short=date_short,
-        month=month_heading,
-        filesize=file_size,
-        number=number,
+        date_long=languages.date_long,
+        date_short=languages.date_short,
+        month=languages.month_heading,
+        filesize=languages.file_size,
+        number=languages.number,
         phone=phone_text,
         tel=phone_uri,
-        status=STATUS_LABELS.__getitem__,
-        cooperation=describe_cooperation,
-        typo=typeset,
+        status=_status_filter(catalogues),
+        cooperation=languages.cooperation,
+        typo=typo,
         plural=plural,
         sanitized=sanitized,
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     env.globals.update(config=globals_.config, urls=globals_.urls, menu=globals_.menu)
+    env.globals["site_texts"] = {texts.lang: texts for texts in globals_.texts}
     return env
+
+
+def _status_filter(catalogues: ThemeCatalogues) -> Callable[[str], str]:
+    def status(value: str) -> str:
+        return languages.status_label(catalogues, value)
+
+    return status
 
 
 def site_globals(site: Site) -> SiteGlobals:
@@ -112,7 +107,17 @@ def site_globals(site: Site) -> SiteGlobals:
     Templates get the site's data through each route's context, never the whole Site:
     a page's fingerprint (outputs.OutputPlan) covers its context and these globals.
     """
-    return SiteGlobals(site.config, site.urls, main_menu(site))
+    menu = main_menu(site)
+    texts = site_texts(site.config, menu, site.urls.base_path)
+    return SiteGlobals(site.config, site.urls, menu, texts)
+
+
+def typo(text: str) -> Markup:
+    """Return text for a text node of the page: escaped, with Czech typesetting on a
+    Czech page (English has other quotes and no one-letter words to keep with the next)."""
+    if languages.current_language() == "en":
+        return escape(text)
+    return typeset(text)
 
 
 @lru_cache(maxsize=4096, typed=True)  # typed: a str and equal Markup differ
@@ -214,7 +219,8 @@ def bounded_range(*bounds: int) -> range:
 
 
 def render_page(env: jinja2.Environment, route: Route) -> bytes:
-    """Render one route with its template, into the page's bytes.
+    """Render one route with its template, into the page's bytes, in the language of its
+    context (the theme's texts, dates and numbers; site.yaml's texts as `texts`).
 
     Raises:
         PageTooSlow: when the template runs longer than PAGE_SECONDS (where the build
@@ -228,9 +234,11 @@ def render_page(env: jinja2.Environment, route: Route) -> bytes:
     template = env.get_template(route.template)
     context = route.context
     names = (field.name for field in dataclasses.fields(context))
+    values = {n: getattr(context, n) for n in names}
+    texts = _texts_in(env, context.lang)
     try:
-        with _time_limit(PAGE_SECONDS), _memory_limit(RENDER_MEMORY):
-            chunks = template.generate(route=route, **{n: getattr(context, n) for n in names})
+        with _time_limit(PAGE_SECONDS), _memory_limit(RENDER_MEMORY), page_language(context.lang):
+            chunks = template.generate(route=route, texts=texts, **values)
             data = _within_page_limit(chunks).encode()
     except (PageTooSlow, MemoryError) as error:
         _FAILED[route.template] = error
@@ -238,6 +246,15 @@ def render_page(env: jinja2.Environment, route: Route) -> bytes:
     if len(data) > PAGE_BYTES:  # fewer characters than the limit, but more bytes
         raise PageTooLarge(route.template)
     return data
+
+
+def _texts_in(env: jinja2.Environment, lang: str) -> SiteTexts | None:
+    """Return site.yaml's texts in lang (Czech ones where site.yaml has none in lang)."""
+    by_language = env.globals.get("site_texts")
+    if not isinstance(by_language, dict):
+        return None
+    texts = by_language.get(lang) or by_language.get(languages.DEFAULT)
+    return texts if isinstance(texts, SiteTexts) else None
 
 
 def _within_page_limit(chunks: Iterator[str]) -> str:

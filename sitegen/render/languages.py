@@ -1,0 +1,211 @@
+"""Render stage, the theme's languages: its texts, dates and numbers in a page's language.
+
+Input: the theme's catalogues (templates/locale/<lang>/LC_MESSAGES/theme.po) and the
+language of the page being rendered (its context's `lang`). Output: the gettext callables
+of Jinja's i18n extension and the filters that write dates, numbers and labels.
+
+The msgids are the theme's Czech texts, so a Czech page needs no catalogue but for the
+plural forms (a msgid has room for two; Czech has three: 1 lokalita, 3 lokality,
+5 lokalit): the Czech catalogue holds only those. The catalogues are read from their .po
+files when the environment is made: the theme belongs to the site, whose owner may edit
+a .po, and a compiled .mo that fell behind it could not then be shown.
+
+The language is the page's, set by `page_language` around its rendering: a macro imported
+from _macros.html (without the page's context, as Jinja imports by default) still speaks
+the page's language.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import date, datetime
+from gettext import GNUTranslations, NullTranslations
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+from babel.numbers import format_decimal
+
+from sitegen.base import typography
+from sitegen.base.errors import ContentError, Problem
+from sitegen.base.i18n import _
+from sitegen.content.models import Locality
+from sitegen.link.cooperation import STATUSES, describe_cooperation
+from sitegen.render.labels import STATUS_LABELS
+from sitegen.render.sandbox import check_percent_format
+
+LANGUAGES = ("cs", "en")
+"""The languages the theme speaks; Czech is the default and the msgids' own."""
+DEFAULT = "cs"
+DOMAIN = "theme"
+CATALOGUE_FOLDER = "locale"
+"""Where the catalogues are under templates/: locale/<lang>/LC_MESSAGES/theme.po."""
+ENGLISH = Locale.parse("en_GB")
+NBSP = "\u00a0"
+
+
+_PAGE_LANGUAGE: ContextVar[str] = ContextVar("page_language", default=DEFAULT)
+
+
+@contextmanager
+def page_language(lang: str) -> Iterator[None]:
+    """Render in the block in lang: the theme's texts, dates and numbers."""
+    token = _PAGE_LANGUAGE.set(lang)
+    try:
+        yield
+    finally:
+        _PAGE_LANGUAGE.reset(token)
+
+
+def current_language() -> str:
+    """Return the language of the page being rendered (Czech outside a page)."""
+    return _PAGE_LANGUAGE.get()
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeCatalogues:
+    """The theme's catalogues by language; gettext and ngettext in the page's language."""
+
+    by_language: Mapping[str, NullTranslations]
+
+    def gettext(self, message: str) -> str:
+        """Return message (a Czech msgid) in the page's language.
+
+        Raises:
+            ValueTooLarge: for a text whose `%` widths would make it larger than a page
+                (Jinja formats it with the template's values, past the sandbox's checks).
+        """
+        return _bounded("_()", self._catalogue().gettext(message))
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        """Return the form of a message that fits count, in the page's language.
+
+        Raises:
+            ValueTooLarge: as gettext.
+        """
+        return _bounded("ngettext()", self._catalogue().ngettext(singular, plural, count))
+
+    def _catalogue(self) -> NullTranslations:
+        catalogue = self.by_language.get(current_language())
+        return catalogue if catalogue is not None else NullTranslations()
+
+
+def _bounded(what: str, text: str) -> str:
+    if "%" in text:
+        check_percent_format(what, text, {})
+    return text
+
+
+def catalogue_path(templates_path: Path, lang: str) -> Path:
+    """Return where the theme's .po of lang is."""
+    return templates_path / CATALOGUE_FOLDER / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def load_catalogues(templates_path: Path) -> ThemeCatalogues:
+    """Return the theme's catalogues read from their .po files (a language without one
+    shows the msgids).
+
+    Raises:
+        ContentError: for a .po that cannot be read, at its file and line.
+    """
+    found: dict[str, NullTranslations] = {}
+    for lang in LANGUAGES:
+        path = catalogue_path(templates_path, lang)
+        if path.is_file():
+            found[lang] = _compiled(path, lang, templates_path)
+    return ThemeCatalogues(found)
+
+
+def _compiled(path: Path, lang: str, templates_path: Path) -> GNUTranslations:
+    """Return the catalogue of a .po, compiled in memory as `pybabel compile` would."""
+    shown = f"templates/{path.relative_to(templates_path).as_posix()}"
+    try:
+        with path.open("rb") as po:
+            catalog = read_po(po, locale=lang, domain=DOMAIN, abort_invalid=True)
+    except PoFileError as error:
+        line = error.lineno + 1  # Babel counts lines from 0
+        raise ContentError([Problem(shown, line, "", str(error))]) from None
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        message = _("cannot be read ({reason})").format(reason=error)
+        raise ContentError([Problem(shown, 0, "", message)]) from None
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return GNUTranslations(compiled)
+
+
+# Filters: dates, numbers and labels in the page's language ---------------------------
+
+
+def _as_date(moment: date | datetime) -> date:
+    return moment.date() if isinstance(moment, datetime) else moment
+
+
+def _english() -> bool:
+    return current_language() == "en"
+
+
+def date_long(moment: date | datetime) -> str:
+    """Return a date for running text: "20. října 2017", in English "20 October 2017"."""
+    if _english():
+        return format_date(_as_date(moment), "d MMMM y", locale=ENGLISH)
+    return typography.date_long(moment)
+
+
+def date_short(moment: date | datetime) -> str:
+    """Return a date for lists: "20. 10. 2017", in English "20 Oct 2017" (read alike
+    in Britain and America, unlike 20/10/2017)."""
+    if _english():
+        return format_date(_as_date(moment), "d MMM y", locale=ENGLISH)
+    return typography.date_short(moment)
+
+
+def month_heading(moment: date | datetime) -> str:
+    """Return a month as a heading: "říjen 2017", in English "October 2017"."""
+    if _english():
+        return format_date(_as_date(moment), "LLLL y", locale=ENGLISH)
+    return typography.month_heading(moment)
+
+
+def number(value: int) -> str:
+    """Return a whole number with digit grouping: "12 500", in English "12,500"."""
+    if _english():
+        return format_decimal(value, locale=ENGLISH)
+    return typography.number(value)
+
+
+def file_size(size: int) -> str:
+    """Return a file size: "1,2 MB", in English "1.2 MB"."""
+    text = typography.file_size(size)
+    return text.replace(",", ".") if _english() else text
+
+
+def status_label(catalogues: ThemeCatalogues, status: str) -> str:
+    """Return a locality's status as a label: "Probíhající spolupráce" / "Ongoing cooperation".
+
+    Raises:
+        KeyError: for a status that is none of STATUSES (a template's mistake).
+    """
+    return catalogues.gettext(STATUS_LABELS[status])
+
+
+_ENGLISH_COUNTS = {"active": "ongoing", "planned": "planned", "ended": "completed"}
+
+
+def cooperation(localities: Iterable[Locality]) -> str:
+    """Return what a set of localities amounts to: "2 spolupráce probíhají, 1 se
+    připravuje", in English "2 ongoing, 1 planned" (the noun would repeat the heading)."""
+    listed = tuple(localities)
+    if not _english():
+        return describe_cooperation(listed)
+    statuses = [locality.status for locality in listed]
+    if not statuses:
+        return "no localities"
+    counts = (f"{statuses.count(s)}{NBSP}{_ENGLISH_COUNTS[s]}" for s in STATUSES if s in statuses)
+    return ", ".join(counts)
