@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from bench.corpus import write_corpus
 from sitegen.base.cache import CACHE_FILE
 from sitegen.base.options import CACHE_FOLDER
 from sitegen.base.parallel import MIN_ITEMS_PER_WORKER
+from sitegen.engine.pagecache import PAGES_FOLDER
 from sitegen.engine.pipeline import build
 from tests.conftest import LOCALITY, make_site, options_for
 from tests.test_golden import tree
@@ -36,6 +38,7 @@ def test_cached_parallel_build_is_byte_identical_to_a_cold_single_process_one(
     parallel = dataclasses.replace(cold, output_path=tmp_path / "warm", jobs=2, use_cache=True)
     build(parallel)  # fills the cache
     (site / "content/news/2008-01-23-zprava-0.md").touch()
+    shutil.rmtree(site / CACHE_FOLDER / PAGES_FOLDER)  # the rendered pages, not their parts
     rebuilt = build(dataclasses.replace(parallel, output_path=tmp_path / "again"))
     assert rebuilt.pages_rendered == rebuilt.pages  # a new output folder: every page rendered
     assert contents(tmp_path / "again") == contents(tmp_path / "cold")
@@ -60,7 +63,12 @@ def test_deleted_output_file_is_restored(tmp_path: Path) -> None:
     original = page.read_bytes()
     page.unlink()
     report = build(options)
-    assert report.pages_rendered == 1
+    assert (report.pages_rendered, report.pages_taken) == (0, 1)  # from the page cache
+    assert page.read_bytes() == original
+    page.unlink()
+    shutil.rmtree(site / CACHE_FOLDER / PAGES_FOLDER)
+    report = build(options)
+    assert (report.pages_rendered, report.pages_taken) == (1, 0)
     assert page.read_bytes() == original
 
 

@@ -163,11 +163,13 @@ def _make_files(jobs: list[FileJob], commit: Commit, workers: int) -> None:
         pass
 
 
-def _not_kept(made: Made, done: Callable[[list[str]], object]) -> list[PageJob]:
-    """Stage the pages the page cache holds; return the jobs of the others."""
+def _not_kept(made: Made, output: Path, done: Callable[[list[str]], object]) -> list[PageJob]:
+    """Stage the pages missing from the output that the page cache holds; return the jobs
+    of the others (a page the output holds is rendered: its state was lost or it changed)."""
     todo: list[PageJob] = []
+    whole = output.is_dir()
     for job in made.decisions.pages_todo:
-        data = made.pages.get(job.fingerprint)
+        data = None if whole and (output / job.path).exists() else made.pages.get(job.fingerprint)
         if data is None:
             todo.append(job)
             continue
@@ -193,7 +195,7 @@ def _render_pages(
     decisions, commit = made.decisions, made.commit
     forget_slow_templates()
     env = _environment(options, decisions)
-    jobs = _in_shard_order(_not_kept(made, done), decisions.plan.shards)
+    jobs = _in_shard_order(_not_kept(made, options.output_path, done), decisions.plan.shards)
     try:
         for name in sorted({job.route.template for job in jobs}):
             env.get_template(name)  # compile once, before the workers are forked

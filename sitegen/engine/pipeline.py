@@ -75,6 +75,9 @@ class BuildReport:
     texts: tuple[str, ...] = ()
     """The content files whose texts a quick build rendered again (with no problem), when
     it loaded no site: what it found of them replaces what the last site said."""
+    pages_taken: int = 0
+    """Pages missing from the output that were taken from the page cache (engine/pagecache.py)
+    instead of rendered."""
 
 
 def build(
@@ -155,7 +158,7 @@ def _build(
             )
         state = BuildState(key, inputs)
         trusted = kept is not None
-        written, rendered, site, complete, texts = _make(
+        written, (rendered, taken), site, complete, texts = _make(
             options, previous, state, report, progress, notes, memory, trusted=trusted
         )
         _keep_state(options, state, notes, memory, to_disk=complete or memory is None)
@@ -170,6 +173,7 @@ def _build(
         state.search_stale,
         site,
         texts,
+        taken,
     )
 
 
@@ -197,7 +201,7 @@ def _make(
     memory: Memory | None,
     *,
     trusted: bool,
-) -> tuple[int, int, Site | None, bool, tuple[str, ...]]:
+) -> tuple[int, tuple[int, int], Site | None, bool, tuple[str, ...]]:
     """Plan, decide, make and commit what changed since previous; fill state.
 
     Return the files written, the pages rendered, the site loaded (None when only the
@@ -231,7 +235,7 @@ def _make(
     state.valid_until = plan.valid_until
     state.pages = plan.page_count
     state.snapshot = kept[0] if kept else ""
-    return written, rendered, site, plan.complete, texts
+    return written, (rendered, len(made.taken)), site, plan.complete, texts
 
 
 Planned = tuple["JobPlan", "Decisions", Callable[[], str], tuple[str, ...]]
