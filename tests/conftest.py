@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import settings
@@ -24,6 +25,9 @@ from sitegen.base.config import BuildOptions
 from sitegen.base.i18n import set_language
 from sitegen.commands import cli
 from sitegen.engine.pipeline import build
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 """The same examples on every run: CI passes or fails on the code, never on the dice."""
@@ -290,3 +294,30 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             build(dataclasses.replace(options_for(REPO, output, search=True), use_cache=False))
             built.touch()
     return output
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium driven by Playwright, launched once per test module (in each
+    xdist worker that runs some of its tests).
+
+    Not once per session: while Playwright's synchronous API is open, its event loop
+    counts as running in the thread, and the preview's tests could not run theirs."""
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM.exists(), "Debian's chromium is missing: run `make test`, which installs it"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

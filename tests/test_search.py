@@ -18,7 +18,6 @@ from playwright.sync_api import Browser, Page
 
 from sitegen.engine.pipeline import build
 from tests.conftest import REPO, REPOSITORY, options_for
-from tests.test_browser import browser as browser  # the fixture
 from tests.test_browser import describe, run_axe, run_vnu
 from tests.test_search_shards import serve
 from tests.tiers_file import TIERS_FILE
