@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from _pytest.nodeid import coerce_node_id
 from hypothesis import settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
@@ -84,6 +85,50 @@ status: active
 ---
 Malé město.
 """
+
+
+WHOLE_MODULES = frozenset(
+    {
+        "test_admin_browser",
+        "test_browser_reader",
+        "test_czech_stemmer",
+        "test_localities",
+        "test_newsletter",
+        "test_open_data",
+        "test_search_shards",
+        "test_search_ui",
+        "test_subscribe",
+    }
+)
+"""Modules whose tests share a site the module builds, or a Chromium, and are few: each
+runs in one xdist worker (an xdist_group of its own), so that its site is built and
+its browser started once, not once in each worker."""
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Put the tests of WHOLE_MODULES in groups; name each test's group in its node id.
+
+    pytest-xdist's loadgroup scheduling reads the group from the end of the node id
+    (`…::test_x@group`), which its own hook puts there by setting `item._nodeid`; since
+    pytest 9 a node id is made from `item._id`, so that hook no longer does anything
+    and every group would be spread over the workers. This does it instead."""
+    for item in items:
+        module = item.module.__name__ if isinstance(item, pytest.Function) else ""
+        module = module.rsplit(".", 1)[-1]
+        if module in WHOLE_MODULES and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(module))
+        if config.getvalue("loadgroup"):
+            _name_group(item)
+
+
+def _name_group(item: pytest.Item) -> None:
+    groups = sorted(
+        str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+        for mark in item.iter_markers("xdist_group")
+    )
+    if groups and "@" not in item.nodeid.rpartition("]")[2]:
+        item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(groups)}")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
