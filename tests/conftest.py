@@ -105,7 +105,7 @@ runs in one xdist worker (an xdist_group of its own), so that its site is built 
 its browser started once, not once in each worker."""
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(trylast=True)  # after pytest orders the tests by their fixtures
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Put the tests of WHOLE_MODULES in groups; name each test's group in its node id.
 
@@ -118,8 +118,23 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         module = module.rsplit(".", 1)[-1]
         if module in WHOLE_MODULES and item.get_closest_marker("xdist_group") is None:
             item.add_marker(pytest.mark.xdist_group(module))
-        if config.getvalue("loadgroup"):
+        if config.getoption("loadgroup", False):
             _name_group(item)
+    items.sort(key=_longest_first)
+
+
+FIRST = (
+    "tests/test_engine.py::test_a_build_killed_at_random_moments",
+    "tests/test_engine.py",
+    "tests/test_search_tiers.py",
+    "tests/test_incremental.py",
+)
+"""The tests that take longest (end-to-end builds of the 120-item corpus), run first, so
+that the xdist workers end together on the many short ones."""
+
+
+def _longest_first(item: pytest.Item) -> int:
+    return next((n for n, start in enumerate(FIRST) if item.nodeid.startswith(start)), len(FIRST))
 
 
 def _name_group(item: pytest.Item) -> None:
