@@ -23,8 +23,12 @@ site: $(VENV)/.installed $(COMPILED)  ## build the sample site into public/
 
 # pytest-xdist runs the tests in one process per core; the tests of one xdist_group
 # (those that build the sample site with its cache) run in one of them, one at a time.
-test: $(VENV)/.installed $(COMPILED) $(BROWSER_TOOLS) lint typecheck  ## the whole test suite: ruff, mypy, pytest (browser tests included)
-	$(BIN)/python -m pytest --numprocesses auto --dist loadgroup
+# mypy checks beside them (about 6 s of one core on a fresh clone, without its cache,
+# while pytest's workers start); the target fails when either fails.
+test: $(VENV)/.installed $(COMPILED) $(BROWSER_TOOLS) lint  ## the whole test suite: ruff, mypy, pytest (browser tests included)
+	$(BIN)/mypy & typecheck=$$!; \
+	$(BIN)/python -m pytest --numprocesses auto --dist loadgroup; tests=$$?; \
+	wait $$typecheck && exit $$tests
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

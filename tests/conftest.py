@@ -15,8 +15,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from _pytest.nodeid import coerce_node_id
 from hypothesis import settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
@@ -24,6 +26,9 @@ from sitegen.base.config import BuildOptions
 from sitegen.base.i18n import set_language
 from sitegen.commands import cli
 from sitegen.engine.pipeline import build
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 """The same examples on every run: CI passes or fails on the code, never on the dice."""
@@ -80,6 +85,65 @@ status: active
 ---
 Malé město.
 """
+
+
+WHOLE_MODULES = frozenset(
+    {
+        "test_admin_browser",
+        "test_browser_reader",
+        "test_czech_stemmer",
+        "test_localities",
+        "test_newsletter",
+        "test_open_data",
+        "test_search_shards",
+        "test_search_ui",
+        "test_subscribe",
+    }
+)
+"""Modules whose tests share a site the module builds, or a Chromium, and are few: each
+runs in one xdist worker (an xdist_group of its own), so that its site is built and
+its browser started once, not once in each worker."""
+
+
+@pytest.hookimpl(trylast=True)  # after pytest orders the tests by their fixtures
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Put the tests of WHOLE_MODULES in groups; name each test's group in its node id.
+
+    pytest-xdist's loadgroup scheduling reads the group from the end of the node id
+    (`…::test_x@group`), which its own hook puts there by setting `item._nodeid`; since
+    pytest 9 a node id is made from `item._id`, so that hook no longer does anything
+    and every group would be spread over the workers. This does it instead."""
+    for item in items:
+        module = item.module.__name__ if isinstance(item, pytest.Function) else ""
+        module = module.rsplit(".", 1)[-1]
+        if module in WHOLE_MODULES and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(module))
+        if config.getoption("loadgroup", False):
+            _name_group(item)
+    items.sort(key=_longest_first)
+
+
+FIRST = (
+    "tests/test_engine.py::test_a_build_killed_at_random_moments",
+    "tests/test_engine.py",
+    "tests/test_search_tiers.py",
+    "tests/test_incremental.py",
+)
+"""The tests that take longest (end-to-end builds of the 120-item corpus), run first, so
+that the xdist workers end together on the many short ones."""
+
+
+def _longest_first(item: pytest.Item) -> int:
+    return next((n for n, start in enumerate(FIRST) if item.nodeid.startswith(start)), len(FIRST))
+
+
+def _name_group(item: pytest.Item) -> None:
+    groups = sorted(
+        str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+        for mark in item.iter_markers("xdist_group")
+    )
+    if groups and "@" not in item.nodeid.rpartition("]")[2]:
+        item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(groups)}")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -290,3 +354,30 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             build(dataclasses.replace(options_for(REPO, output, search=True), use_cache=False))
             built.touch()
     return output
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium driven by Playwright, launched once per test module (in each
+    xdist worker that runs some of its tests).
+
+    Not once per session: while Playwright's synchronous API is open, its event loop
+    counts as running in the thread, and the preview's tests could not run theirs."""
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM.exists(), "Debian's chromium is missing: run `make test`, which installs it"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -17,31 +17,22 @@ import re
 import shutil
 import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, FloatRect, Page, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, FloatRect, Page, ViewportSize
 
 from tests.conftest import REPO, run_lock
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 WIDTHS = (320, 375, 1280)
 SCREENSHOT_WIDTHS = (375, 1280)
 PHONE = ViewportSize(width=375, height=667)
@@ -94,21 +85,40 @@ def base_url(sample_site: Path) -> Iterator[str]:
     server.server_close()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert CHROMIUM.exists(), "Debian's chromium is missing: run `make test`, which installs it"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="cs-CZ")
     page = context.new_page()
     yield page
     context.close()
+
+
+Tab = Callable[..., Page]
+"""tab(width, height, locale=None): the module's open page of that window size."""
+
+
+@pytest.fixture(scope="module")
+def tab(browser: Browser) -> Iterator[Tab]:
+    """Return tab(width, height, locale): one page per window size and locale, kept open
+    for the checks that only load a page and read it (axe, screenshots, widths). A new
+    page costs Chromium a renderer process (measured: 0.5 s of CPU), loading another
+    page into an open one 0.2 s. Each check loads its page anew, so nothing of the
+    page before it remains."""
+    pages: dict[tuple[int, int, str | None], Page] = {}
+
+    def tab(width: int, height: int, locale: str | None = None) -> Page:
+        key = (width, height, locale)
+        if key not in pages:
+            viewport = ViewportSize(width=width, height=height)
+            if locale:
+                pages[key] = browser.new_context(viewport=viewport, locale=locale).new_page()
+            else:
+                pages[key] = browser.new_context(viewport=viewport).new_page()
+        return pages[key]
+
+    yield tab
+    for page in pages.values():
+        page.context.close()
 
 
 @pytest.fixture(scope="module")
@@ -146,15 +156,13 @@ def describe(violations: list[dict[str, Any]]) -> list[str]:
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
 def test_axe_finds_no_serious_violation(
-    browser: Browser, base_url: str, kind: str, width: int, axe_report: dict[str, Any]
+    tab: Tab, base_url: str, kind: str, width: int, axe_report: dict[str, Any]
 ) -> None:
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale="cs-CZ")
-    page = context.new_page()
+    page = tab(width, 900, "cs-CZ")
     page.goto(base_url + PAGE_TYPES[kind])
     if kind == "search":
         page.wait_for_selector("#hledani-dotaz")
     violations = run_axe(page)
-    context.close()
     axe_report[f"{kind}@{width}"] = {
         impact: sum(len(v["nodes"]) for v in violations if v["impact"] == impact)
         for impact in ("critical", "serious", "moderate", "minor")
@@ -279,13 +287,11 @@ def test_search_page_without_javascript_links_to_the_lists(browser: Browser, bas
 
 @pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
 def test_pages_reflow_at_320_px_without_sideways_scrolling(
-    browser: Browser, base_url: str, kind: str
+    tab: Tab, base_url: str, kind: str
 ) -> None:
-    context = browser.new_context(viewport={"width": 320, "height": 640})
-    page = context.new_page()
+    page = tab(320, 640)
     page.goto(base_url + PAGE_TYPES[kind])
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    context.close()
     assert overflow <= 0
 
 
@@ -329,9 +335,8 @@ def test_print_button_appears_with_javascript(page: Page, base_url: str) -> None
 
 @pytest.mark.parametrize("width", SCREENSHOT_WIDTHS)
 @pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
-def test_screenshots_are_kept(browser: Browser, base_url: str, kind: str, width: int) -> None:
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
+def test_screenshots_are_kept(tab: Tab, base_url: str, kind: str, width: int) -> None:
+    page = tab(width, 900)
     page.goto(base_url + PAGE_TYPES[kind])
     if kind == "search":
         page.wait_for_selector("#hledani-dotaz")
@@ -339,7 +344,6 @@ def test_screenshots_are_kept(browser: Browser, base_url: str, kind: str, width:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{kind}-{width}.png"
     page.screenshot(path=str(path), full_page=True)
-    context.close()
     assert path.stat().st_size > 10_000
 
 
@@ -384,7 +388,8 @@ def phone(browser: Browser) -> Iterator[Page]:
 
 
 @pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
-def test_header_leaves_a_phone_screen_to_the_content(phone: Page, base_url: str, kind: str) -> None:
+def test_header_leaves_a_phone_screen_to_the_content(tab: Tab, base_url: str, kind: str) -> None:
+    phone = tab(PHONE["width"], PHONE["height"], "cs-CZ")
     phone.goto(base_url + PAGE_TYPES[kind])
     box = phone.locator(".site-header").bounding_box()
     assert box is not None
@@ -469,7 +474,8 @@ def text_blocks(page: Page) -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize("kind", sorted(PAGE_TYPES))
-def test_lines_of_text_stay_short_at_1280_px(page: Page, base_url: str, kind: str) -> None:
+def test_lines_of_text_stay_short_at_1280_px(tab: Tab, base_url: str, kind: str) -> None:
+    page = tab(1280, 900, "cs-CZ")
     page.goto(base_url + PAGE_TYPES[kind])
     # a block on one line is as long as its text; a wrapped block's lines are as long as it
     wrapped = [b for b in text_blocks(page) if b["lines"] > 1]
@@ -660,11 +666,9 @@ def test_map_prints_with_its_markers(page: Page, base_url: str) -> None:
 
 @pytest.mark.parametrize("kind", MAP_PAGES)
 def test_pages_of_localities_have_no_axe_violation_at_320_px(
-    browser: Browser, base_url: str, kind: str
+    tab: Tab, base_url: str, kind: str
 ) -> None:
-    context = browser.new_context(viewport={"width": 320, "height": 640}, locale="cs-CZ")
-    page = context.new_page()
+    page = tab(320, 640, "cs-CZ")
     page.goto(base_url + PAGE_TYPES[kind])
     violations = run_axe(page)
-    context.close()
     assert describe(violations) == []

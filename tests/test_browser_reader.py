@@ -27,7 +27,6 @@ from tests.test_browser import (  # noqa: F401  (fixtures)
     PAGE_TYPES,
     PHONE,
     base_url,
-    browser,
     page,
     phone,
 )
@@ -95,7 +94,7 @@ TARGETS_JS = """() => [...document.querySelectorAll('svg.map a.marker')].map(lin
 
 @pytest.mark.parametrize("width", [375, 1280])
 def test_no_marker_covers_another_and_each_is_big_enough_to_tap(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     base_url: str,  # noqa: F811
     width: int,
     report: dict[str, Any],
@@ -155,7 +154,7 @@ def test_a_marker_shows_its_name_on_focus_not_only_on_hover(
 
 
 def test_a_first_tap_shows_the_name_and_a_second_opens_the_locality(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     base_url: str,  # noqa: F811
 ) -> None:
     context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
@@ -226,7 +225,7 @@ def test_feed_addresses_never_break_inside_a_word(browser: Browser, base_url: st
 
 
 def test_no_page_stores_a_cookie_or_anything_in_local_storage(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     base_url: str,  # noqa: F811
 ) -> None:
     context = browser.new_context()

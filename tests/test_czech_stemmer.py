@@ -20,7 +20,6 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.conftest import REPO
-from tests.test_browser import browser as browser  # the fixture
 from tests.test_search import PREPARED, QUERIES
 from tests.test_search_shards import serve
 

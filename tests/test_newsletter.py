@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, Page, Route
 
 from sitegen.engine.pipeline import build
 from tests.conftest import REPO, SITE_YAML, Run, make_site, options_for, sample_file
-from tests.test_browser import ARTIFACTS, browser, describe, run_axe, run_vnu  # noqa: F401
+from tests.test_browser import ARTIFACTS, describe, run_axe, run_vnu
 
 BASE = "https://example.cz"
 MONTH = "2026-05"
@@ -394,7 +394,7 @@ def _serve_from(public: Path, base: str) -> Callable[[Route], None]:
 
 
 @pytest.fixture
-def mail_page(browser: Browser) -> Iterator[Callable[[str, int, Path, str], Page]]:  # noqa: F811
+def mail_page(browser: Browser) -> Iterator[Callable[[str, int, Path, str], Page]]:
     """Return a function that shows a mail in Chromium at a width, its images (and
     nothing else) loaded from a built site."""
     contexts = []

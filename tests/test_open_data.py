@@ -25,7 +25,7 @@ from sitegen.base.options import BuildOptions
 from sitegen.engine.pipeline import build
 from tests.conftest import SITE_YAML, Run, make_site, options_for
 from tests.htmlpages import html_pages, parse_page
-from tests.test_browser import base_url, browser, describe, run_axe, run_vnu  # noqa: F401
+from tests.test_browser import base_url, describe, run_axe, run_vnu  # noqa: F401
 from tests.test_golden import tree
 
 DATA = ("lokality.csv", "lokality.json", "lokality.csv-metadata.json", "katalog.jsonld")
@@ -424,7 +424,7 @@ def test_a_page_may_not_take_the_address_of_the_open_data(tmp_path: Path) -> Non
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [320, 1280])
 def test_axe_finds_no_serious_violation_on_the_page(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     base_url: str,  # noqa: F811
     width: int,
 ) -> None:

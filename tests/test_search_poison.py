@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from tests.test_browser import CHROMIUM_ARGS, _QuietHandler
-from tests.test_browser import browser as browser  # the module's Chromium, shared here
+from tests.conftest import CHROMIUM_ARGS
+from tests.test_browser import _QuietHandler
 
 pytestmark = pytest.mark.browser
 

@@ -24,7 +24,6 @@ from sitegen.engine.pipeline import build
 from sitegen.plan import shards
 from tests.conftest import options_for
 from tests.test_browser import _QuietHandler
-from tests.test_browser import browser as browser  # the fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("search_shards")]
 """One xdist worker runs these tests: the corpus is built once, for all of them."""

@@ -23,7 +23,6 @@ from playwright.sync_api import Browser, Page, Request, Route, ViewportSize
 
 from sitegen.engine.pipeline import build
 from tests.conftest import REPO, options_for
-from tests.test_browser import browser as browser  # the fixture
 from tests.test_search_shards import serve
 from tests.tiers_file import TIERS_FILE, Fragment, Tiers, base_tiers, fragment_of_page, fragments
 

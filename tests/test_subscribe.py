@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from tests.htmlpages import Page, html_pages
-from tests.test_browser import base_url, browser  # noqa: F401  (fixtures)
+from tests.test_browser import base_url  # noqa: F401  (a fixture)
 
 BASE = "https://www.socialni-zaclenovani.cz"
 
@@ -107,7 +107,7 @@ def test_copy_button_copies_the_address(browser: Browser, base_url: str) -> None
 
 @pytest.mark.browser
 def test_without_javascript_the_addresses_stay_and_no_button_shows(
-    browser: Browser,  # noqa: F811
+    browser: Browser,
     base_url: str,  # noqa: F811
 ) -> None:
     context = browser.new_context(java_script_enabled=False)

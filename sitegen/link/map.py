@@ -14,7 +14,7 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from sitegen.content.models import Locality
@@ -138,22 +138,79 @@ def spread(points: Sequence[Point], width: float, height: float) -> list[Point]:
     Markers that overlap push each other apart along the line between them, each by
     half the overlap (markers at one point, in directions set by their order), kept
     inside the map, until none overlaps: each moves no further than its neighbours
-    make it.
+    make it. The same points give the same places (a rebuild in one process does not
+    spread them again).
     """
-    shown = [(float(x), float(y)) for x, y in points]
+    return list(_spread(tuple((float(x), float(y)) for x, y in points), width, height))
+
+
+@lru_cache(maxsize=4)
+def _spread(points: tuple[Point, ...], width: float, height: float) -> tuple[Point, ...]:
+    """Push the markers apart pair by pair, i before j, as if every pair were tried.
+
+    Markers whose cells (a little over a gap wide) do not touch are a gap apart
+    already, so only the markers in the cells around i are tried, in order: the same
+    places as trying every pair, with a tenth of the tries for 300 markers.
+    """
+    shown = list(points)
     gap = 2 * TARGET_RADIUS * 1.01
+    grid = _Grid(shown, gap * 1.01)  # wider than the gap, whatever the rounding
     for _ in range(MAX_ROUNDS):
         moved = False
         for i in range(len(shown)):
-            for j in range(i + 1, len(shown)):
+            near = grid.near(i, i)
+            while near:
+                j = near.pop()
                 push = _push(shown[i], shown[j], gap, i + j)
                 if push:
                     moved = True
-                    shown[i] = _inside(shown[i][0] - push[0], shown[i][1] - push[1], width, height)
-                    shown[j] = _inside(shown[j][0] + push[0], shown[j][1] + push[1], width, height)
+                    grid.move(
+                        j, _inside(shown[j][0] + push[0], shown[j][1] + push[1], width, height)
+                    )
+                    if grid.move(
+                        i, _inside(shown[i][0] - push[0], shown[i][1] - push[1], width, height)
+                    ):
+                        near = grid.near(i, j)
         if not moved:
             break
-    return shown
+    return tuple(shown)
+
+
+class _Grid:
+    """The markers' places, and which markers lie in each square cell."""
+
+    def __init__(self, shown: list[Point], size: float) -> None:
+        self.shown, self.size = shown, size
+        self.cell = [(math.floor(x / size), math.floor(y / size)) for x, y in shown]
+        self.cells: dict[tuple[int, int], set[int]] = {}
+        for index, cell in enumerate(self.cell):
+            self.cells.setdefault(cell, set()).add(index)
+
+    def move(self, index: int, point: Point) -> bool:
+        """Put the marker index at point; return whether it moved to another cell."""
+        self.shown[index] = point
+        cell = (math.floor(point[0] / self.size), math.floor(point[1] / self.size))
+        old = self.cell[index]
+        if cell == old:
+            return False
+        self.cell[index] = cell
+        self.cells[old].discard(index)
+        self.cells.setdefault(cell, set()).add(index)
+        return True
+
+    def near(self, index: int, after: int) -> list[int]:
+        """Return the markers after `after` in the cells around index's, last first."""
+        cx, cy = self.cell[index]
+        cells = self.cells
+        found = [
+            other
+            for x in (cx - 1, cx, cx + 1)
+            for y in (cy - 1, cy, cy + 1)
+            for other in cells.get((x, y), ())
+            if other > after
+        ]
+        found.sort(reverse=True)
+        return found
 
 
 MAX_ROUNDS = 500
