@@ -354,8 +354,19 @@ def test_a_fresh_runner_with_the_cache_key_takes_the_pages_from_the_cache(
     rendered.clear()
     report = build(options)
     assert rendered == []
-    assert report.pages_rendered == 0
+    assert (report.pages_rendered, report.pages_taken) == (0, report.pages)
     assert tree(options.output_path) == cold
+
+    edited = options.site_path / "content/news/2024-01-12-treti.md"  # an edit adds its pages
+    edited.write_text(edited.read_text() + "\nDoplněná věta.\n")
+    build(options)
+    assert 0 < len(rendered) < report.pages
+    after_edit = tree(options.output_path)
+    on_a_fresh_runner(options, tmp_path / "runner2", monkeypatch)
+    rendered.clear()
+    build(options)
+    assert rendered == []
+    assert tree(options.output_path) == after_edit
 
 
 def test_without_the_key_a_fresh_runner_renders_every_page(
@@ -393,18 +404,22 @@ def test_pages_signed_with_another_key_or_changed_in_the_cache_are_rendered(
     assert len(rendered) == pages
     assert tree(options.output_path) == cold
 
-    manifest = options.site_path / CACHE_FOLDER / "pages" / "manifest.json"
-    sealed = json.loads(manifest.read_bytes())
+    manifest = options.site_path / CACHE_FOLDER / "pages" / "manifest.txt"
+    lines = manifest.read_text().splitlines()
+    assert len(lines) == pages
     planted = page_objects(options)[0]
     planted.write_bytes(POISON.encode())
     poisoned = digest(POISON.encode())
     planted.rename(planted.with_name(poisoned))
-    sealed["pages"] = dict.fromkeys(sealed["pages"], poisoned)  # every page is the planted one
-    manifest.write_text(json.dumps(sealed))
+    forged = []
+    for line in lines:  # every page is the planted one, under the signature of its own
+        fingerprint, _sha, signature = line.split()
+        forged.append(f"{fingerprint} {poisoned} {signature}\n")
+    manifest.write_text("".join(forged))
     on_a_fresh_runner(options, tmp_path / "runner2", monkeypatch)
     rendered.clear()
     build(options)
-    assert len(rendered) == pages  # the manifest's signature no longer fits it
+    assert len(rendered) == pages  # the lines' signatures no longer fit them
     for name, data in tree(options.output_path).items():
         assert b"<script>alert" not in data, name
 

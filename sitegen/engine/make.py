@@ -106,17 +106,19 @@ def commit_outputs(made: Made, options: BuildOptions, state: BuildState) -> int:
 
 
 def _keep_pages(made: Made, output: Path) -> None:
-    """Keep the pages of the new output in the page cache (those made now from the output)."""
+    """Keep the pages rendered now in the page cache (from the output, where they are now);
+    a build that rendered most of the site writes the cache's manifest anew."""
     decisions = made.decisions
-    made_now = [job.path for job in decisions.pages_todo]
+    taken = set(made.taken)
+    rendered = {
+        decisions.fingerprints[job.path]: (made.page_digests[job.path], output / job.path)
+        for job in decisions.pages_todo
+        if job.path not in taken and job.path in made.page_digests
+    }
+    whole = 2 * len(decisions.pages_todo) > len(decisions.page_paths)
     made.pages.save(
-        {
-            decisions.fingerprints[path]: made.page_digests[path]
-            for path in decisions.page_paths
-            if path in made.page_digests and path in decisions.fingerprints
-        },
-        {made.page_digests[path]: output / path for path in made_now if path in made.page_digests},
-        prune=2 * len(made_now) > len(decisions.page_paths),
+        rendered,
+        {decisions.fingerprints[path] for path in decisions.page_paths} if whole else None,
     )
 
 

@@ -2,7 +2,7 @@
 
 A publish run on a fresh runner (no output folder, `.sitegen-cache` restored) would
 render every page again although the cache saw each of them made. Each page's bytes are
-kept once under their digest (`pages/objects/`), and `pages/manifest.json` maps each
+kept once under their digest (`pages/objects/`), and `pages/manifest.txt` maps each
 page's fingerprint (its route, templates, globals and code: engine/jobs.py) to that
 digest. A page is the site's HTML as it is published, which no sanitiser can check
 afterwards, so the manifest is signed (HMAC-SHA256) with a key that is not in the cache:
@@ -15,10 +15,9 @@ their digest, is not used: the page is rendered.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from sitegen.base.cache import digest
@@ -29,6 +28,7 @@ from sitegen.base.stores import Signer, user_secret
 PAGES_FOLDER = "pages"
 KEY_VARIABLE = "SITEGEN_CACHE_KEY"
 MIN_KEY_LENGTH = 32
+MANIFEST = "manifest.txt"
 _CONTEXT = "rendered pages"
 _DIGEST = re.compile(r"[0-9a-f]{64}")
 
@@ -62,17 +62,22 @@ def key_from_environment() -> bytes | None:
 class PageCache:
     """Pages by fingerprint under folder; PageCache(None, ...) keeps nothing.
 
-    Every failure to read or write reads as "not kept": the page is rendered.
+    The manifest is a list of lines, "fingerprint digest signature", each signed on its
+    own: a build appends the pages it rendered, and one that rendered most of the site
+    writes it anew with the pages of its output only. It is read only when a page is
+    missing from the output. Every failure to read or write reads as "not kept": the
+    page is rendered.
     """
 
     def __init__(self, folder: Path | None, key: bytes | None) -> None:
         self._folder = folder if key else None
         self._signer = Signer(key) if key else None
-        self._pages = self._manifest()
+        self._pages: dict[str, str] | None = None
+        """Fingerprint → digest of the pages the manifest names, once read."""
 
     def get(self, fingerprint: str) -> bytes | None:
         """Return the bytes of the page of fingerprint; None when not kept, or damaged."""
-        sha = self._pages.get(fingerprint)
+        sha = self._manifest().get(fingerprint)
         if sha is None:
             return None
         try:
@@ -81,51 +86,58 @@ class PageCache:
             return None
         return data if digest(data) == sha else None
 
-    def save(self, pages: Mapping[str, str], made: Mapping[str, Path], *, prune: bool) -> None:
-        """Keep the pages of the new output: fingerprint → digest of its bytes; made names
-        the file holding the bytes of each digest the cache may not hold yet. prune: also
-        drop the files no page names any more."""
+    def save(self, made: Mapping[str, tuple[str, Path]], output: Collection[str] | None) -> None:
+        """Keep the pages rendered now: fingerprint → (digest of its bytes, the file holding
+        them). output: the fingerprints of every page of the new output, to write the
+        manifest anew with those only and drop the files no page names; None to add."""
         if self._folder is None or self._signer is None:
             return
         try:
-            for sha, path in made.items():
+            for sha, path in made.values():
                 self._keep(sha, path)
-            named = {
+            if output is None:
+                lines = [self._line(fingerprint, sha) for fingerprint, (sha, _) in made.items()]
+                with (self._folder / MANIFEST).open("a", encoding="ascii") as manifest:
+                    manifest.write("".join(lines))
+                return
+            pages = {
                 fingerprint: sha
-                for fingerprint, sha in pages.items()
-                if sha in made or self._pages.get(fingerprint) == sha
-            }
-            if named != self._pages:
-                value = json.dumps(named, sort_keys=True, separators=(",", ":")).encode()
-                sealed = json.dumps(
-                    {"pages": named, "signature": self._signer.sign(value, _CONTEXT)}
-                ).encode()
-                _write_atomically(self._folder / "manifest.json", sealed)
-                self._pages = named
-            if prune:
-                self._prune(set(named.values()))
+                for fingerprint, sha in self._manifest().items()
+                if fingerprint in output
+            } | {fingerprint: sha for fingerprint, (sha, _) in made.items()}
+            lines = [self._line(fingerprint, sha) for fingerprint, sha in sorted(pages.items())]
+            _write_atomically(self._folder / MANIFEST, "".join(lines).encode("ascii"))
+            self._prune(set(pages.values()))
         except OSError:
             return
 
+    def _line(self, fingerprint: str, sha: str) -> str:
+        assert self._signer is not None
+        return (
+            f"{fingerprint} {sha} {self._signer.sign(f'{fingerprint} {sha}'.encode(), _CONTEXT)}\n"
+        )
+
     def _manifest(self) -> dict[str, str]:
-        """Return the pages the manifest names, or none when it is not signed with the key."""
+        """Return the pages the manifest names with a signature made with the key."""
+        if self._pages is not None:
+            return self._pages
+        self._pages = {}
         if self._folder is None or self._signer is None:
-            return {}
+            return self._pages
         try:
-            manifest = json.loads((self._folder / "manifest.json").read_bytes())
-            pages, signature = manifest["pages"], manifest["signature"]
-        except (OSError, ValueError, KeyError, TypeError):
-            return {}
-        if not (isinstance(pages, dict) and isinstance(signature, str)):
-            return {}
-        value = json.dumps(pages, sort_keys=True, separators=(",", ":")).encode()
-        if not self._signer.verify(signature, value, _CONTEXT):
-            return {}
-        return {
-            fingerprint: sha
-            for fingerprint, sha in pages.items()
-            if isinstance(fingerprint, str) and isinstance(sha, str) and _DIGEST.fullmatch(sha)
-        }
+            text = (self._folder / MANIFEST).read_text(encoding="ascii")
+        except (OSError, ValueError):
+            return self._pages
+        for line in text.splitlines():
+            fingerprint, _, rest = line.partition(" ")
+            sha, _, signature = rest.partition(" ")
+            if (
+                _DIGEST.fullmatch(fingerprint)
+                and _DIGEST.fullmatch(sha)
+                and self._signer.verify(signature, f"{fingerprint} {sha}".encode(), _CONTEXT)
+            ):
+                self._pages[fingerprint] = sha
+        return self._pages
 
     def _keep(self, sha: str, path: Path) -> None:
         kept = self._object(sha)
