@@ -11,10 +11,11 @@ import jinja2
 import pytest
 
 from sitegen.base.errors import ContentError
-from sitegen.base.options import BuildOptions
+from sitegen.base.options import CACHE_FOLDER, BuildOptions
 from sitegen.engine import make
 from sitegen.engine.pipeline import build
 from sitegen.render import compiled as compiled_code
+from sitegen.render import languages
 from tests.conftest import make_site, options_for
 
 
@@ -90,3 +91,39 @@ def test_an_error_in_shared_code_names_the_template_of_the_site_being_built(
     env = next(iter(make._ENVIRONMENTS.values()))  # the second site's
     template = env.get_template("base.html")
     assert template.filename == str(tmp_path / "second/templates/base.html")
+
+
+def test_the_themes_catalogues_are_compiled_once_and_kept_signed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A later process takes the compiled catalogues from the cache, never a planted file."""
+    compiles: list[str] = []
+    original = languages._compile
+
+    def counted(source: bytes, lang: str, shown: str) -> bytes:
+        compiles.append(lang)
+        return original(source, lang, shown)
+
+    monkeypatch.setattr(languages, "_compile", counted)
+    site = make_site(tmp_path / "site", {"content/news/2020-01-01-zprava.md": NEWS})
+    options = options_for(site)
+    languages._COMPILED.clear()
+    build(dataclasses.replace(options, output_path=tmp_path / "first"))
+    assert sorted(compiles) == ["cs", "en"]
+    first = (tmp_path / "first/aktuality/zprava/index.html").read_bytes()
+
+    compiles.clear()
+    languages._COMPILED.clear()  # a new process
+    make._ENVIRONMENTS.clear()
+    build(dataclasses.replace(options, output_path=tmp_path / "second"))
+    assert compiles == []
+    assert (tmp_path / "second/aktuality/zprava/index.html").read_bytes() == first
+
+    kept = sorted(path for path in (site / CACHE_FOLDER / "templates").rglob("*") if path.is_file())
+    for path in kept:  # planted: the cache's files replaced, signatures and all
+        path.write_bytes(bytes(32) + b"\x95\x04\x12\xde")
+    languages._COMPILED.clear()
+    make._ENVIRONMENTS.clear()
+    build(dataclasses.replace(options, output_path=tmp_path / "third"))
+    assert sorted(compiles) == ["cs", "en"]
+    assert (tmp_path / "third/aktuality/zprava/index.html").read_bytes() == first

@@ -101,7 +101,8 @@ class ShardIndexer:
             return
         delta = Delta((), (), 0)
         if not self.compacting:
-            delta = split_delta(self.base, self._searchable())
+            searchable = self._searchable()
+            delta = split_delta(self.base, searchable)
             if delta.too_large and not self._compact_later():
                 self.compacting = True
                 delta = Delta((), (), 0)
@@ -109,7 +110,7 @@ class ShardIndexer:
                     self._complete(job)
             else:
                 self._keep_base()
-                self._delta(delta)
+                self._delta(delta, len(searchable))
         for folder, (fingerprint, job, bundle) in self.indexing.items():
             made.shards[folder] = self._record(fingerprint, job, bundle.result())
         self._tiers(delta)
@@ -184,12 +185,13 @@ class ShardIndexer:
         for folder, record in self.base.items():
             self._keep(folder, record)
 
-    def _delta(self, delta: Delta) -> None:
-        """Keep the delta bundle if it holds these pages as they are, or index it."""
+    def _delta(self, delta: Delta, site_pages: int) -> None:
+        """Keep the delta bundle if it holds these pages as they are, or index it (its
+        chunks cut to its share of the site_pages searchable pages)."""
         if not delta.pages:
             return
         digests = self.made.page_digests
-        chunk = index_chunk(len(delta.pages), len(self._searchable()))
+        chunk = index_chunk(len(delta.pages), site_pages)
         fingerprint = digest(
             code_fingerprint(),
             self.made.decisions.plan.language,

@@ -60,6 +60,25 @@ class SignedBytecodeCache(jinja2.BytecodeCache):
     def _name(self, bucket: jinja2.bccache.Bucket) -> str:
         return hashlib.sha256(bucket.key.encode()).hexdigest()
 
+    def load_data(self, key: str) -> bytes | None:
+        """Return the bytes kept under key (dump_data), or None when none are, validly signed."""
+        try:
+            data = (self.folder / hashlib.sha256(key.encode()).hexdigest()).read_bytes()
+        except OSError:
+            return None
+        return self.signer.unseal(data, key)
+
+    def dump_data(self, key: str, data: bytes) -> None:
+        """Keep data under key, signed (the theme's compiled catalogues, say)."""
+        path = self.folder / hashlib.sha256(key.encode()).hexdigest()
+        temporary = path.with_name(f"{path.name}.{os.getpid()}")
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary.write_bytes(self.signer.seal(data, key))
+            temporary.replace(path)
+        except OSError:  # a cache that cannot be written is no cache, never an error
+            temporary.unlink(missing_ok=True)
+
 
 class CompiledTemplates(jinja2.BytecodeCache):
     """Compiled templates: in this process by their name and source, so that every site

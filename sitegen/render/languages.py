@@ -17,6 +17,7 @@ the page's language.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -28,8 +29,6 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_date
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal
 
 from sitegen.base import typography
@@ -37,6 +36,7 @@ from sitegen.base.errors import ContentError, Problem
 from sitegen.base.i18n import _
 from sitegen.content.models import Locality
 from sitegen.link.cooperation import STATUSES, describe_cooperation
+from sitegen.render.compiled import SignedBytecodeCache
 from sitegen.render.labels import STATUS_LABELS
 from sitegen.render.sandbox import check_percent_format
 
@@ -107,9 +107,11 @@ def catalogue_path(templates_path: Path, lang: str) -> Path:
     return templates_path / CATALOGUE_FOLDER / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def load_catalogues(templates_path: Path) -> ThemeCatalogues:
+def load_catalogues(
+    templates_path: Path, kept: SignedBytecodeCache | None = None
+) -> ThemeCatalogues:
     """Return the theme's catalogues read from their .po files (a language without one
-    shows the msgids).
+    shows the msgids); kept holds them compiled between processes.
 
     Raises:
         ContentError: for a .po that cannot be read, at its file and line.
@@ -118,26 +120,55 @@ def load_catalogues(templates_path: Path) -> ThemeCatalogues:
     for lang in LANGUAGES:
         path = catalogue_path(templates_path, lang)
         if path.is_file():
-            found[lang] = _compiled(path, lang, templates_path)
+            found[lang] = GNUTranslations(io.BytesIO(_compiled(path, lang, templates_path, kept)))
     return ThemeCatalogues(found)
 
 
-def _compiled(path: Path, lang: str, templates_path: Path) -> GNUTranslations:
-    """Return the catalogue of a .po, compiled in memory as `pybabel compile` would."""
+_COMPILED: dict[str, bytes] = {}
+"""Compiled catalogues of this process, by language and the digest of their .po."""
+
+
+def _compiled(
+    path: Path, lang: str, templates_path: Path, kept: SignedBytecodeCache | None
+) -> bytes:
+    """Return the .mo of a .po as `pybabel compile` would make it: compiled by this
+    process or an earlier one (kept, signed), or now."""
     shown = f"templates/{path.relative_to(templates_path).as_posix()}"
     try:
-        with path.open("rb") as po:
-            catalog = read_po(po, locale=lang, domain=DOMAIN, abort_invalid=True)
+        source = path.read_bytes()
+    except OSError as error:
+        message = _("cannot be read ({reason})").format(reason=error)
+        raise ContentError([Problem(shown, 0, "", message)]) from None
+    key = f"theme catalogue:{lang}:{hashlib.sha256(source).hexdigest()}"
+    mo = _COMPILED.get(key) or (kept.load_data(key) if kept else None)
+    if mo is None:
+        mo = _compile(source, lang, shown)
+        if kept:
+            kept.dump_data(key, mo)
+    _COMPILED[key] = mo
+    return mo
+
+
+def _compile(source: bytes, lang: str, shown: str) -> bytes:
+    """Return the .mo of the .po source (shown: its path in messages).
+
+    Raises:
+        ContentError: for a .po that cannot be read, at its file and line.
+    """
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import PoFileError, read_po
+
+    try:
+        catalog = read_po(io.BytesIO(source), locale=lang, domain=DOMAIN, abort_invalid=True)
     except PoFileError as error:
         line = error.lineno + 1  # Babel counts lines from 0
         raise ContentError([Problem(shown, line, "", str(error))]) from None
-    except (OSError, UnicodeDecodeError, ValueError) as error:
+    except (UnicodeDecodeError, ValueError) as error:
         message = _("cannot be read ({reason})").format(reason=error)
         raise ContentError([Problem(shown, 0, "", message)]) from None
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
-    compiled.seek(0)
-    return GNUTranslations(compiled)
+    return compiled.getvalue()
 
 
 # Filters: dates, numbers and labels in the page's language ---------------------------

@@ -31,6 +31,7 @@ from sitegen.link.sanitize import sanitize_body_html
 from sitegen.link.site import Site
 from sitegen.plan.routes import Route
 from sitegen.render import languages
+from sitegen.render.compiled import CompiledTemplates
 from sitegen.render.labels import STATUS_LABELS as STATUS_LABELS  # the tests' labels
 from sitegen.render.languages import ThemeCatalogues, page_language
 from sitegen.render.sandbox import PAGE_BYTES, BoundedEnvironment, TemplateLimit
@@ -69,7 +70,9 @@ def make_environment(
         auto_reload=False,  # a build never sees a template change: a change makes a new env
         extensions=["jinja2.ext.i18n"],
     )
-    catalogues = languages.load_catalogues(templates_path)
+    catalogues = languages.load_catalogues(
+        templates_path, compiled.disk if isinstance(compiled, CompiledTemplates) else None
+    )
     env.install_gettext_callables(  # type: ignore[attr-defined]  # the i18n extension's
         catalogues.gettext, catalogues.ngettext, newstyle=True
     )
