@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import feedparser
 import pytest
+from lxml import html  # type: ignore[import-untyped]  # feedgen's; it ships no types
 
 from tests.htmlpages import Page, html_pages
 
@@ -314,3 +315,22 @@ def test_search_index_holds_the_content_pages_with_their_filters(
     topic = (sample_site / "temata/bydleni/index.html").read_text()
     assert 'data-pagefind-filter="Typ:Téma"' in topic
     assert '<h1 data-pagefind-weight="10">' in topic
+
+
+def test_the_english_menu_leads_to_translations_and_marks_czech_sections(
+    sample_site: Path,
+) -> None:
+    """An English page's menu links the English version of a page that has one; a section
+    with none is announced as Czech (hreflang="cs"), and its search box and footer go to
+    the English search."""
+    tree = html.fromstring((sample_site / "en/index.html").read_bytes())
+    menu = {link.text: link for link in tree.xpath("//nav[@class='main-nav']//a")}
+    assert menu["About the Agency"].get("href") == "/en/about-the-agency/"
+    assert menu["About the Agency"].get("hreflang") is None
+    assert menu["News"].get("href") == "/aktuality/"
+    assert menu["News"].get("hreflang") == "cs"
+    assert tree.xpath("//form[@class='header-search']/@action") == ["/en/search/"]
+    footer = tree.xpath("//footer//a/@href")
+    assert "/en/search/" in footer and "/hledat/" not in footer
+    czech = html.fromstring((sample_site / "index.html").read_bytes())
+    assert czech.xpath("//nav[@class='main-nav']//a[@hreflang]") == []

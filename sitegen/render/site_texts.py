@@ -11,6 +11,7 @@ site.yaml has no English block).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sitegen.base.config import SiteConfig, SiteTranslation
@@ -23,6 +24,9 @@ class MenuEntry:
     title: str
     url: str
     position: int
+    hreflang: str = ""
+    """The language of the page it leads to, when it is not the menu's own ("cs" on an
+    English page for a section that has no English version)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +49,15 @@ class SiteTexts:
 
 
 def site_texts(
-    config: SiteConfig, menu: tuple[MenuEntry, ...], base_path: str
+    config: SiteConfig,
+    menu: tuple[MenuEntry, ...],
+    base_path: str,
+    english_url: Callable[[str], str | None] = lambda url: None,
 ) -> tuple[SiteTexts, ...]:
     """Return site.yaml's texts in Czech, then in English: what the English block gives,
     the Czech names where it gives none, and only the menu items it labels (none
-    without a block)."""
+    without a block), each leading to its page's English translation (english_url) or
+    marked as leading to a Czech page."""
     contact = config.contact
     czech = SiteTexts(
         lang="cs",
@@ -66,10 +74,16 @@ def site_texts(
     english = config.translations.en
     if english is None:
         return (czech, dataclasses.replace(czech, lang="en", menu=()))
-    return (czech, _translated(czech, "en", english, base_path))
+    return (czech, _translated(czech, "en", english, base_path, english_url))
 
 
-def _translated(czech: SiteTexts, lang: str, given: SiteTranslation, base_path: str) -> SiteTexts:
+def _translated(
+    czech: SiteTexts,
+    lang: str,
+    given: SiteTranslation,
+    base_path: str,
+    english_url: Callable[[str], str | None],
+) -> SiteTexts:
     """Return the Czech texts with what site.yaml gives in lang instead."""
     contact = given.contact
     return SiteTexts(
@@ -82,12 +96,15 @@ def _translated(czech: SiteTexts, lang: str, given: SiteTranslation, base_path: 
         department=(contact.department or czech.department) if czech.department else None,
         section=(contact.section or czech.section) if czech.section else None,
         head=(contact.head or czech.head) if czech.head else None,
-        menu=_translated_menu(czech.menu, given.menu, base_path),
+        menu=_translated_menu(czech.menu, given.menu, base_path, english_url),
     )
 
 
 def _translated_menu(
-    menu: tuple[MenuEntry, ...], labels: dict[str, str], base_path: str
+    menu: tuple[MenuEntry, ...],
+    labels: dict[str, str],
+    base_path: str,
+    english_url: Callable[[str], str | None],
 ) -> tuple[MenuEntry, ...]:
     """Return the menu's entries that have a label in labels (by their address from the
     site's root, as site.yaml's menu writes it), with that label, in the same order."""
@@ -96,5 +113,10 @@ def _translated_menu(
         address = "/" + entry.url.removeprefix(base_path).lstrip("/")
         label = labels.get(address)
         if label is not None:
-            entries.append(MenuEntry(label, entry.url, entry.position))
+            translated = english_url(entry.url)
+            entries.append(
+                MenuEntry(
+                    label, translated or entry.url, entry.position, "" if translated else "cs"
+                )
+            )
     return tuple(entries)

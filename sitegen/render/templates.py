@@ -111,7 +111,12 @@ def site_globals(site: Site) -> SiteGlobals:
     a page's fingerprint (outputs.OutputPlan) covers its context and these globals.
     """
     menu = main_menu(site)
-    texts = site_texts(site.config, menu, site.urls.base_path)
+
+    def english_url(url: str) -> str | None:
+        pair = site.translation_at(url)
+        return pair.english.url if pair and pair.original.url == url else None
+
+    texts = site_texts(site.config, menu, site.urls.base_path, english_url)
     return SiteGlobals(site.config, site.urls, menu, texts)
 
 
