@@ -19,14 +19,14 @@ from typing import TYPE_CHECKING
 
 from sitegen.base.cache import code_fingerprint, digest
 from sitegen.base.options import BuildOptions
-from sitegen.base.urls import SEARCH_DELTA_FOLDER, SEARCH_TIERS_FILE
+from sitegen.base.urls import ENGLISH, SEARCH_DELTA_FOLDER, SEARCH_TIERS_FILE
 from sitegen.engine.commit import Commit
 from sitegen.engine.compaction import prepare_in_background
 from sitegen.engine.discard import discard_later
 from sitegen.engine.jobs import ShardJob
 from sitegen.engine.shardcache import SEARCH_FOLDER, ShardCache
 from sitegen.engine.state import FileStat, ShardRecord
-from sitegen.engine.tiers import Delta, is_base, split_delta, tiers_file
+from sitegen.engine.tiers import ENGLISH_BUNDLE, Delta, is_base, is_english, split_delta, tiers_file
 from sitegen.plan.shards import SearchShard, index_chunk
 from sitegen.render.search import gather_pages, index_pages, page_ids
 
@@ -63,6 +63,7 @@ class ShardIndexer:
         self.pool = ThreadPoolExecutor(1, "sitegen-search")
         cached = options.cache_path / SEARCH_FOLDER if options.cache_path else None
         self.cache = ShardCache(cached, decisions.plan.language)
+        self.english_cache = ShardCache(cached and cached / ENGLISH, ENGLISH)
 
     def __enter__(self) -> ShardIndexer:
         if not self.compacting:
@@ -111,10 +112,12 @@ class ShardIndexer:
             else:
                 self._keep_base()
                 self._delta(delta, len(searchable))
+        self._english()
         for folder, (fingerprint, job, bundle) in self.indexing.items():
             made.shards[folder] = self._record(fingerprint, job, bundle.result())
         self._tiers(delta)
         self.cache.prune()
+        self.english_cache.prune()
 
     def _searchable(self) -> dict[str, str]:
         """Return every searchable page's output path → digest of its bytes, in order."""
@@ -175,9 +178,14 @@ class ShardIndexer:
             return
         self._submit(fingerprint, job)
 
-    def _submit(self, fingerprint: str, job: ShardJob) -> None:
+    def _submit(self, fingerprint: str, job: ShardJob, cache: ShardCache | None = None) -> None:
         bundle = self.pool.submit(
-            _cached_or_indexed, self.made.commit, job, self.options, fingerprint, self.cache
+            _cached_or_indexed,
+            self.made.commit,
+            job,
+            self.options,
+            fingerprint,
+            cache or self.cache,
         )
         self.indexing[job.shard.folder] = (fingerprint, job, bundle)
 
@@ -188,26 +196,35 @@ class ShardIndexer:
     def _delta(self, delta: Delta, site_pages: int) -> None:
         """Keep the delta bundle if it holds these pages as they are, or index it (its
         chunks cut to its share of the site_pages searchable pages)."""
-        if not delta.pages:
+        chunk = index_chunk(len(delta.pages), site_pages)
+        self._bundle(SearchShard(SEARCH_DELTA_FOLDER, (), chunk), delta.pages, self.cache)
+
+    def _english(self) -> None:
+        """Keep the English pages' own bundle (indexed as English, apart from the Czech
+        tiers) if it holds them as they are, or index it."""
+        pages = tuple(sorted(path for path in self.made.page_digests if is_english(path)))
+        self._bundle(SearchShard(ENGLISH_BUNDLE, ()), pages, self.english_cache)
+
+    def _bundle(self, shard: SearchShard, pages: tuple[str, ...], cache: ShardCache) -> None:
+        """Keep the bundle of shard if it holds these pages as they are, or index it."""
+        if not pages:
             return
         digests = self.made.page_digests
-        chunk = index_chunk(len(delta.pages), site_pages)
         fingerprint = digest(
             code_fingerprint(),
-            self.made.decisions.plan.language,
-            str(chunk),
-            *(f"{path}\0{digests[path]}" for path in delta.pages),
+            cache.language,
+            str(shard.chunk),
+            *(f"{path}\0{digests[path]}" for path in pages),
         )
-        previous = self.made.decisions.previous_shards.get(SEARCH_DELTA_FOLDER)
+        previous = self.made.decisions.previous_shards.get(shard.folder)
         if (
             previous
             and previous.fingerprint == fingerprint
-            and self._intact({SEARCH_DELTA_FOLDER: previous})
+            and self._intact({shard.folder: previous})
         ):
-            self._keep(SEARCH_DELTA_FOLDER, previous)
+            self._keep(shard.folder, previous)
             return
-        job = ShardJob(SearchShard(SEARCH_DELTA_FOLDER, (), chunk), delta.pages)
-        self._submit(fingerprint, job)
+        self._submit(fingerprint, ShardJob(shard, pages), cache)
 
     def _tiers(self, delta: Delta) -> None:
         """Keep or write the tiers file: the bundles to merge and the stale pages."""

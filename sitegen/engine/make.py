@@ -17,7 +17,6 @@ from sitegen.base.options import BuildOptions
 from sitegen.base.parallel import Progress, map_in_chunks
 from sitegen.engine.commit import Commit, begin_commit, files_under
 from sitegen.engine.decide import Decisions
-from sitegen.engine.english_search import index_english
 from sitegen.engine.indexer import ShardIndexer
 from sitegen.engine.jobs import FileJob, PageJob, ShardJob
 from sitegen.engine.pagecache import PAGES_FOLDER, PageCache, page_cache_key
@@ -81,7 +80,6 @@ def render_outputs(
                 commit.copy(copy.path, copy.source)
             while_indexing()
             indexer.finish()
-            index_english(made, options)
     except BaseException:
         commit.abort()
         raise

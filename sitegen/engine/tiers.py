@@ -15,7 +15,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.base.urls import SEARCH_DELTA_FOLDER, SEARCH_TIERS_FILE
+from sitegen.base.urls import (
+    ENGLISH,
+    ENGLISH_SEARCH_FOLDER,
+    SEARCH_DELTA_FOLDER,
+    SEARCH_TIERS_FILE,
+)
 from sitegen.engine.state import ShardRecord
 from sitegen.render.search import fragment_of
 
@@ -26,10 +31,19 @@ the build compacts. Pagefind indexes the delta anew at every edit, in about 0.1 
 Pagefind over a base part (about 3 s of CPU for 1,200 pages), once in about 15 to 100 edits."""
 
 
+ENGLISH_BUNDLE = f"{ENGLISH}/{ENGLISH_SEARCH_FOLDER}"
+"""The English pages' own bundle (indexed as English), apart from the Czech tiers."""
+
+
+def is_english(name: str) -> bool:
+    """Return True for the English bundle's record, or a page under /en/."""
+    return name.startswith(f"{ENGLISH}/")
+
+
 def is_base(folder: str) -> bool:
     """Return True when a search record's name is a part of the base index (the English
-    pages' bundle, english_search.py, is none: the Czech pages only)."""
-    return folder not in {SEARCH_DELTA_FOLDER, SEARCH_TIERS_FILE} and not folder.startswith("en/")
+    pages' bundle is none: the base holds the Czech pages only)."""
+    return folder not in {SEARCH_DELTA_FOLDER, SEARCH_TIERS_FILE} and not is_english(folder)
 
 
 @dataclass(frozen=True, slots=True)

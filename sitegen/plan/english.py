@@ -89,7 +89,7 @@ def english_home(site: Site) -> Route:
 
 def english_search(site: Site) -> Route:
     """Return the English search page: it searches the English pages' own bundle
-    (engine/english_search.py), without the Czech stemmer."""
+    (engine/indexer.py), without the Czech stemmer."""
     bundle = site.urls.english_file(f"{ENGLISH_SEARCH_FOLDER}/")
     return Route(
         site.urls.english_search(),
