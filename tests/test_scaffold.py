@@ -182,6 +182,9 @@ def _is_refused_clearly(title: str, kind: kinds.Kind, message: str) -> bool:
 @example(title="PARTNERSTVÍ", kind=kinds.PAGE)
 @example(title="\n", kind=kinds.NEWS)
 @example(title="!!!", kind=kinds.LOCALITY)
+@example(title="0E0", kind=kinds.NEWS)  # a number to YAML 1.2 only: it was written bare
+@example(title="1e5", kind=kinds.PAGE)
+@example(title="0o17", kind=kinds.PAGE)
 def test_any_title_is_refused_clearly_or_reads_back_the_same(title: str, kind: kinds.Kind) -> None:
     with tempfile.TemporaryDirectory() as folder:
         content = Path(folder) / "content"

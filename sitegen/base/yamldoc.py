@@ -61,6 +61,16 @@ for _tag, _regexp, _firsts in _CORE_1_2:
         _Loader.yaml_implicit_resolvers.setdefault(_first, []).append((_tag, _regexp))
 
 
+def reads_as_text(scalar: str, text: str) -> bool:
+    """Return True when the YAML scalar, as a value of front matter, reads back as text
+    (with this module's rules: `0E0` is a number here, though YAML 1.1 writers leave it
+    bare)."""
+    try:
+        return bool(yaml.load(f"t: {scalar}\n", Loader=_Loader) == {"t": text})
+    except yaml.YAMLError:
+        return False
+
+
 def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
     """Read a YAML 1.2 integer: decimal (017 is 17), 0o octal or 0x hexadecimal."""
     text = str(loader.construct_scalar(node))

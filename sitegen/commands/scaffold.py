@@ -22,6 +22,7 @@ from sitegen.base.errors import ContentError, UsageError
 from sitegen.base.i18n import _
 from sitegen.base.regions import all_regions
 from sitegen.base.typography import ascii_slug
+from sitegen.base.yamldoc import reads_as_text
 from sitegen.content.frontmatter import split_front_matter
 from sitegen.content.kinds import LOCALITY, PARTNERSHIP, Kind
 from sitegen.content.schema import PLACEHOLDER
@@ -152,8 +153,9 @@ def shorten_slug(slug: str, limit: int) -> str:
 
 def _yaml_text(text: str) -> str:
     """Return text as a one-line YAML scalar that reads back as the same text: as it
-    is when YAML reads it so, else in double quotes with YAML's own escapes."""
-    if _dump_scalar(text, None) == text:
+    is when the front matter's reader reads it so, else in double quotes with YAML's own
+    escapes."""
+    if _dump_scalar(text, None) == text and reads_as_text(text, text):
         return text
     return _dump_scalar(text, '"')
 
