@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.engine.jobs import CopyJob, FileJob, PageJob, ShardJob
-from sitegen.engine.state import BuildState, FileStat, OutputRecord, ShardRecord
+from sitegen.engine.state import BuildState, OutputRecord, ShardRecord, is_intact
 from sitegen.render.templates import SiteGlobals
 
 Job = PageJob | FileJob | CopyJob
@@ -88,6 +88,7 @@ def decide(
     kept: dict[str, OutputRecord] = {}
     fingerprints = {path: job.fingerprint for path, job in jobs.items()}
     pages = {job.path for job in plan.pages}
+    folder = str(output_path)
     for path, record in records.items():
         if path in search_files:
             continue
@@ -98,10 +99,10 @@ def decide(
             fingerprints[path] = record.fingerprint
             if record.content:
                 pages.add(path)
-            if not (trusted or _intact(output_path, path, record)):
+            if not (trusted or is_intact(folder, path, record)):
                 return None  # changed by someone else: planning everything puts it right
             kept[path] = record
-        elif job.fingerprint == record.fingerprint and _intact(output_path, path, record):
+        elif job.fingerprint == record.fingerprint and is_intact(folder, path, record):
             kept[path] = record
     return Decisions(
         plan,
@@ -115,7 +116,3 @@ def decide(
         kept,
         dict(records),
     )
-
-
-def _intact(output_path: Path, path: str, record: OutputRecord) -> bool:
-    return FileStat.of(output_path / path) == record.stat

@@ -25,7 +25,7 @@ from sitegen.engine.compaction import prepare_in_background
 from sitegen.engine.discard import discard_later
 from sitegen.engine.jobs import ShardJob
 from sitegen.engine.shardcache import SEARCH_FOLDER, ShardCache
-from sitegen.engine.state import FileStat, ShardRecord
+from sitegen.engine.state import ShardRecord, is_intact
 from sitegen.engine.tiers import ENGLISH_BUNDLE, Delta, is_base, is_english, split_delta, tiers_file
 from sitegen.plan.shards import SearchShard, index_chunk
 from sitegen.render.search import gather_pages, index_pages, page_ids
@@ -46,6 +46,8 @@ class ShardIndexer:
 
     def __init__(self, made: Made, options: BuildOptions) -> None:
         self.made, self.options = made, options
+        self._folder = str(options.output_path)
+        self._looked_at: dict[str, bool] = {}
         decisions = made.decisions
         self.base = {
             folder: record
@@ -269,13 +271,17 @@ class ShardIndexer:
 
     def _intact(self, records: Mapping[str, ShardRecord]) -> bool:
         """Return True when the files of these search records are as the build left them."""
-        previous = self.made.decisions.previous_records
-        output = self.options.output_path
-        return all(
-            path in previous and FileStat.of(output / path) == previous[path].stat
-            for record in records.values()
-            for path in record.files
-        )
+        return all(self._file_intact(path) for record in records.values() for path in record.files)
+
+    def _file_intact(self, path: str) -> bool:
+        """Return True when the output file at path is as the previous build left it (each
+        file is looked at once: the base's parts are asked about twice)."""
+        known = self._looked_at.get(path)
+        if known is None:
+            record = self.made.decisions.previous_records.get(path)
+            known = record is not None and is_intact(self._folder, path, record)
+            self._looked_at[path] = known
+        return known
 
     def _record(self, fingerprint: str, job: ShardJob, files: dict[str, str]) -> ShardRecord:
         """Return the record of a bundle just made: its files, and its pages with their ids."""
