@@ -17,7 +17,7 @@ import dataclasses
 import gc
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -42,6 +42,7 @@ from sitegen.engine.state import (
     state_key,
     state_path,
 )
+from sitegen.engine.verdict import Verdict, nothing_to_do, save_verdict, verdict_path
 from sitegen.engine.writer import MARKER
 
 if TYPE_CHECKING:
@@ -143,8 +144,17 @@ def _build(
         inputs = scan_site(options)
         # After a killed build, the record describes the site before it: start afresh.
         kept = _kept_state(options, memory) if not rolled_forward else None
+        verdict = _verdict(options, key, inputs) if not (kept or rolled_forward) else None
+        if verdict:
+            report(_("Nothing changed since the last build"))
+            seconds = time.perf_counter() - started
+            return BuildReport(
+                verdict.pages, verdict.files, 0, 0, seconds, tuple(notes), verdict.search_stale
+            )
         previous = kept or (None if rolled_forward else _previous_state(options))
         if previous and _is_current(previous, key, inputs, options, trusted=kept is not None):
+            if not kept:
+                _renew_verdict(options, previous)
             report(_("Nothing changed since the last build"))
             seconds = time.perf_counter() - started
             return BuildReport(
@@ -378,6 +388,31 @@ def _kept_state(options: BuildOptions, memory: Memory | None) -> BuildState | No
     return memory.states.get(state_path(options.cache_path, options.output_path))
 
 
+def _verdict(options: BuildOptions, key: str, inputs: dict[str, InputStat]) -> Verdict | None:
+    """Return the last build's verdict when it shows that nothing is to be done (verdict.py)."""
+    if options.cache_path is None or not (options.output_path / MARKER).is_file():
+        return None
+    state_file = state_path(options.cache_path, options.output_path)
+    return nothing_to_do(
+        verdict_path(state_file),
+        state_file,
+        key,
+        inputs,
+        options.output_path,
+        options.now,
+        search=options.search,
+    )
+
+
+def _renew_verdict(options: BuildOptions, state: BuildState) -> None:
+    """Write the verdict of a state found current, whose verdict was missing or damaged."""
+    if options.cache_path is None:
+        return
+    with suppress(OSError):  # the next build with nothing to do reads the state again
+        state_file = state_path(options.cache_path, options.output_path)
+        save_verdict(verdict_path(state_file), state, state_file, options.output_path)
+
+
 def _previous_state(options: BuildOptions) -> BuildState | None:
     if options.cache_path is None:
         return None
@@ -423,6 +458,7 @@ def _keep_state(
         return
     try:
         save_state(path, state)
+        save_verdict(verdict_path(path), state, path, options.output_path)
     except OSError as error:
         notes.append(
             _("the build state could not be kept ({reason}); the next build is a full one").format(
