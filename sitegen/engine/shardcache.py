@@ -55,6 +55,8 @@ class ShardCache:
         self._folder = folder
         self.language = language
         self._used: set[str] = set()
+        self._folders: set[Path] = set()
+        """Folders of objects made (or found) by this process."""
         self._lock = threading.Lock()
 
     def get(self, fingerprint: str) -> dict[str, bytes] | None:
@@ -96,7 +98,7 @@ class ShardCache:
             manifest: dict[str, str] = {}
             for name, path in sorted(files.items()):
                 if _DATA_NAME.fullmatch(name):
-                    manifest[name] = self._keep_object(path.read_bytes())
+                    manifest[name] = self._keep_object(path)
             if ENTRY_FILE not in manifest:
                 return
             data = json.dumps({"files": manifest}, sort_keys=True).encode()
@@ -143,13 +145,27 @@ class ShardCache:
             files[name] = data
         return files if ENTRY_FILE in files else None
 
-    def _keep_object(self, data: bytes) -> str:
+    def _keep_object(self, source: Path) -> str:
+        """Keep the bytes of source under their digest, by a hard link where the file
+        system allows it (a bundle's thousand files would otherwise be written twice);
+        return the digest. A kept file that is changed later no longer matches its
+        digest, and get() refuses it."""
+        data = source.read_bytes()
         sha = hashlib.sha256(data).hexdigest()
         path = self._object(sha)
         if path.is_file():
             with contextlib.suppress(OSError):
                 os.utime(path)
-        else:
+            return sha
+        if path.parent not in self._folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with self._lock:
+                self._folders.add(path.parent)
+        try:
+            os.link(source, path)
+        except FileExistsError:
+            pass
+        except OSError:  # another file system, say
             _write_atomically(path, data)
         return sha
 
