@@ -76,6 +76,7 @@ def make_environment(
     env.install_gettext_callables(  # type: ignore[attr-defined]  # the i18n extension's
         catalogues.gettext, catalogues.ngettext, newstyle=True
     )
+    env.globals["_"] = env.globals["gettext"] = catalogues.template_gettext()
     env.globals["range"] = bounded_range
     env.filters.update(
         date_long=languages.date_long,
