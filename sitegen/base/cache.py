@@ -59,14 +59,24 @@ def folder_digest(folder: Path) -> str:
     return digest(*parts)
 
 
+_VENDORED = ("vendor",)
+
+
 @cache
 def code_fingerprint() -> str:
-    """Return a digest of sitegen's source files and the versions of its libraries."""
+    """Return a digest of sitegen's source files and the versions of its libraries.
+
+    The vendored files (sitegen/vendor/) are left out: each is pinned by its digest in
+    the code (plan/admin.py's DECAP_SHA256), which is in, and a build refuses one that
+    differs from its pin. Hashing the 5 MB editor script took half of this, which every
+    build pays, one with nothing to do too.
+    """
     package = Path(__file__).resolve().parent.parent
     parts: list[str | bytes] = []
     for path in sorted(package.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            parts += [path.relative_to(package).as_posix(), path.read_bytes()]
+        rel = path.relative_to(package)
+        if path.is_file() and "__pycache__" not in rel.parts and rel.parts[:1] != _VENDORED:
+            parts += [rel.as_posix(), path.read_bytes()]
     return digest(*parts, *installed_distributions())
 
 
