@@ -51,7 +51,7 @@ def index_pages(
     """
     command = [
         *_WITHOUT_RENDER_LIMIT,
-        *_pagefind(),
+        *pagefind_command(),
         "--site",
         str(pages_path),
         "--output-path",
@@ -88,7 +88,7 @@ _WITHOUT_RENDER_LIMIT = ["sh", "-c", 'ulimit -S -v "$(ulimit -H -v)" 2>/dev/null
 build's main thread may be rendering when Pagefind starts (templates._memory_limit)."""
 
 
-def _pagefind() -> list[str]:
+def pagefind_command() -> list[str]:
     """Return the command that runs Pagefind: its binary itself, without a Python between."""
     try:
         from pagefind_bin import get_executable  # type: ignore[import-untyped]
