@@ -404,3 +404,21 @@ def test_english_pages_are_valid_html(sample: tuple[Site, list[Route]], tmp_path
     messages = run_vnu(tmp_path)
     errors = [m for m in messages if m["type"] == "error" or m.get("subType") == "fatal"]
     assert [f"{m['url']}:{m.get('lastLine')}: {m['message']}" for m in errors] == []
+
+
+def test_texts_are_formatted_and_escaped_as_jinjas_newstyle_gettext(tmp_path: Path) -> None:
+    """_() and gettext give what Jinja's i18n extension gives with newstyle gettext: the
+    text is a format string even without keywords, and the keywords are escaped."""
+    (tmp_path / "texts.html").write_text(
+        "{{ _('Sleva 50 %%') }}|{{ _('Dobrý den, %(name)s', name='<b>Jana</b>') }}"
+        "|{{ gettext('Sleva 50 %%') }}|{% trans n='<i>' %}Text {{ n }}{% endtrans %}"
+        "|{{ _('Sleva 50 %%') }}",
+        encoding="utf-8",
+    )
+    env = make_environment(tmp_path, SiteGlobals(None, None, ()))  # type: ignore[arg-type]
+    assert env.get_template("texts.html").render() == (
+        "Sleva 50 %|Dobrý den, &lt;b&gt;Jana&lt;/b&gt;|Sleva 50 %|Text &lt;i&gt;|Sleva 50 %"
+    )
+    (tmp_path / "bare.html").write_text("{{ _('100 %') }}", encoding="utf-8")
+    with pytest.raises(ValueError, match="incomplete format"):
+        env.get_template("bare.html").render()
