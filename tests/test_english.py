@@ -248,6 +248,24 @@ def test_a_translation_without_its_original_names_both_paths(
     ]
 
 
+def test_a_name_that_cannot_be_a_translations_says_what_to_name_it(
+    tmp_path: Path, run_cli: Callable[..., Run]
+) -> None:
+    files: dict[str, str | bytes] = {
+        "content/pages/o-nas.md": ORIGINAL,
+        "content/pages/o-nas.en.md": "---\ntitle: About us\n---\nText.\n",
+        "content/pages/o-nas.en.en.md": "---\ntitle: About us\n---\nText.\n",
+        "content/pages/o-nas.de.md": "---\ntitle: Über uns\n---\nText.\n",
+    }
+    assert sorted(problems_of(tmp_path, run_cli, files)) == [
+        "content/pages/o-nas.de.md: a translation into 'de': pages are translated into "
+        "English only; name an English translation o-nas.en.md, and put another "
+        "language's text elsewhere",
+        "content/pages/o-nas.en.en.md: a translation of a translation: only a Czech "
+        "original has translations; name the file o-nas.en.md",
+    ]
+
+
 def test_two_translations_at_one_address_are_an_error(
     tmp_path: Path, run_cli: Callable[..., Run]
 ) -> None:

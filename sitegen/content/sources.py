@@ -11,6 +11,7 @@ loops or leads outside content/ is reported, never followed.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -76,6 +77,32 @@ def translation_of(file_name: str) -> tuple[str, str | None]:
         if stem.endswith(f".{language}"):
             return stem.removesuffix(f".{language}"), language
     return stem, None
+
+
+_LANGUAGE_SUFFIX = re.compile(r"(?P<stem>.+)\.(?P<language>[a-z]{2})\.md")
+"""A file name that reads as a translation (X.de.md), into any language."""
+
+
+def language_problem(file_name: str) -> str | None:
+    """Return why a Markdown file's name cannot be a translation's, for a name that reads
+    as one: a translation of a translation (X.en.en.md), or one into a language sitegen
+    does not make (X.de.md); None otherwise."""
+    match = _LANGUAGE_SUFFIX.fullmatch(file_name)
+    if match is None:
+        return None
+    stem, language = match["stem"], match["language"]
+    inner = _LANGUAGE_SUFFIX.fullmatch(f"{stem}.md")
+    if language in TRANSLATION_LANGUAGES and inner is not None:
+        return _(
+            "a translation of a translation: only a Czech original has translations; "
+            "name the file {name}"
+        ).format(name=f"{inner['stem']}.{language}.md")
+    if language not in TRANSLATION_LANGUAGES:
+        return _(
+            "a translation into '{language}': pages are translated into English only; "
+            "name an English translation {name}, and put another language's text elsewhere"
+        ).format(language=language, name=f"{stem}.en.md")
+    return None
 
 
 def translation_index(language: str) -> str:
@@ -265,7 +292,10 @@ class _Reader:
         elif entry.suffix == ".md":
             name, language = translation_of(entry.name)
             original = entry.with_name(f"{name}.md")
-            if language is not None and not os.path.lexists(original):
+            problem = language_problem(entry.name)
+            if problem is not None:
+                self.report(entry, 0, problem)
+            elif language is not None and not os.path.lexists(original):
                 self.report(entry, 0, orphan_message(self.shown(original)))
             else:
                 self.add(entry, kind, name, None, (), language)
