@@ -85,6 +85,9 @@ def test_each_kind_has_its_translation_under_en_in_english(built: Path) -> None:
         assert page.lang == "en", english
         assert page_at(built, czech).lang == "cs", czech
     assert "We help municipalities “every day”." in page_at(built, "/en/about-us/").text
+    # English keeps no one-letter word with the next, as Czech does ("v\u00a0Praze").
+    body = (built / "en/about-us/index.html").read_text(encoding="utf-8")
+    assert "A team of five works in a region 20\u00a0km away, and I answer its phone." in body
     assert page_at(built, "/en/about-us/").titles[0].startswith("About us")
 
 

@@ -67,3 +67,13 @@ def test_a_long_list_links_the_ends_and_the_pages_around_the_current_one(
 ) -> None:
     pager = Pager(number, tuple(f"/aktuality/strana/{n}/" for n in range(1, 51)))
     assert [link[0] if link else None for link in pager.window] == shown
+
+
+def test_english_text_keeps_no_one_letter_word_with_the_next_but_numbers_with_units() -> None:
+    html = "<p>A team in a town 20 km away, and I call v Praze.</p>"
+    assert typeset_html(html, "en") == (
+        "<p>A team in a town 20\u00a0km away, and I call v Praze.</p>"
+    )
+    assert typeset_html(html) == (
+        "<p>A\u00a0team in a\u00a0town 20\u00a0km away, and I\u00a0call v\u00a0Praze.</p>"
+    )

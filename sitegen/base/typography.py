@@ -102,9 +102,8 @@ _TITLE = "(?:" + "|".join(rf"(?<=\b{title}\. )" for title in _TITLES) + ")"
 # space (found by a fast scan), and checks what comes before in a look-behind: each rule
 # is one left-to-right pass with bounded look-arounds, and a constant replacement costs
 # no Python call per match.
-_NBSP_RULES: tuple[
-    tuple[tuple[str, ...], re.Pattern[str], str | Callable[[re.Match[str]], str]], ...
-] = (
+_Rules = tuple[tuple[tuple[str, ...], re.Pattern[str], str | Callable[[re.Match[str]], str]], ...]
+_NBSP_RULES: _Rules = (
     # Each rule comes with the strings one of which any text it changes holds: a rule
     # whose strings are all absent is skipped, which costs a scan in C, not a pass.
     # "v Praze", "a obcí", "K obcím": a one-letter word never ends a line.
@@ -136,6 +135,9 @@ _NBSP_RULES: tuple[
     ),
     (("-", "\u2013"), re.compile(r" (?<=\S ) *[-\u2013] +"), NBSP + "\u2013 "),
 )
+_ENGLISH_NBSP_RULES = _NBSP_RULES[1:]
+"""The rules that hold for English text too: all but the first, the Czech one-letter
+words (English keeps no "a" or "I" with the next word)."""
 _URLISH_RUN = re.compile(
     r"(?<![^\s\x00])(?=[^\s\x00]*?(?:https?://[^\s\x00]|www\.[^\s\x00]|[^\s\x00]@[^\s\x00]{2}))"
     r"[^\s\x00]+"
@@ -172,10 +174,10 @@ def typeset_text(text: str) -> str:
     return _typeset(text)
 
 
-def _typeset(text: str) -> str:
+def _typeset(text: str, rules: _Rules = _NBSP_RULES) -> str:
     parts = _split_urls(text)
     for index in range(0, len(parts), 2):
-        parts[index] = _typeset_words(parts[index])
+        parts[index] = _typeset_words(parts[index], rules)
     return _curl_quotes("".join(parts))
 
 
@@ -207,8 +209,8 @@ def _url_start(run: str) -> int:
     return match.start() if match else -1
 
 
-def _typeset_words(text: str) -> str:
-    for needs, pattern, replacement in _NBSP_RULES:
+def _typeset_words(text: str, rules: _Rules = _NBSP_RULES) -> str:
+    for needs, pattern, replacement in rules:
         if any(needed in text for needed in needs):
             text = pattern.sub(replacement, text)
     return text
@@ -281,8 +283,9 @@ scanned for twice and the split is one pass over the HTML."""
 _VERBATIM = frozenset({"code", "pre", "kbd", "samp", "script", "style", "textarea", "title"})
 
 
-def typeset_html(html: str) -> str:
-    """Return HTML with Czech typesetting applied to its text nodes only.
+def typeset_html(html: str, language: str = "cs") -> str:
+    """Return HTML with Czech typesetting applied to its text nodes only (for an English
+    text, language "en": without the Czech one-letter words' no-break spaces).
 
     Tags, attributes, comments and the content of code, pre, kbd, samp, script,
     style and textarea stay exactly as they were. A NUL character, which no HTML
@@ -292,7 +295,8 @@ def typeset_html(html: str) -> str:
         html.replace(_JOIN, "\ufffd")
     )  # text, tag, "/", name, text, tag, "/", name, ..., text
     chosen = _typeset_positions(pieces)
-    done = _typeset(_JOIN.join(pieces[index] for index in chosen)).split(_JOIN)
+    rules = _ENGLISH_NBSP_RULES if language == "en" else _NBSP_RULES
+    done = _typeset(_JOIN.join(pieces[index] for index in chosen), rules).split(_JOIN)
     for index, text in zip(chosen, done, strict=True):
         pieces[index] = text
     return "".join(piece for index, piece in enumerate(pieces) if index % 4 in (0, 1))

@@ -193,7 +193,7 @@ class Renderer:
             note = BodyNote(1, _(TOO_DEEP))
         if note:
             return _refused(note)
-        typeset = typeset_html(clean_html)
+        typeset = typeset_html(clean_html, language or "cs")
         if language == "en":
             typeset = english_quotes(typeset)
         body = Body(typeset, first_paragraph(clean_html))
@@ -258,5 +258,6 @@ _ENGLISH_QUOTES = str.maketrans({"„": "“", "“": "”", "‚": "‘", "‘"
 
 def english_quotes(html: str) -> str:
     """Return typeset HTML with the Czech quotation marks made English (an English text
-    is typeset as a Czech one otherwise: no-break spaces, dashes)."""
+    is typeset as a Czech one otherwise, but for the one-letter words: no-break spaces
+    in numbers, dashes)."""
     return html.translate(_ENGLISH_QUOTES)
