@@ -532,6 +532,10 @@ def test_print_gives_relative_links_their_public_address(page: Page, base_url: s
     info = page.locator(".print-info").inner_text()
     assert "Adresa stránky: https://www.socialni-zaclenovani.cz/aktuality/agentura-na-mmr/" in info
     assert re.search(r", vytištěno \d{1,2}\. \d{1,2}\. 20\d\d$", info)
+    page.goto(base_url + "/en/about-the-agency/")
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    info = page.locator(".print-info").inner_text()
+    assert re.search(r", printed \d{2}/\d{2}/20\d\d$", info), info
 
 
 def test_print_without_javascript_still_names_addresses(browser: Browser, base_url: str) -> None:

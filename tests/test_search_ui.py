@@ -258,14 +258,22 @@ def test_the_filters_have_czech_labels_valid_ids_and_counts(page: Page, address:
     assert result_count(page) < before
 
 
-def test_the_count_is_announced_in_three_plural_forms(page: Page, address: str) -> None:
-    page.goto(f"{address}/")
-    forms = page.evaluate(
-        """async () => {
+def counts_in(page: Page, numbers: list[int]) -> list[str]:
+    """Return how the search page open in page says each of numbers results."""
+    forms: list[str] = page.evaluate(
+        """async (numbers) => {
           const { resultCount } = await import("/js/search.js");
-          return [0, 1, 2, 4, 5, 21, 22].map(resultCount);
-        }"""
+          const texts = document.querySelector("#hledani").dataset;
+          return numbers.map((number) => resultCount(number, texts));
+        }""",
+        numbers,
     )
+    return forms
+
+
+def test_the_count_is_announced_in_three_plural_forms(page: Page, address: str) -> None:
+    page.goto(f"{address}/hledat/")
+    forms = counts_in(page, [0, 1, 2, 4, 5, 21, 22])
     assert forms == [
         "0 výsledků",
         "1 výsledek",
@@ -278,6 +286,27 @@ def test_the_count_is_announced_in_three_plural_forms(page: Page, address: str) 
     search(page, address, "Kolín")
     status = page.locator("#hledani [role=status]")
     assert "Pro „Kolín“ jsme našli 2 výsledky." in status.inner_text()
+
+
+def test_the_english_search_page_speaks_english(page: Page, address: str) -> None:
+    """Its messages, counts and filter names come from the page, in the page's language."""
+    page.goto(f"{address}/en/search/")
+    assert counts_in(page, [0, 1, 2, 5, 21]) == [
+        "0 results",
+        "1 result",
+        "2 results",
+        "5 results",
+        "21 results",
+    ]
+    page.goto(f"{address}/en/search/?q=agency")
+    status = page.locator("#hledani .search-status")
+    status.filter(has_text=re.compile("^(We found|Nothing)")).wait_for(timeout=10_000)
+    assert re.fullmatch(r"We found \d+ results? for “agency”\.", status.inner_text())
+    legends = page.locator("#hledani .search-filters legend").all_inner_texts()
+    assert legends and set(legends) <= {"Region", "Type"}, legends
+    page.goto(f"{address}/en/search/?q=qqqxyzzy")
+    status.filter(has_text="Nothing").wait_for(timeout=10_000)
+    assert status.inner_text() == "Nothing was found for “qqqxyzzy”."
 
 
 def test_more_results_by_keyboard(page: Page, address: str) -> None:

@@ -9,6 +9,9 @@ import { nearestWord, prepareQuery, queryWords } from "./czech-query.js";
 const PAGE_SIZE = 10;
 const TYPING_PAUSE_MS = 250;
 const FILTERS = ["Kraj", "Typ"];
+// The page's language (its <html lang>): the texts come from the page (search.html),
+// in that language; counts take its plural forms, values sort by its alphabet.
+const LANGUAGE = document.documentElement.lang || "cs";
 const WIDE = "(min-width: 48rem)";
 
 function startSearch(container) {
@@ -172,6 +175,7 @@ async function nearestInIndex(index, word, markedWords) {
 /** The form's results, filters and messages. */
 class ResultsView {
   constructor(container) {
+    this.texts = container.dataset;
     this.status = container.querySelector(".search-status");
     this.suggestion = container.querySelector(".search-suggestion");
     this.list = container.querySelector(".search-results");
@@ -189,10 +193,11 @@ class ResultsView {
   showFilters(counts) {
     this.panel.replaceChildren();
     FILTERS.forEach((filter, group) => {
-      const values = Object.keys(counts[filter] || {}).sort((a, b) => a.localeCompare(b, "cs"));
+      const values = Object.keys(counts[filter] || {}).sort((a, b) => a.localeCompare(b, LANGUAGE));
       if (values.length === 0) return;
       const fieldset = this.panel.appendChild(document.createElement("fieldset"));
-      fieldset.appendChild(document.createElement("legend")).textContent = filter;
+      const legend = this.texts[`filter${filter}`] ?? filter; // data-filter-kraj: filterKraj
+      fieldset.appendChild(document.createElement("legend")).textContent = legend;
       values.forEach((value, index) => {
         fieldset.appendChild(this.checkbox(filter, value, `hledani-filtr-${group}-${index}`));
       });
@@ -243,17 +248,19 @@ class ResultsView {
 
   failed() {
     this.clear();
-    this.status.textContent = "Vyhledávání se nepodařilo načíst. Zkuste to prosím znovu.";
+    this.status.textContent = this.texts.textFailed;
   }
 
   searching(typed) {
-    this.status.textContent = `Hledám „${typed.trim()}“…`;
+    this.status.textContent = fill(this.texts.textSearching, { q: typed.trim() });
   }
 
   announce(typed, count, suggestion) {
-    const term = typed.trim();
+    const q = typed.trim();
     this.status.textContent =
-      count === 0 ? `Pro „${term}“ jsme nic nenašli.` : `Pro „${term}“ jsme našli ${resultCount(count)}.`;
+      count === 0
+        ? fill(this.texts.textNone, { q })
+        : fill(this.texts.textFound, { q, count: resultCount(count, this.texts) });
     this.suggestion.hidden = suggestion === null;
     if (suggestion !== null) {
       const link = this.suggestion.querySelector("a");
@@ -271,11 +278,18 @@ class ResultsView {
   }
 }
 
-/** Return "1 výsledek", "3 výsledky", "7 výsledků": Czech's three plural forms. */
-export function resultCount(count) {
-  if (count === 1) return "1 výsledek";
-  if (count >= 2 && count <= 4) return `${count} výsledky`;
-  return `${count} výsledků`;
+/** Return a count of results in the page's language: "1 výsledek", "3 výsledky",
+ * "7 výsledků" (Czech's three plural forms), "1 result", "7 results". forms holds
+ * the page's texts of each form (countOne, countFew, countOther; {n} the count). */
+export function resultCount(count, forms) {
+  const form = new Intl.PluralRules(LANGUAGE).select(count); // "one", "few", "many", "other"
+  const text = forms[`count${form[0].toUpperCase()}${form.slice(1)}`] ?? forms.countOther;
+  return fill(text, { n: String(count) });
+}
+
+/** Return text with each {name} replaced by values[name]. */
+function fill(text, values) {
+  return String(text ?? "").replace(/\{(\w+)\}/g, (whole, name) => values[name] ?? whole);
 }
 
 /** Return the list item of a result: its title as a link, its kind and date, its excerpt. */

@@ -24,10 +24,13 @@ document.querySelectorAll("[data-menu-toggle]").forEach((button) => {
   });
 });
 
-// A printed page names when it was printed (links get their addresses from print.css).
+// A printed page names when it was printed, in its own language (links get their
+// addresses from print.css).
+const PRINTED = { cs: ["vytištěno", "cs-CZ"], en: ["printed", "en-GB"] };
 window.addEventListener("beforeprint", () => {
   const date = document.querySelector("[data-print-date]");
-  if (date) date.textContent = ", vytištěno " + new Date().toLocaleDateString("cs-CZ");
+  const [word, locale] = PRINTED[document.documentElement.lang] ?? PRINTED.cs;
+  if (date) date.textContent = `, ${word} ${new Date().toLocaleDateString(locale)}`;
 });
 
 // The localities' map (templates/_map.html): a tap on a marker first shows its name;
