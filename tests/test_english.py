@@ -16,6 +16,7 @@ import feedparser
 import pytest
 from lxml import etree  # type: ignore[import-untyped]  # feedgen's; it ships no types
 
+from sitegen.base.regions import all_regions
 from sitegen.engine.memory import Memory
 from sitegen.engine.pipeline import build
 from sitegen.render.search import fragment_of
@@ -89,6 +90,24 @@ def test_each_kind_has_its_translation_under_en_in_english(built: Path) -> None:
     body = (built / "en/about-us/index.html").read_text(encoding="utf-8")
     assert "A team of five works in a region 20\u00a0km away, and I answer its phone." in body
     assert page_at(built, "/en/about-us/").titles[0].startswith("About us")
+
+
+def test_english_pages_name_regions_in_english_and_say_their_pages_are_czech(
+    built: Path,
+) -> None:
+    locality = (built / "en/localities/zlutice/index.html").read_text(encoding="utf-8")
+    assert '<a href="/kraje/karlovarsky/" hreflang="cs">Karlovy Vary Region</a>' in locality
+    assert 'data-pagefind-filter="Kraj:Karlovy Vary Region"' in locality
+    assert "Karlovarský" not in page_at(built, "/en/localities/zlutice/").text
+    assert "(Karlovy Vary Region)" in page_at(built, "/en/").text
+    czech = (built / "lokality/zlutice/index.html").read_text(encoding="utf-8")
+    assert '<a href="/kraje/karlovarsky/">Karlovarský kraj</a>' in czech
+
+
+def test_every_region_has_an_english_name() -> None:
+    names = {region.id: region.name_en for region in all_regions()}
+    assert len(set(names.values())) == 14
+    assert all(name == "Prague" or name.endswith(" Region") for name in names.values()), names
 
 
 def test_translated_pages_name_each_other_both_ways_with_x_default_czech(built: Path) -> None:

@@ -16,6 +16,8 @@ class Region:
     """Identifier used in front matter and URLs, e.g. "stredocesky"."""
     name: str
     """Czech name as a heading, e.g. "Středočeský kraj"."""
+    name_en: str
+    """English name, e.g. "Central Bohemian Region" (the English pages show it)."""
     name_in: str
     """Where, with its preposition (locative), e.g. "ve Středočeském kraji"."""
     name_from: str

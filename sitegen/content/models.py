@@ -360,7 +360,12 @@ def cooperation_status(since: date | None, until: date | None, today: date) -> s
 
 
 UNKNOWN_REGION = Region(
-    PLACEHOLDER, "kraj nevyplněn", "v nevyplněném kraji", "z nevyplněného kraje", ""
+    PLACEHOLDER,
+    "kraj nevyplněn",
+    "region not filled in",
+    "v nevyplněném kraji",
+    "z nevyplněného kraje",
+    "",
 )
 """The region of a draft locality whose region is still PLACEHOLDER (preview only)."""
 

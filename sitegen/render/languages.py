@@ -37,6 +37,7 @@ from markupsafe import Markup
 from sitegen.base import typography
 from sitegen.base.errors import ContentError, Problem
 from sitegen.base.i18n import _
+from sitegen.base.regions import Region
 from sitegen.content.models import Locality
 from sitegen.link.cooperation import STATUSES, describe_cooperation
 from sitegen.render.compiled import SignedBytecodeCache
@@ -135,6 +136,12 @@ def _bounded(what: str, text: str) -> str:
     if "%" in text:
         check_percent_format(what, text, {})
     return text
+
+
+def region_name(region: Region) -> str:
+    """Return the name of region in the page's language: "Karlovarský kraj" on a Czech
+    page, "Karlovy Vary Region" on an English one."""
+    return region.name_en if current_language() == "en" else region.name
 
 
 def catalogue_path(templates_path: Path, lang: str) -> Path:

@@ -89,6 +89,7 @@ def make_environment(
         status=_status_filter(catalogues),
         cooperation=languages.cooperation,
         typo=typo,
+        region_name=languages.region_name,
         plural=plural,
         sanitized=sanitized,
     )
