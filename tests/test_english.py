@@ -92,13 +92,14 @@ def test_each_kind_has_its_translation_under_en_in_english(built: Path) -> None:
     assert page_at(built, "/en/about-us/").titles[0].startswith("About us")
 
 
-def test_english_pages_name_regions_in_english_and_say_their_pages_are_czech(
+def test_english_pages_name_regions_and_kinds_in_english_and_say_region_pages_are_czech(
     built: Path,
 ) -> None:
     locality = (built / "en/localities/zlutice/index.html").read_text(encoding="utf-8")
     assert '<a href="/kraje/karlovarsky/" hreflang="cs">Karlovy Vary Region</a>' in locality
     assert 'data-pagefind-filter="Kraj:Karlovy Vary Region"' in locality
     assert "Karlovarský" not in page_at(built, "/en/localities/zlutice/").text
+    assert "<dt>Type</dt><dd>town</dd>" in locality  # kind: město
     assert "(Karlovy Vary Region)" in page_at(built, "/en/").text
     czech = (built / "lokality/zlutice/index.html").read_text(encoding="utf-8")
     assert '<a href="/kraje/karlovarsky/">Karlovarský kraj</a>' in czech
