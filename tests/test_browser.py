@@ -204,6 +204,8 @@ def test_first_tab_reaches_the_skip_link_then_the_menu(page: Page, base_url: str
     page.keyboard.press("Tab")
     assert focused_text(page) == "Přeskočit na obsah"
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+    page.keyboard.press("Tab")  # the home has a translation: its link is in the state bar
+    assert focused_text(page) == "English"
     page.keyboard.press("Tab")
     assert focused_text(page).startswith("Agentura pro sociální začleňování")
     page.keyboard.press("Tab")
