@@ -62,7 +62,7 @@ messages: $(VENV)/.installed  ## extract, update and compile the message catalog
 	$(BIN)/python -m tests.catalogs
 	$(BIN)/pybabel compile --domain sitegen --directory $(LOCALE) --statistics
 
-# The theme's catalogues (templates/locale, docs/sablony-a-jazyky.md): extract the texts of
+# The theme's catalogues (templates/locale, README "The theme in English"): extract the texts of
 # the templates (their msgids are the Czech texts), merge them into the English catalogue
 # and the Czech one (which holds only the three Czech plural forms). Then translate the new
 # entries (msgstr "") and run it again. The build reads the .po files themselves.
