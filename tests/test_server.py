@@ -279,6 +279,7 @@ def test_broken_first_build_shows_problems_until_fixed_then_builds_search(
     wait_for(lambda: get(port, "/aktuality/prvni/")[0] == 200)
     assert "sitegen-chyby" not in get(port, "/aktuality/prvni/")[1]
     assert get(port, "/pagefind/pagefind.js")[0] == 200  # the search index
+    wait_for(lambda: preview.count("Built: ") == 1)  # said just after the site is in place
     preview.stop()
     assert "Build failed; the preview shows the problems. Fix the file and save." in (
         preview.output
@@ -440,3 +441,15 @@ def test_on_every_interface_ip_addresses_are_served_but_not_names() -> None:
     assert not policy.allows("192.168.1.5:8001")
     assert not policy.allows("rebind.evil.example:8000")
     assert not host_policy("127.0.0.1", 8000).allows("192.168.1.5:8000")
+
+
+def test_after_preview_stopped_a_finishing_build_says_nothing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from sitegen.preview.serve import _Terminal
+
+    terminal = _Terminal()
+    terminal.line("Built: 68 files written")
+    terminal.close("Preview stopped.")
+    terminal.line("Rebuilt: 1 files written")  # a build that ended while it stopped
+    assert capsys.readouterr().err == "Built: 68 files written\nPreview stopped.\n"

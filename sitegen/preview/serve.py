@@ -52,12 +52,35 @@ def serve(options: BuildOptions, host: str, port: int) -> int:
         print(warning, file=sys.stderr)
     policy = host_policy(host, port)
     print(_("Preview: {url} (drafts shown; Ctrl-C stops)").format(url=policy.url), file=sys.stderr)
+    terminal = _Terminal()
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C before the loop took the signal
-        asyncio.run(_serve(Preview(options), sockets, policy))
+        asyncio.run(_serve(Preview(options, log=terminal.line), sockets, policy))
     # A second Ctrl-C, while a build in progress winds down, ends the process at once.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-    print(_("Preview stopped."), file=sys.stderr)
+    terminal.close(_("Preview stopped."))
     return 0
+
+
+class _Terminal:
+    """The preview's lines on the terminal, from the builds' thread and this one.
+
+    "Preview stopped." is the last line: a build that ends while the preview stops
+    (its thread is not waited for) says nothing after it, nor in the middle of it.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def line(self, text: str) -> None:
+        with self._lock:
+            if not self._closed:
+                print(text, file=sys.stderr, flush=True)
+
+    def close(self, last: str) -> None:
+        with self._lock:
+            self._closed = True
+            print(last, file=sys.stderr, flush=True)
 
 
 async def _serve(preview: Preview, sockets: list[socket.socket], policy: HostPolicy) -> None:
