@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sitegen.engine.state import BuildState, InputStat
+from sitegen.engine.state import BuildState, InputStat, files_as_left, still_current
 
 VERDICT_VERSION = 1
 
@@ -95,10 +95,10 @@ def nothing_to_do(
         if not (
             body["version"] == VERDICT_VERSION
             and body["state"] == _checksum(state_file)
-            and body["key"] == key
             and body["output"] == str(output_path.resolve())
-            and not (search and body["search_stale"])
-            and (body["valid_until"] is None or now.timestamp() < body["valid_until"])
+            and still_current(
+                body["key"], body["valid_until"], body["search_stale"], key, now, search=search
+            )
             and body["inputs"] == inputs_digest(inputs)
             and _files_as_left(str(output_path), body["paths"], body["stats"])
         ):
@@ -137,26 +137,9 @@ def inputs_digest(inputs: dict[str, InputStat]) -> str | None:
 
 def _files_as_left(folder: str, paths: list[str], stats: list[int]) -> bool:
     """Return True when each file of paths is in folder with its (size, mtime_ns, inode)
-    of stats (three numbers a file, in the order of paths).
-
-    Each is looked at relative to the folder, opened once: a third faster than joining
-    28,000 paths and walking the folder's own path for each."""
+    of stats (three numbers a file, in the order of paths)."""
     if len(stats) != 3 * len(paths):
         return False
-    try:
-        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
-    except OSError:
-        return False
-    try:
-        for index, rel in enumerate(paths):
-            if rel.startswith("/") or not rel:
-                return False  # not written by save_verdict
-            st = os.stat(rel, dir_fd=descriptor, follow_symlinks=True)
-            at = 3 * index
-            if (st.st_size, st.st_mtime_ns, st.st_ino) != tuple(stats[at : at + 3]):
-                return False
-    except OSError:
-        return False
-    finally:
-        os.close(descriptor)
-    return True
+    numbers = iter(stats)
+    triples = zip(numbers, numbers, numbers, strict=True)
+    return files_as_left(folder, zip(paths, triples, strict=True))
