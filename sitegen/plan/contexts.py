@@ -353,5 +353,5 @@ class SearchEntry:
 
     kind: str
     """Content type as readers name it: "Aktualita", "Lokalita", ..."""
-    regions: tuple[str, ...] = ()
-    """Names of the regions the page is about."""
+    regions: tuple[Region, ...] = ()
+    """The regions the page is about (the filter names each in the page's language)."""

@@ -13,7 +13,6 @@ import dataclasses
 from dataclasses import dataclass, replace
 from typing import ClassVar, TypeVar
 
-from sitegen.base.regions import all_regions
 from sitegen.base.urls import ENGLISH, ENGLISH_SEARCH_FOLDER
 from sitegen.content.kinds import LOCALITY, NEWS, PAGE, PARTNERSHIP
 from sitegen.content.models import Item, Locality, NewsItem, Page, Partnership
@@ -108,11 +107,6 @@ def english_feed_links(site: Site) -> tuple[FeedLink, ...]:
     return tuple(replace(feed, url=site.urls.english_file(feed.url)) for feed in ENGLISH_FEEDS)
 
 
-def _english_region(name: str) -> str:
-    """Return the English name of the region of Czech name (a search filter's value)."""
-    return next((region.name_en for region in all_regions() if region.name == name), name)
-
-
 def _of(model: type[T], items: tuple[Item, ...]) -> tuple[T, ...]:
     return tuple(item for item in items if isinstance(item, model))
 
@@ -122,9 +116,7 @@ def _english_page(site: Site, plan: KindPlan, item: Item) -> Route:
     assert plan.item_page is not None  # a translated kind has item pages
     route = plan.item_page(site, item)
     context = _in_english(site, route.context)
-    search = None
-    if route.search:
-        search = SearchEntry(plan.english_name, tuple(map(_english_region, route.search.regions)))
+    search = SearchEntry(plan.english_name, route.search.regions) if route.search else None
     data = route.structured_data
     if data is not None and "inLanguage" in data:
         data = {**data, "inLanguage": ENGLISH}

@@ -277,7 +277,7 @@ def locality_route(site: Site, locality: Locality) -> Route:
         shorten(description),
         context,
         title_detail="lokalita",
-        search=SearchEntry("Lokalita", (locality.region.name,)),
+        search=SearchEntry("Lokalita", (locality.region,)),
     )
 
 
@@ -307,7 +307,7 @@ def partnership_route(site: Site, partnership: Partnership) -> Route:
     context = PartnershipContext(
         partnership, localities, site.news_by_partnership.get(partnership.slug, ())
     )
-    regions = sorted_czech({locality.region.name for locality in localities}, str)
+    regions = sorted_czech({locality.region for locality in localities}, lambda region: region.name)
     description = partnership.body.first_paragraph or f"Lokální partnerství {partnership.title}."
     return Route(
         partnership.url,
@@ -341,7 +341,7 @@ def news_item_route(site: Site, item: NewsItem) -> Route:
         image_url=image_url,
         lastmod=item.last_modified,
         title_detail=date_short(item.date),
-        search=SearchEntry("Aktualita", tuple(region.name for region in item.regions)),
+        search=SearchEntry("Aktualita", tuple(item.regions)),
         structured_data=news_article(item, site.config, site.urls),
     )
 
