@@ -279,11 +279,17 @@ def test_a_name_that_cannot_be_a_translations_says_what_to_name_it(
         "content/pages/o-nas.en.md": "---\ntitle: About us\n---\nText.\n",
         "content/pages/o-nas.en.en.md": "---\ntitle: About us\n---\nText.\n",
         "content/pages/o-nas.de.md": "---\ntitle: Über uns\n---\nText.\n",
+        "content/pages/o-nas.en.en.en.md": "---\ntitle: About us\n---\nText.\n",
+        "content/pages/o-nas.cs.md": ORIGINAL,
     }
     assert sorted(problems_of(tmp_path, run_cli, files)) == [
+        "content/pages/o-nas.cs.md: a Czech text is the original, named without a "
+        "language: name the file o-nas.md",
         "content/pages/o-nas.de.md: a translation into 'de': pages are translated into "
         "English only; name an English translation o-nas.en.md, and put another "
         "language's text elsewhere",
+        "content/pages/o-nas.en.en.en.md: a translation of a translation: only a Czech "
+        "original has translations; name the file o-nas.en.md",
         "content/pages/o-nas.en.en.md: a translation of a translation: only a Czech "
         "original has translations; name the file o-nas.en.md",
     ]

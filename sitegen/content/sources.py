@@ -24,6 +24,7 @@ from sitegen.base.filetypes import file_problem
 from sitegen.base.i18n import _
 from sitegen.base.reading import FileRefused, read_regular, special_file_problem, stat_problem
 from sitegen.base.text import decode_text, name_problem, printable_name
+from sitegen.base.urls import CZECH
 from sitegen.content.kinds import Kind, folder_names, kind_in_folder
 
 BUNDLE_INDEX = "index.md"
@@ -85,23 +86,30 @@ _LANGUAGE_SUFFIX = re.compile(r"(?P<stem>.+)\.(?P<language>[a-z]{2})\.md")
 
 def language_problem(file_name: str) -> str | None:
     """Return why a Markdown file's name cannot be a translation's, for a name that reads
-    as one: a translation of a translation (X.en.en.md), or one into a language sitegen
-    does not make (X.de.md); None otherwise."""
+    as one: a translation of a translation (X.en.en.md), one into Czech (X.cs.md: the
+    original is X.md), or one into a language sitegen does not make (X.de.md); None
+    otherwise."""
     match = _LANGUAGE_SUFFIX.fullmatch(file_name)
     if match is None:
         return None
     stem, language = match["stem"], match["language"]
-    inner = _LANGUAGE_SUFFIX.fullmatch(f"{stem}.md")
-    if language in TRANSLATION_LANGUAGES and inner is not None:
+    original = stem
+    while (inner := _LANGUAGE_SUFFIX.fullmatch(f"{original}.md")) is not None:
+        original = inner["stem"]
+    if language in TRANSLATION_LANGUAGES and original != stem:
         return _(
             "a translation of a translation: only a Czech original has translations; "
             "name the file {name}"
-        ).format(name=f"{inner['stem']}.{language}.md")
+        ).format(name=f"{original}.{language}.md")
+    if language == CZECH:
+        return _(
+            "a Czech text is the original, named without a language: name the file {name}"
+        ).format(name=f"{original}.md")
     if language not in TRANSLATION_LANGUAGES:
         return _(
             "a translation into '{language}': pages are translated into English only; "
             "name an English translation {name}, and put another language's text elsewhere"
-        ).format(language=language, name=f"{stem}.en.md")
+        ).format(language=language, name=f"{original}.en.md")
     return None
 
 

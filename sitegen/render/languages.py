@@ -38,6 +38,7 @@ from sitegen.base import typography
 from sitegen.base.errors import ContentError, Problem
 from sitegen.base.i18n import _
 from sitegen.base.regions import Region
+from sitegen.base.urls import CZECH
 from sitegen.content.models import Locality
 from sitegen.link.cooperation import STATUSES, describe_cooperation
 from sitegen.render.compiled import SignedBytecodeCache
@@ -46,7 +47,7 @@ from sitegen.render.sandbox import check_percent_format
 
 LANGUAGES = ("cs", "en")
 """The languages the theme speaks; Czech is the default and the msgids' own."""
-DEFAULT = "cs"
+DEFAULT = CZECH
 DOMAIN = "theme"
 CATALOGUE_FOLDER = "locale"
 """Where the catalogues are under templates/: locale/<lang>/LC_MESSAGES/theme.po."""
