@@ -51,7 +51,12 @@ _CORE_1_2 = (
         "-+.0123456789",
     ),
 )
-_REPLACED = {_TIMESTAMP, _BOOL, _INT, _FLOAT}
+_VALUE = "tag:yaml.org,2002:value"
+_MERGE = "tag:yaml.org,2002:merge"
+"""YAML 1.1's "=" (a mapping's default value) and "<<" (a merge key, useless here:
+aliases are refused): in YAML 1.2 both are text, as the web editor writes them
+(`title: =`), and PyYAML cannot construct either as a value."""
+_REPLACED = {_TIMESTAMP, _BOOL, _INT, _FLOAT, _VALUE, _MERGE}
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag not in _REPLACED]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
